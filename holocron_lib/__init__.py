@@ -1,0 +1,29 @@
+"""Holocron Notebooks library: the notebook-facing surface is `connect`, `query` and `show`.
+
+Imports are lazy so that a notebook kernel pays only for what it uses.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["connect", "query", "show", "load_settings", "__version__"]
+
+
+def __getattr__(name: str):
+    if name == "connect":
+        from .database import connect
+
+        return connect
+    if name == "query":
+        from .database import query
+
+        return query
+    if name == "show":
+        from .display import show
+
+        return show
+    if name == "load_settings":
+        from .settings import load_settings
+
+        return load_settings
+    raise AttributeError(f"module 'holocron_lib' has no attribute {name!r}")

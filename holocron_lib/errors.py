@@ -1,0 +1,177 @@
+"""One family of errors: each names the culprit in attributes and never holds a secret.
+
+Every error pickles (parallel book builds and API workers send them across processes),
+so each class passes its constructor arguments to ``super().__init__`` in order and keeps
+them as attributes; ``__reduce__`` rebuilds from those.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class HolocronError(Exception):
+    """Base class: catch this to catch every error the library raises on purpose."""
+
+    def __reduce__(self):
+        return (self.__class__, self.args)
+
+
+def close_matches(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Names from ``choices`` that look like ``name`` (case-insensitive), best first."""
+    lowered = {c.lower(): c for c in choices}
+    hits = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.6)
+    return [lowered[h] for h in hits]
+
+
+class SettingsError(HolocronError, ValueError):
+    """A configuration variable is missing or invalid. Holds the name, never the value."""
+
+    def __init__(self, variable: str, reason: str):
+        super().__init__(variable, reason)
+        self.variable = variable
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"Setting {self.variable}: {self.reason}"
+
+
+class TranslationError(HolocronError, ValueError):
+    """T-SQL that the DuckDB translation cannot express."""
+
+    def __init__(self, sql: str, reason: str):
+        super().__init__(sql, reason)
+        self.sql = sql
+        self.reason = reason
+
+    def __str__(self) -> str:
+        snippet = " ".join(self.sql.split())
+        if len(snippet) > 160:
+            snippet = snippet[:157] + "..."
+        return f"Cannot translate T-SQL to DuckDB: {self.reason}\n  in: {snippet}"
+
+
+class UnknownObjectError(HolocronError, LookupError):
+    """A table, view, procedure, notebook or similar that does not exist."""
+
+    def __init__(self, kind: str, name: str, suggestions: tuple[str, ...] | list[str] = ()):
+        suggestions = tuple(suggestions)
+        super().__init__(kind, name, suggestions)
+        self.kind = kind
+        self.name = name
+        self.suggestions = suggestions
+
+    def __str__(self) -> str:
+        msg = f"Unknown {self.kind} {self.name!r}"
+        if self.suggestions:
+            msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        return msg
+
+
+class ProcedureNotEmulatedError(UnknownObjectError):
+    """A stored procedure that exists on SQL Server but has no DuckDB emulation."""
+
+    def __init__(self, name: str, suggestions: tuple[str, ...] | list[str] = ()):
+        HolocronError.__init__(self, name, tuple(suggestions))
+        self.kind = "procedure"
+        self.name = name
+        self.suggestions = tuple(suggestions)
+
+    def __str__(self) -> str:
+        msg = (
+            f"Stored procedure {self.name!r} has no emulation on the embedded DuckDB backend"
+            " (it runs only against SQL Server)"
+        )
+        if self.suggestions:
+            msg += "; emulated procedures with similar names: " + ", ".join(self.suggestions)
+        return msg
+
+
+class SeedError(HolocronError, ValueError):
+    """A seed file, row or column that cannot be loaded. ``row`` is 1-based in the file."""
+
+    def __init__(self, path: str, reason: str, row: int | None = None, column: str | None = None):
+        super().__init__(path, reason, row, column)
+        self.path = str(path)
+        self.reason = reason
+        self.row = row
+        self.column = column
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column}"
+        return f"{where}: {self.reason}"
+
+
+class DatabaseError(HolocronError, RuntimeError):
+    """A database operation failed. The message is scrubbed of secrets by the caller."""
+
+    def __init__(self, message: str, backend: str = ""):
+        super().__init__(message, backend)
+        self.message = message
+        self.backend = backend
+
+    def __str__(self) -> str:
+        return f"[{self.backend}] {self.message}" if self.backend else self.message
+
+
+class ConnectionFailedError(DatabaseError):
+    """The database could not be reached (server down, driver missing, bad login)."""
+
+
+class NotebookNotFoundError(UnknownObjectError):
+    """No registered notebook has this name."""
+
+    def __init__(self, name: str, suggestions: tuple[str, ...] | list[str] = ()):
+        HolocronError.__init__(self, name, tuple(suggestions))
+        self.kind = "notebook"
+        self.name = name
+        self.suggestions = tuple(suggestions)
+
+
+class ParameterError(HolocronError, ValueError):
+    """A notebook parameter value that fails validation; lists what is allowed."""
+
+    def __init__(self, notebook: str, parameter: str, reason: str, allowed: tuple | list = ()):
+        allowed = tuple(allowed)
+        super().__init__(notebook, parameter, reason, allowed)
+        self.notebook = notebook
+        self.parameter = parameter
+        self.reason = reason
+        self.allowed = allowed
+
+    def __str__(self) -> str:
+        msg = f"Notebook {self.notebook!r}, parameter {self.parameter!r}: {self.reason}"
+        if self.allowed:
+            msg += "; allowed: " + ", ".join(repr(a) for a in self.allowed)
+        return msg
+
+
+class NotebookExecutionError(HolocronError, RuntimeError):
+    """A notebook raised while executing; names the notebook and the failing cell."""
+
+    def __init__(
+        self,
+        notebook: str,
+        cell_index: int | None,
+        ename: str,
+        evalue: str,
+        output_path: str | None = None,
+    ):
+        super().__init__(notebook, cell_index, ename, evalue, output_path)
+        self.notebook = notebook
+        self.cell_index = cell_index
+        self.ename = ename
+        self.evalue = evalue
+        self.output_path = output_path
+
+    def __str__(self) -> str:
+        cell = f"cell {self.cell_index}" if self.cell_index is not None else "an unknown cell"
+        msg = f"Notebook {self.notebook!r} failed at {cell}: {self.ename}: {self.evalue}"
+        if self.output_path:
+            msg += f" (partial output kept at {self.output_path})"
+        return msg
