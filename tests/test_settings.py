@@ -54,3 +54,12 @@ def test_env_example_is_current_and_documents_every_setting():
     assert text == render_env_example(), "regenerate with: holocron settings env-example > .env.example"
     for s in SETTINGS:
         assert f"# {s.name}=" in text
+
+
+def test_configuration_page_lists_every_setting():
+    from holocron_lib.settings import render_settings_table
+
+    page = (ROOT / "book" / "configuration.md").read_text()
+    start = page.index("<!-- settings-table:start -->\n") + len("<!-- settings-table:start -->\n")
+    end = page.index("<!-- settings-table:end -->")
+    assert page[start:end] == render_settings_table()

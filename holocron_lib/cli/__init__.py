@@ -21,6 +21,7 @@ COMMAND_MODULES = {
     "runs": "runs",
     "run": "run",
     "serve": "serve",
+    "book": "book",
 }
 
 

@@ -1,0 +1,148 @@
+"""Build the site: make sure the seeded database exists, write generated pages, run Jupyter Book.
+
+Jupyter Book runs in a child process with a clean, bounded environment (one BLAS thread
+per kernel, a non-interactive plotting backend, the project as HOLOCRON_HOME), and its
+output is filtered into one progress line per notebook.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from .errors import HolocronError
+
+GENERATED_DIR = Path("book") / "generated"
+
+
+class BookBuildError(HolocronError, RuntimeError):
+    """The book did not build; ``notebook`` names the page that failed, when known."""
+
+    def __init__(self, reason: str, notebook: str | None = None):
+        super().__init__(reason, notebook)
+        self.reason = reason
+        self.notebook = notebook
+
+    def __str__(self) -> str:
+        if self.notebook:
+            return f"Book build failed in notebook {self.notebook}: {self.reason}"
+        return f"Book build failed: {self.reason}"
+
+
+def toc_files(root: Path) -> list[str]:
+    """Every file named in `_toc.yml`, in reading order, without suffix."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    found: list[str] = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for key in ("parts", "chapters", "sections"):
+                for child in node.get(key, []) or []:
+                    walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(toc)
+    return found
+
+
+def toc_notebooks(root: Path) -> list[str]:
+    """The notebooks (under notebooks_py/) that are pages of the book."""
+    return [f for f in toc_files(root) if f.startswith("notebooks_py/")]
+
+
+def kernel_environment(root: Path) -> dict[str, str]:
+    """Environment for the build and its kernels: bounded threads, no GUI, project home."""
+    env = dict(os.environ)
+    env.update(
+        HOLOCRON_HOME=str(root),
+        MPLBACKEND="Agg",
+        OMP_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+        PYTHONWARNINGS="ignore::DeprecationWarning",
+    )
+    return env
+
+
+def write_generated_pages(root: Path, progress: Callable[[str], None]) -> None:
+    """Pages made from the code: the runbook catalog (from the notebook registry)."""
+    out = root / GENERATED_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        from .catalog import render_runbook_catalog
+        from .registry import discover_notebooks
+    except ImportError:
+        return
+    notebooks = discover_notebooks(root / "notebooks_py")
+    (out / "runbook-catalog.md").write_text(render_runbook_catalog(notebooks), encoding="utf-8")
+    progress(f"generated: {GENERATED_DIR / 'runbook-catalog.md'}")
+
+
+_EXEC_START = re.compile(r"^(?P<path>\S+\.py): Executing notebook")
+_EXEC_DONE = re.compile(r"^(?P<path>\S+\.py): Executed notebook in (?P<secs>[\d.]+) seconds")
+_CACHED = re.compile(r"^(?P<path>\S+\.py): Using cached notebook")
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(root)).removesuffix(".py")
+    except ValueError:
+        return path
+
+
+def build_book(
+    root: Path | None = None,
+    *,
+    rebuild_all: bool = False,
+    progress: Callable[[str], None] = print,
+) -> Path:
+    """Build `_build/html` for the project at ``root``; returns the path of index.html."""
+    root = (root or Path.cwd()).resolve()
+    started = time.perf_counter()
+    write_generated_pages(root, progress)
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root), "-W", "--keep-going"]
+    if rebuild_all:
+        cmd.append("--all")
+    progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml)")
+    proc = subprocess.Popen(
+        cmd, cwd=root, env=kernel_environment(root), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, bufsize=1,
+    )
+    log: list[str] = []
+    current: str | None = None
+    failed: str | None = None
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        log.append(line.rstrip("\n"))
+        if m := _EXEC_START.search(line):
+            current = _relative(m["path"], root)
+        elif m := _EXEC_DONE.search(line):
+            progress(f"  executed  {_relative(m['path'], root)}  {float(m['secs']):.1f}s")
+            current = None
+        elif m := _CACHED.search(line):
+            progress(f"  cached    {_relative(m['path'], root)}")
+        elif "Executing notebook failed" in line or "CellExecutionError" in line:
+            failed = failed or current
+        elif ("WARNING" in line or "ERROR" in line) and "IPKernelApp" not in line:
+            progress("  " + line.rstrip())
+    status = proc.wait()
+    seconds = time.perf_counter() - started
+    if status != 0:
+        tail = "\n".join(log[-40:])
+        progress(tail)
+        raise BookBuildError(f"jupyter-book exited with status {status}", failed)
+    index = root / "_build" / "html" / "index.html"
+    progress(f"book built in {seconds:.1f}s: file://{index}")
+    return index

@@ -1,0 +1,22 @@
+"""`holocron book build`: execute the notebooks and write the site to _build/html."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group("book")
+def book() -> None:
+    """Build the Jupyter Book site."""
+
+
+@book.command("build")
+@click.option("--all", "rebuild_all", is_flag=True, help="Re-read every page, not only changed ones.")
+def build(rebuild_all: bool) -> None:
+    """Execute the notebooks in _toc.yml against the seeded database and write _build/html."""
+    from ..book import build_book
+    from ..settings import find_project_root
+
+    build_book(find_project_root(Path.cwd()), rebuild_all=rebuild_all, progress=click.echo)

@@ -1,0 +1,63 @@
+"""Sphinx extension for the book: offer every notebook page as an executed `.ipynb` download.
+
+The pages are read from percent-format `.py` sources, so the theme only offers the `.py`.
+This extension writes the executed notebook (from the execution cache, or the plain
+conversion when a page was not executed) next to the sources and adds it to the page's
+download menu.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+NOTEBOOK_PREFIX = "notebooks_py/"
+
+
+def _is_notebook(docname: str) -> bool:
+    return docname.startswith(NOTEBOOK_PREFIX)
+
+
+def _add_ipynb_button(app, pagename, templatename, context, doctree):
+    if _is_notebook(pagename):
+        context["ipynb_source"] = pagename + ".ipynb"
+
+
+def _executed_or_plain(app, source: Path):
+    import jupytext
+
+    nb = jupytext.read(source, fmt="py:percent")
+    cache_path = getattr(app.env.config, "nb_execution_cache_path", "") or ""
+    if cache_path:
+        try:
+            from jupyter_cache import get_cache
+
+            cache = get_cache(Path(app.srcdir) / cache_path)
+            record = cache.match_cache_notebook(nb)
+            return cache.get_cache_bundle(record.pk).nb
+        except Exception:  # noqa: BLE001 - no cached execution: offer the plain notebook
+            pass
+    return nb
+
+
+def _write_ipynb_files(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    import nbformat
+
+    for docname in sorted(app.env.found_docs):
+        if not _is_notebook(docname):
+            continue
+        source = Path(app.srcdir) / (docname + ".py")
+        if not source.exists():
+            continue
+        nb = _executed_or_plain(app, source)
+        nb.metadata.pop("jupytext", None)
+        target = Path(app.outdir) / "_sources" / (docname + ".ipynb")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(target))
+
+
+def setup(app):
+    app.connect("html-page-context", _add_ipynb_button, priority=500)
+    app.connect("build-finished", _write_ipynb_files)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
