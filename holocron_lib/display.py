@@ -147,7 +147,7 @@ def show_json(
     """Pretty JSON in a collapsible block; long documents start collapsed."""
     text = pretty_json(value, max_chars=max_chars)
     if collapsed is None:
-        collapsed = text.count("\n") > 25
+        collapsed = text.count("\n") > 25 or len(text) >= max_chars
     summary = f"{html.escape(title)} ({text.count(chr(10)) + 1} lines)"
     state = "" if collapsed else " open"
     return HTML(

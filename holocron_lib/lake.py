@@ -1,0 +1,115 @@
+"""Read LLM run files from the lake safely: bounded size, no path escapes, secrets redacted.
+
+`llm.artifact.lake_uri` is a path relative to LAKE_ROOT (`YYYY/MM/DD/<run_id>/request.json`).
+Since migration 0035 the same text is also stored in SQL (`llm.artifact.content`), so a
+missing lake falls back to that copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import HolocronError
+
+DEFAULT_MAX_BYTES = 256_000
+REDACTED = "***redacted***"
+SECRET_KEY_PATTERN = re.compile(
+    r"(pass(word)?|pwd|secret|token|api[_-]?key|authorization|auth|credential|conn(ection)?_?str)",
+    re.IGNORECASE,
+)
+
+
+class LakePathError(HolocronError, ValueError):
+    """A lake_uri that is absolute or climbs out of the lake root."""
+
+    def __init__(self, lake_uri: str, reason: str):
+        super().__init__(lake_uri, reason)
+        self.lake_uri = lake_uri
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"Lake path {self.lake_uri!r} rejected: {self.reason}"
+
+
+@dataclass(frozen=True)
+class LakeFile:
+    lake_uri: str
+    source: str  # 'lake' or 'sql' or 'missing'
+    text: str
+    byte_count: int
+    truncated: bool
+    sha256_matches: bool | None
+
+    def json(self) -> Any:
+        """The content parsed as JSON, or None when it is not JSON (or was cut short)."""
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            return None
+
+
+def resolve_lake_path(lake_root: Path, lake_uri: str) -> Path:
+    """The file a lake_uri names, refusing absolute paths and `..` segments."""
+    posix = PurePosixPath(lake_uri.replace("\\", "/"))
+    if posix.is_absolute() or re.match(r"^[A-Za-z]:", lake_uri):
+        raise LakePathError(lake_uri, "must be relative to the lake root")
+    if any(part == ".." for part in posix.parts):
+        raise LakePathError(lake_uri, "must not contain '..'")
+    root = Path(lake_root).resolve()
+    path = (root / Path(*posix.parts)).resolve()
+    if root != path and root not in path.parents:
+        raise LakePathError(lake_uri, "resolves outside the lake root")
+    return path
+
+
+def read_lake_file(
+    lake_root: Path,
+    lake_uri: str | None,
+    *,
+    sql_content: str | None = None,
+    expected_sha256: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> LakeFile:
+    """Read one artifact: from the lake when the file exists, else from its SQL copy."""
+    data: bytes | None = None
+    source = "missing"
+    if lake_uri:
+        path = resolve_lake_path(lake_root, lake_uri)
+        if path.is_file():
+            with path.open("rb") as fh:
+                data = fh.read(max_bytes + 1)
+            size = path.stat().st_size
+            source = "lake"
+    if data is None and sql_content is not None:
+        data = sql_content.encode("utf-8")
+        size = len(data)
+        source = "sql"
+    if data is None:
+        return LakeFile(lake_uri or "", "missing", "", 0, False, None)
+    truncated = size > max_bytes
+    body = data[:max_bytes]
+    matches = None
+    if expected_sha256 and not truncated:
+        matches = hashlib.sha256(body).hexdigest() == expected_sha256.lower()
+    text = body.decode("utf-8", errors="replace")
+    return LakeFile(lake_uri or "", source, text, size, truncated, matches)
+
+
+def redact(value: Any, max_string: int = 2000) -> Any:
+    """A copy of a JSON value with secret-looking keys masked and very long strings cut."""
+    if isinstance(value, dict):
+        return {
+            k: (REDACTED if SECRET_KEY_PATTERN.search(str(k)) and v not in (None, "") else
+                redact(v, max_string))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(v, max_string) for v in value]
+    if isinstance(value, str) and len(value) > max_string:
+        return value[:max_string] + f"… ({len(value) - max_string:,} more characters)"
+    return value
