@@ -61,6 +61,11 @@ def toc_notebooks(root: Path) -> list[str]:
     return [f for f in toc_files(root) if f.startswith("notebooks_py/")]
 
 
+def _config_timeout(root: Path) -> int:
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    return int((config.get("execute") or {}).get("timeout") or 180)
+
+
 def kernel_environment(root: Path) -> dict[str, str]:
     """Environment for the build and its kernels: bounded threads, no GUI, project home."""
     env = dict(os.environ)
@@ -106,18 +111,28 @@ def build_book(
     root: Path | None = None,
     *,
     rebuild_all: bool = False,
+    workers: int | None = None,
+    notebook_timeout: int = 300,
     progress: Callable[[str], None] = print,
 ) -> Path:
     """Build `_build/html` for the project at ``root``; returns the path of index.html."""
     root = (root or Path.cwd()).resolve()
     started = time.perf_counter()
     write_generated_pages(root, progress)
+    from .bookexec import execute_stale
+    from .settings import load_settings
+
+    settings = load_settings(home=root)
+    env = kernel_environment(root)
+    execute_stale(root, toc_notebooks(root), db_path=settings.db_path, env=env, workers=workers,
+                  cell_timeout=_config_timeout(root), notebook_timeout=notebook_timeout,
+                  progress=progress)
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root), "-W", "--keep-going"]
     if rebuild_all:
         cmd.append("--all")
     progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml)")
     proc = subprocess.Popen(
-        cmd, cwd=root, env=kernel_environment(root), stdout=subprocess.PIPE,
+        cmd, cwd=root, env=env, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, bufsize=1,
     )
     log: list[str] = []

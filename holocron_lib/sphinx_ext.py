@@ -57,7 +57,20 @@ def _write_ipynb_files(app, exception):
         nbformat.write(nb, str(target))
 
 
+def _reexecuted_docs(app, env, added, changed, removed):
+    """Notebooks executed before this build must be re-read even if their source is unchanged."""
+    import json
+
+    cache_path = getattr(app.config, "nb_execution_cache_path", "") or ""
+    marker = Path(app.srcdir) / cache_path / "holocron-reexecuted.json"
+    if not cache_path or not marker.is_file():
+        return []
+    names = json.loads(marker.read_text(encoding="utf-8"))
+    return [n for n in names if n in env.found_docs and n not in added and n not in changed]
+
+
 def setup(app):
+    app.connect("env-get-outdated", _reexecuted_docs)
     app.connect("html-page-context", _add_ipynb_button, priority=500)
     app.connect("build-finished", _write_ipynb_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -14,9 +14,14 @@ def book() -> None:
 
 @book.command("build")
 @click.option("--all", "rebuild_all", is_flag=True, help="Re-read every page, not only changed ones.")
-def build(rebuild_all: bool) -> None:
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Notebooks executed at once (default: one per core).")
+@click.option("--notebook-timeout", type=click.IntRange(1), default=300, show_default=True,
+              help="Seconds a whole notebook may run before its kernel is stopped.")
+def build(rebuild_all: bool, workers: int | None, notebook_timeout: int) -> None:
     """Execute the notebooks in _toc.yml against the seeded database and write _build/html."""
     from ..book import build_book
     from ..settings import find_project_root
 
-    build_book(find_project_root(Path.cwd()), rebuild_all=rebuild_all, progress=click.echo)
+    build_book(find_project_root(Path.cwd()), rebuild_all=rebuild_all, workers=workers,
+               notebook_timeout=notebook_timeout, progress=click.echo)
