@@ -1,0 +1,60 @@
+"""DuckDB macros standing in for T-SQL built-ins that sqlglot passes through or maps loosely."""
+
+from __future__ import annotations
+
+import duckdb
+
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
+
+
+def _integer_overloads(name: str, integer_body: str, fallback_body: str) -> str:
+    # Typed overloads pick the integer body for integer arguments; the untyped one takes the rest.
+    parts = [f"(v {t}) AS {integer_body}" for t in _INTEGERS]
+    parts.append(f"(v) AS {fallback_body}")
+    return f"CREATE OR REPLACE TEMP MACRO {name}" + ", ".join(parts)
+
+
+# Name -> statement. Every macro is TEMP: it lives in the connection, never in the database file.
+MACROS: dict[str, str] = {
+    # SQL Server returns naive datetimes: UTC for these two, local time for the next two.
+    "GETUTCDATE": (
+        "CREATE OR REPLACE TEMP MACRO GETUTCDATE() AS "
+        "CAST(get_current_timestamp() AT TIME ZONE 'UTC' AS TIMESTAMP)"
+    ),
+    "SYSUTCDATETIME": (
+        "CREATE OR REPLACE TEMP MACRO SYSUTCDATETIME() AS "
+        "CAST(get_current_timestamp() AT TIME ZONE 'UTC' AS TIMESTAMP)"
+    ),
+    "GETDATE": (
+        "CREATE OR REPLACE TEMP MACRO GETDATE() AS CAST(current_localtimestamp() AS TIMESTAMP)"
+    ),
+    "SYSDATETIME": (
+        "CREATE OR REPLACE TEMP MACRO SYSDATETIME() AS CAST(current_localtimestamp() AS TIMESTAMP)"
+    ),
+    "SYSDATETIMEOFFSET": (
+        "CREATE OR REPLACE TEMP MACRO SYSDATETIMEOFFSET() AS get_current_timestamp()"
+    ),
+    "NEWID": "CREATE OR REPLACE TEMP MACRO NEWID() AS uuid()",
+    "DB_NAME": "CREATE OR REPLACE TEMP MACRO DB_NAME() AS current_database()",
+    "ISJSON": (
+        "CREATE OR REPLACE TEMP MACRO ISJSON(v) AS "
+        "CASE WHEN v IS NULL THEN NULL WHEN json_valid(v) THEN 1 ELSE 0 END"
+    ),
+    # DATEDIFF(WEEK, a, b): Sundays crossed, i.e. the distance between the Sundays starting
+    # each date's week (dayofweek counts Sunday as 0).
+    "tsql_datediff_week": (
+        "CREATE OR REPLACE TEMP MACRO tsql_datediff_week(a, b) AS "
+        "date_diff('day', CAST(a AS DATE) - CAST(dayofweek(a) AS INTEGER), "
+        "CAST(b AS DATE) - CAST(dayofweek(b) AS INTEGER)) // 7"
+    ),
+    # T-SQL AVG over integers returns an integer, truncated toward zero; DuckDB returns DOUBLE.
+    "tsql_avg": _integer_overloads("tsql_avg", "CAST(trunc(avg(v)) AS BIGINT)", "avg(v)"),
+    # T-SQL SUM over integers stays an integer; DuckDB widens to HUGEINT (a float in pandas).
+    "tsql_sum": _integer_overloads("tsql_sum", "CAST(sum(v) AS BIGINT)", "sum(v)"),
+}
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create (or replace) every macro in ``MACROS`` on this connection."""
+    for statement in MACROS.values():
+        con.execute(statement)

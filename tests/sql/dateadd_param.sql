@@ -1,0 +1,1 @@
+SELECT DATEADD(day, ?, CreatedUtc) AS Shifted FROM llm.job WHERE JobId = ?

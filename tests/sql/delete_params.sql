@@ -1,0 +1,1 @@
+DELETE FROM llm.job WHERE Status = ? OR JobId = ?

@@ -1,0 +1,1 @@
+SELECT N'Żółw ✓' AS Text, LEN(N'Żółw') AS Chars

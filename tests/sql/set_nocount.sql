@@ -1,0 +1,3 @@
+SET NOCOUNT ON;
+PRINT 'counting jobs';
+SELECT COUNT(*) AS N FROM llm.job

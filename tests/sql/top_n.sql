@@ -1,0 +1,3 @@
+SELECT TOP (2) Name
+FROM dbo.DimEntity
+ORDER BY EntityKey DESC;

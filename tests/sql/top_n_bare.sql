@@ -1,0 +1,1 @@
+SELECT TOP 3 JobId FROM llm.job ORDER BY JobId

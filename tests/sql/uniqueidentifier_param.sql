@@ -1,0 +1,1 @@
+SELECT EntityKey FROM dbo.DimEntity WHERE EntityGuid = ? OR EntityGuid = ? ORDER BY EntityKey

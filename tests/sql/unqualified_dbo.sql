@@ -1,0 +1,1 @@
+SELECT Name FROM DimEntity WHERE EntityKey = 2

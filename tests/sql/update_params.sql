@@ -1,0 +1,3 @@
+UPDATE llm.job
+SET Status = ?, Priority = Priority + ?, CompletedUtc = SYSUTCDATETIME()
+WHERE JobId = ? AND Status = N'queued'
