@@ -58,7 +58,7 @@ for q in STARTER_QUERIES:
 
 # %%
 objects = db.tables()
-show(objects.groupby(["schema", "type"]).size().reset_index(name="objects"), max_rows=20,
+show(objects.groupby(["schema", "kind"]).size().reset_index(name="objects"), max_rows=20,
      title="Tables and views per schema")
 
 # %%

@@ -1,0 +1,34 @@
+"""One seeded scale-1 database per test session, shared by the tests of the notebook library.
+
+Each test file declares a session fixture that calls `seeded_path`; the build runs once per
+process whichever file asks first. Tests open private copies with `connect(path=...)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_BUILT: dict[str, Path] = {}
+
+
+def seeded_path(tmp_path_factory) -> Path:
+    """The seeded database file (built on first use), with its lake beside it."""
+    if "db" not in _BUILT:
+        from holocron_lib.seed import build_database
+
+        folder = tmp_path_factory.mktemp("seeded")
+        lake = folder / "lake"
+        build_database(folder / "holocron.duckdb", scale=1, lake_root=lake)
+        _BUILT["db"], _BUILT["lake"] = folder / "holocron.duckdb", lake
+    return _BUILT["db"]
+
+
+def lake_path() -> Path:
+    return _BUILT["lake"]
+
+
+def fresh(tmp_path_factory):
+    """A private, writable copy of the seeded database."""
+    from holocron_lib.database import connect
+
+    return connect(path=seeded_path(tmp_path_factory))
