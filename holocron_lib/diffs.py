@@ -72,3 +72,42 @@ def diff(before, after, growth_warn_pct: float = 50.0):
 
     merged["anomaly"] = merged.apply(flag, axis=1)
     return merged.sort_values(["table", "measure"], ignore_index=True)
+
+
+def choose_moments(db, run_before: str = "", run_after: str = "", before_utc: str = "",
+                   after_utc: str = "", default_hours: int = 24):
+    """The two moments to compare, from run ids, timestamps, or the last ``default_hours`` of activity.
+
+    A run id given as ``run_before`` stands for that run's start; ``run_after`` for its end.
+    Returns ``(before, after, how)`` where ``how`` says where each came from.
+    """
+    import pandas as pd
+
+    from .metrics import latest_activity
+
+    if run_before:
+        before, how_before = run_window(db, run_before)[0], f"start of run {run_before}"
+    elif before_utc:
+        before, how_before = pd.Timestamp(before_utc), "given timestamp"
+    else:
+        before, how_before = None, f"{default_hours} h before the latest activity"
+    if run_after:
+        after, how_after = run_window(db, run_after)[1], f"end of run {run_after}"
+    elif after_utc:
+        after, how_after = pd.Timestamp(after_utc), "given timestamp"
+    else:
+        after, how_after = latest_activity(db), "latest activity"
+    if before is None:
+        before = pd.Timestamp(after) - pd.Timedelta(hours=int(default_hours))
+    before, after = pd.Timestamp(before).to_pydatetime(), pd.Timestamp(after).to_pydatetime()
+    if before > after:
+        from .errors import HolocronError
+
+        raise HolocronError(f"the 'before' moment {before} is later than the 'after' moment {after}")
+    return before, after, f"before = {how_before}; after = {how_after}"
+
+
+def anomaly_rows(changes) -> dict[int, str]:
+    """Row positions to highlight in `display.show`: shrinking tables fail, surges warn."""
+    return {i: ("fail" if a == "rows disappeared" else "warn")
+            for i, a in enumerate(changes["anomaly"]) if a}

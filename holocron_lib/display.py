@@ -174,7 +174,8 @@ def bar_chart(labels, values, title: str, xlabel: str = "", ylabel: str = "", ho
     """A labelled bar chart in the book's style; returns the matplotlib figure."""
     import matplotlib
 
-    matplotlib.use("Agg", force=False)
+    if "inline" not in matplotlib.get_backend():  # keep a notebook's inline backend: it shows figures
+        matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     labels = [str(x) for x in labels]

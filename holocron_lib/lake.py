@@ -113,3 +113,37 @@ def redact(value: Any, max_string: int = 2000) -> Any:
     if isinstance(value, str) and len(value) > max_string:
         return value[:max_string] + f"… ({len(value) - max_string:,} more characters)"
     return value
+
+
+def list_directory(lake_root: Path, lake_dir: str, max_entries: int = 50):
+    """Files under one lake directory (relative to the root): path, bytes; bounded and safe."""
+    import pandas as pd
+
+    root = resolve_lake_path(lake_root, lake_dir)
+    rows = []
+    if root.is_dir():
+        base = Path(lake_root).resolve()
+        for path in sorted(p for p in root.rglob("*") if p.is_file())[: int(max_entries)]:
+            rows.append({"lake_uri": path.relative_to(base).as_posix(), "bytes": path.stat().st_size})
+    return pd.DataFrame(rows, columns=["lake_uri", "bytes"])
+
+
+def run_directory(lake_uri: str) -> str:
+    """The run directory part of an artifact's lake_uri (``YYYY/MM/DD/<run_id>``)."""
+    return PurePosixPath(lake_uri.replace("\\", "/")).parent.as_posix()
+
+
+def artifact_view(lake_root: Path, artifact, sql_content: str | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, Any]:
+    """A title and a redacted value to display for one artifact row (lake file, else SQL copy)."""
+    if not isinstance(sql_content, str):
+        sql_content = None  # NULL in SQL arrives as None or NaN
+    uri = artifact["lake_uri"] if isinstance(artifact["lake_uri"], str) else None
+    f = read_lake_file(lake_root, uri, sql_content=sql_content,
+                       expected_sha256=artifact["content_sha256"] if isinstance(
+                           artifact["content_sha256"], str) else None, max_bytes=max_bytes)
+    parsed = f.json()
+    check = {True: "sha256 ok", False: "sha256 MISMATCH", None: "sha256 not checked"}[f.sha256_matches]
+    cut = ", cut at the size limit" if f.truncated else ""
+    title = f"{artifact['artifact_type']} — from {f.source}, {f.byte_count:,} bytes, {check}{cut}"
+    return title, redact(parsed) if parsed is not None else f.text

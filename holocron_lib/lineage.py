@@ -146,3 +146,53 @@ def claims_with_evidence(db, limit: int = 10):
         ORDER BY c.ConfidenceScore DESC, c.ClaimKey
         """
     )
+
+
+def runs_by_date(db, days: int = 30):
+    """Runs per UTC start date over the last ``days`` days of activity, with artifact counts."""
+    import pandas as pd
+
+    frame = db.query(
+        """
+        SELECT CAST(r.started_utc AS DATE) AS run_date, COUNT(DISTINCT r.run_id) AS runs,
+               COUNT(a.artifact_id) AS artifacts
+        FROM llm.run AS r LEFT JOIN llm.artifact AS a ON a.run_id = r.run_id
+        WHERE r.started_utc > DATEADD(DAY, -?, (SELECT MAX(started_utc) FROM llm.run))
+        GROUP BY CAST(r.started_utc AS DATE)
+        ORDER BY CAST(r.started_utc AS DATE)
+        """,
+        [int(days)],
+    )
+    frame["run_date"] = pd.to_datetime(frame["run_date"]).dt.date
+    return frame
+
+
+def runs_on(db, run_date=None, limit: int = 20):
+    """Runs started on one UTC date (default: the newest date with runs), newest first."""
+    if run_date in (None, ""):
+        run_date = db.scalar("SELECT MAX(CAST(started_utc AS DATE)) FROM llm.run")
+    return db.query(
+        f"""
+        SELECT TOP ({int(limit)}) r.run_id, j.interrogation_key, r.status, r.model_name,
+               r.started_utc, (SELECT COUNT(*) FROM llm.artifact AS a WHERE a.run_id = r.run_id)
+                   AS artifacts
+        FROM llm.run AS r JOIN llm.job AS j ON j.job_id = r.job_id
+        WHERE CAST(r.started_utc AS DATE) = CAST(? AS DATE)
+        ORDER BY (SELECT COUNT(*) FROM llm.artifact AS a WHERE a.run_id = r.run_id) DESC,
+                 r.started_utc DESC, r.run_id
+        """,
+        [run_date],
+    )
+
+
+def run_artifacts(db, run_id: str, limit: int = 50):
+    """Artifact metadata of one run (no content)."""
+    return db.query(
+        f"""
+        SELECT TOP ({int(limit)}) artifact_id, artifact_type, content_mime_type, byte_count,
+               content_sha256, lake_uri, stored_in_sql, mirrored_to_lake, created_utc
+        FROM llm.artifact WHERE run_id = ?
+        ORDER BY artifact_type, artifact_id
+        """,
+        [run_id],
+    )

@@ -45,6 +45,11 @@ def jobs_per_hour(db, days: int = 14):
 def run_durations(db, days: int = 30, limit: int = 20000):
     """Finished runs of the last ``days`` days with their duration in seconds."""
     end = latest_activity(db)
+    if end is None:
+        import pandas as pd
+
+        return pd.DataFrame(columns=["run_id", "interrogation_key", "model_name", "status",
+                                     "started_utc", "seconds"])
     return db.query(
         f"""
         SELECT TOP ({int(limit)}) r.run_id, j.interrogation_key, r.model_name, r.status,
@@ -79,6 +84,8 @@ def outcome_rates(db, window: str = "day", days: int = 30):
     import pandas as pd
 
     end = latest_activity(db)
+    if end is None:
+        return pd.DataFrame(columns=["window", "runs", "succeeded", "failed", "success_rate"])
     frame = db.query(
         """
         SELECT CAST(started_utc AS DATE) AS day, status, COUNT(*) AS runs
@@ -103,4 +110,6 @@ def outcome_rates(db, window: str = "day", days: int = 30):
     })
     finished = out["succeeded"] + out["failed"]
     out["success_rate"] = (out["succeeded"] / finished.where(finished > 0)).round(3)
-    return out.reset_index().sort_values("window", ignore_index=True)
+    out = out.reset_index().sort_values("window", ignore_index=True)
+    out["window"] = out["window"].dt.date
+    return out

@@ -112,3 +112,45 @@ def results_frame(results: list[CheckResult]):
     import pandas as pd
 
     return pd.DataFrame([asdict(r) for r in results], columns=["check", "status", "detail", "remedy"])
+
+
+def expected_objects() -> list[str]:
+    """Every table of the project's DDL and every view of its view files, as ``schema.name``."""
+    from .ddl import load_schema_model
+    from .schema import view_names
+
+    return [t.full_name for t in load_schema_model().tables] + view_names()
+
+
+def check_schema_version(db) -> CheckResult:
+    """The newest migration recorded in ``dbo.__migration_log`` (the embedded database has none)."""
+    def run():
+        row = db.query(
+            "SELECT TOP (1) migration_id, status, started_utc FROM dbo.__migration_log "
+            "ORDER BY migration_id DESC, log_id DESC"
+        )
+        if row.empty:
+            return CheckResult("schema version", PASS if db.backend == "duckdb" else WARN,
+                               "no migrations logged" + (" (built from the project's DDL)"
+                                                         if db.backend == "duckdb" else ""),
+                               "" if db.backend == "duckdb" else
+                               "the database was not created by the migration runner; compare its "
+                               "objects below")
+        r = row.iloc[0]
+        status = PASS if r["status"] in ("completed", "skipped") else WARN
+        return CheckResult("schema version", status, f"latest migration {r['migration_id']} ({r['status']})",
+                           "" if status == PASS else "finish or re-run that migration")
+
+    return _guard("schema version", run, "check that dbo.__migration_log exists")
+
+
+def run_checks(db, settings, *, docker: bool = True, compose_file: str | None = None) -> list[CheckResult]:
+    """All checks of the stack, in the order a person would fix them."""
+    results = [check_database(db)]
+    if results[0].status == FAIL:
+        return results
+    results += [check_schema_version(db), check_expected_objects(db, expected_objects()), check_seeded(db),
+                check_ollama(settings.get("OLLAMA_BASE_URL"))]
+    if docker:
+        results.append(check_docker(compose_file))
+    return results

@@ -52,3 +52,34 @@ def test_redaction_masks_secret_keys_and_cuts_long_strings():
     assert out["options"]["temperature"] == 0.1
     assert out["messages"][0]["content"].startswith("x" * 10 + "…")
     assert out["token"] is None
+
+
+def test_list_directory_is_bounded_and_relative(lake):
+    from holocron_lib.lake import list_directory, run_directory
+
+    root, uri, body = lake
+    folder = run_directory(uri)
+    assert folder == "2026/02/21/88ED08BB-7895-4EF2-B17E-F9B272A9FD70"
+    (root / folder / "response.json").write_text("{}")
+    listing = list_directory(root, folder)
+    assert list(listing["lake_uri"]) == [f"{folder}/request.json", f"{folder}/response.json"]
+    assert listing.iloc[0]["bytes"] == len(body)
+    assert len(list_directory(root, folder, max_entries=1)) == 1
+    assert list_directory(root, "2027/01/01/none").empty
+    with pytest.raises(LakePathError):
+        list_directory(root, "../elsewhere")
+
+
+def test_artifact_view_redacts_and_falls_back_to_sql(lake):
+    from holocron_lib.lake import REDACTED, artifact_view
+
+    root, uri, body = lake
+    row = {"artifact_type": "request_json", "lake_uri": uri, "content_sha256": hashlib.sha256(body).hexdigest()}
+    title, value = artifact_view(root, row)
+    assert "from lake" in title and "sha256 ok" in title
+    assert value["options"]["api_key"] == REDACTED
+    missing = {"artifact_type": "response_json", "lake_uri": None, "content_sha256": float("nan")}
+    title, value = artifact_view(root, missing, sql_content='{"done": true}')
+    assert "from sql" in title and value == {"done": True}
+    title, value = artifact_view(root, {**row, "content_sha256": "0" * 64}, max_bytes=10)
+    assert "cut at the size limit" in title and isinstance(value, str) and len(value) == 10

@@ -1,0 +1,77 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Data-quality checks
+#
+# | | |
+# |---|---|
+# | **Category** | Analytics |
+# | **Prerequisites** | {doc}`../exploration/02_data_profiling` shows the raw numbers these checks judge |
+# | **Last verified** | 2026-11-25 |
+#
+# Reusable checks of the database against the project's DDL (`holocron_lib/sql/tables`),
+# each with a pass or a fail and, for a fail, what is wrong:
+#
+# | family | a check per | fails when |
+# |---|---|---|
+# | orphans | declared foreign key | a child row's key has no parent row |
+# | constraints | CHECK constraint, and each table's NOT NULL columns | a stored row breaks it |
+# | keys | primary key and unique key (GUID columns included) | a value appears twice |
+# | schema drift | table in the DDL | the live table is missing, or has missing, extra or retyped columns |
+#
+# On SQL Server the constraints are enforced, so the first three families catch data
+# loaded around them (disabled constraints, bulk loads); on the embedded database foreign
+# keys are only checked here. Schema drift compares names, nullability and — on the
+# embedded database — types. These checks read every row of the chosen schemas: run them
+# deliberately, not on every notebook open.
+
+# %% tags=["parameters"]
+SCHEMAS: str = "dbo,llm,ingest,sem,vector"  # comma-separated schemas to check [pattern: [A-Za-z_]+(,\s*[A-Za-z_]+)*]
+FAMILIES: str = "orphans,constraints,keys,schema drift"  # comma-separated check families: orphans, constraints, keys, schema drift [pattern: [a-z ]+(,\s*[a-z ]+)*]
+SHOW_PASSING: int = 15  # passing checks to list after the failures [min: 0] [max: 500]
+
+# %%
+from holocron_lib import connect, show
+from holocron_lib import quality
+from holocron_lib.display import style_axes
+
+db = connect()
+schemas = [s.strip() for s in SCHEMAS.split(",") if s.strip()]
+families = [f.strip() for f in FAMILIES.split(",") if f.strip()]
+results = quality.run_checks(db, schemas=schemas, families=families)
+
+# %% [markdown]
+# ## Summary
+
+# %%
+summary = quality.summary(results)
+display(show(summary, title="Checks per family", highlight={i: "fail" for i, n in enumerate(summary["failed"]) if n}))
+ax = summary.set_index("family")[["passed", "failed"]].plot.barh(stacked=True, figsize=(7.5, 2.6),
+                                                                 color=["#3c8d5a", "#c8553d"])
+style_axes(ax, "Checks passed and failed", xlabel="checks", ylabel="");
+
+# %% [markdown]
+# ## Failures
+#
+# Each failing check with what it found. An empty table means every check passed.
+
+# %%
+failures = results[results["status"] == quality.FAIL]
+print(f"{len(failures)} of {len(results)} checks failed")
+show(failures, title="Failing checks", max_rows=100, max_cell_chars=160,
+     highlight={i: "fail" for i in range(len(failures))})
+
+# %% [markdown]
+# ## A sample of passing checks
+
+# %%
+show(results[results["status"] == quality.PASS].head(SHOW_PASSING), title="Passing checks", max_rows=SHOW_PASSING)
+
+# %%
+db.close()

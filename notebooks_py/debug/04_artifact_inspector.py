@@ -1,0 +1,77 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Artifact and lake inspector
+#
+# | | |
+# |---|---|
+# | **Category** | Debug |
+# | **Prerequisites** | {doc}`../learning/03_llm_provenance_tour`; the lake folder (`LAKE_ROOT`) is optional |
+# | **Last verified** | 2026-11-25 |
+#
+# Browse what LLM runs left behind: runs per day, the runs of one day, the artifact rows
+# of one run (`llm.artifact`), the files in its lake directory, and the files themselves
+# (`request.json`, `response.json`, `evidence.json`, …) as formatted JSON.
+#
+# Files are read up to a size limit, checked against the SHA-256 recorded in SQL, and
+# shown with secret-looking keys masked and long strings cut. When the lake has no copy,
+# the SQL copy (`llm.artifact.content`) is shown instead. Raw model responses can hold
+# personal data: share what you see here with care.
+
+# %% tags=["parameters"]
+RUN_DATE: str = ""  # UTC date (YYYY-MM-DD) whose runs to list; empty takes the newest date with runs [pattern: (\d{4}-\d{2}-\d{2})?]
+RUN_ID: str = ""  # llm.run id to inspect; empty takes the run of that date with the most artifacts [pattern: ([0-9A-Fa-f-]{36})?]
+DAYS: int = 30  # days of history in the runs-per-day chart [min: 1] [max: 365]
+MAX_FILES: int = 4  # most files to open [min: 0] [max: 20]
+MAX_FILE_BYTES: int = 200000  # read at most this many bytes of a file [min: 1000] [max: 5000000]
+MAX_JSON_CHARS: int = 3000  # longest JSON text to show per file [min: 200] [max: 50000]
+
+# %%
+from holocron_lib import connect, load_settings, show
+from holocron_lib import lake, lineage
+from holocron_lib.display import show_json, style_axes
+
+db = connect()
+lake_root = load_settings().lake_root
+
+# %% [markdown]
+# ## Runs by date
+
+# %%
+per_day = lineage.runs_by_date(db, days=DAYS)
+ax = per_day.plot.bar(x="run_date", y=["runs", "artifacts"], figsize=(8, 3.5), color=["#4a6fa5", "#9aa5b1"],
+                      fontsize=7)
+style_axes(ax, "Runs and artifacts per day", xlabel="UTC date", ylabel="count");
+
+# %%
+runs = lineage.runs_on(db, RUN_DATE or None)
+show(runs, title=f"Runs started on {RUN_DATE or 'the newest date'}")
+
+# %% [markdown]
+# ## One run's artifacts and lake directory
+
+# %%
+run_id = RUN_ID or str(runs.iloc[0]["run_id"])
+artifacts = lineage.run_artifacts(db, run_id)
+display(show(artifacts.drop(columns=["content_sha256"]), title=f"Artifacts of run {run_id}"))
+with_uri = artifacts["lake_uri"].dropna()
+show(lake.list_directory(lake_root, lake.run_directory(with_uri.iloc[0])) if len(with_uri) else with_uri.to_frame(),
+     title="Files in the run's lake directory")
+
+# %% [markdown]
+# ## The files
+
+# %%
+for _, art in artifacts.head(MAX_FILES).iterrows():
+    sql_copy = lineage.artifact_content(db, str(art["artifact_id"])).loc[0, "content"]
+    title, value = lake.artifact_view(lake_root, art, sql_content=sql_copy, max_bytes=MAX_FILE_BYTES)
+    display(show_json(value, title=title, max_chars=MAX_JSON_CHARS))
+
+# %%
+db.close()

@@ -1,0 +1,73 @@
+"""Stack checks: every outcome is a row with a status and, when not a pass, a remedy."""
+
+import subprocess
+
+import pytest
+from seeded_db import fresh
+
+from holocron_lib import stackcheck
+from holocron_lib.settings import load_settings
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    with fresh(tmp_path_factory) as conn:
+        yield conn
+
+
+def test_database_schema_and_seed_pass_on_the_seeded_database(db):
+    assert stackcheck.check_database(db).status == stackcheck.PASS
+    objects = stackcheck.check_expected_objects(db, stackcheck.expected_objects())
+    assert objects.status == stackcheck.PASS, objects.detail
+    assert stackcheck.check_seeded(db).status == stackcheck.PASS
+    assert stackcheck.check_schema_version(db).status == stackcheck.PASS
+
+
+def test_missing_objects_fail_with_their_names(db):
+    result = stackcheck.check_expected_objects(db, ["llm.job", "llm.no_such_table"])
+    assert result.status == stackcheck.FAIL and "llm.no_such_table" in result.detail and result.remedy
+
+
+def test_an_empty_table_warns(db):
+    assert stackcheck.check_seeded(db, "llm.run", minimum=10**9).status == stackcheck.WARN
+
+
+def test_a_broken_database_becomes_a_failed_row_without_secrets():
+    class Broken:
+        backend = "sqlserver"
+
+        def scalar(self, sql):
+            raise RuntimeError("login failed")
+
+    row = stackcheck.check_database(Broken())
+    assert row.status == stackcheck.FAIL and "login failed" in row.detail and row.remedy
+
+
+def test_ollama_that_does_not_answer_is_a_warning():
+    row = stackcheck.check_ollama("http://127.0.0.1:9")
+    assert row.status == stackcheck.WARN and "fall" in row.remedy
+
+
+def test_docker_compose_states_are_read_from_its_json():
+    out = '{"Service": "sql2025", "State": "running"}\n{"Service": "ollama", "State": "exited"}\n'
+
+    def runner(args, **kw):
+        assert args[:2] == ["docker", "compose"]
+        return subprocess.CompletedProcess(args, 0, out, "")
+
+    import shutil
+
+    if shutil.which("docker") is None:
+        row = stackcheck.check_docker(runner=runner)
+        assert row.status == stackcheck.WARN and "not installed" in row.detail
+    else:
+        row = stackcheck.check_docker(runner=runner)
+        assert row.status == stackcheck.WARN and "not running: ollama" in row.detail
+
+
+def test_run_checks_stops_after_a_failed_connection_and_frames_the_rows(db):
+    rows = stackcheck.run_checks(db, load_settings(), docker=False)
+    assert [r.check for r in rows] == ["database connection", "schema version", "schema objects",
+                                       "seed data", "ollama"]
+    frame = stackcheck.results_frame(rows)
+    assert list(frame.columns) == ["check", "status", "detail", "remedy"]

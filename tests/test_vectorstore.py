@@ -1,0 +1,60 @@
+"""Embedding a slice into the vector schema: dry run, confirmed run, idempotency, similarity."""
+
+import pandas as pd
+import pytest
+from seeded_db import fresh
+
+from holocron_lib import vectorstore
+from holocron_lib.embeddings import HashingEmbedder
+
+
+@pytest.fixture
+def db(tmp_path_factory):
+    with fresh(tmp_path_factory) as conn:
+        yield conn
+
+
+def test_the_slice_is_bounded_ordered_and_hashed(db):
+    texts = vectorstore.select_slice(db, "Character", limit=6)
+    assert len(texts) == 6 and texts["EntityKey"].is_monotonic_increasing
+    assert texts["chunk_id"].str.len().eq(64).all() and texts["chunk_id"].is_unique
+
+
+def test_a_dry_run_embeds_but_stores_nothing(db):
+    before = vectorstore.vector_counts(db)
+    run = vectorstore.embed_slice(db, vectorstore.select_slice(db, limit=5), HashingEmbedder())
+    assert len(run.vectors) == 5 and len(run.vectors[0]) == 256 and run.new_embeddings == 5
+    pd.testing.assert_frame_equal(before, vectorstore.vector_counts(db))
+
+
+def test_a_confirmed_run_stores_once(db):
+    texts = vectorstore.select_slice(db, "Location", limit=4)
+    before = vectorstore.vector_counts(db).set_index("table_name")["row_count"]
+    run = vectorstore.embed_slice(db, texts, HashingEmbedder(), confirm=True)
+    after = vectorstore.vector_counts(db).set_index("table_name")["row_count"]
+    delta = (after - before).to_dict()
+    assert delta == {"vector.embedding_space": 1, "vector.job": 1, "vector.run": 1,
+                     "vector.chunk": 4, "vector.embedding": 4}
+    stored = db.query("SELECT vector_json FROM vector.embedding WHERE run_id = ? ORDER BY chunk_id", [run.run_id])
+    assert len(stored) == 4
+    again = vectorstore.embed_slice(db, texts, HashingEmbedder(), confirm=True)
+    assert (again.new_embeddings, again.existing_embeddings) == (0, 4)
+    assert vectorstore.vector_counts(db).set_index("table_name")["row_count"].equals(after)
+
+
+def test_the_space_records_the_embedder(db):
+    texts = vectorstore.select_slice(db, limit=2)
+    run = vectorstore.embed_slice(db, texts, HashingEmbedder(dimensions=64, name="local-hashing-64"),
+                                  confirm=True)
+    space = db.query("SELECT provider, model_name, dimensions FROM vector.embedding_space "
+                     "WHERE embedding_space_id = ?", [run.space_id])
+    assert space.iloc[0].tolist() == ["local", "local-hashing-64", 64]
+
+
+def test_similarity_puts_the_text_itself_first():
+    texts = pd.DataFrame({"DisplayName": ["a", "b", "c"],
+                          "text": ["red star destroyer", "red star cruiser", "green moon"]})
+    vectors = HashingEmbedder().embed(list(texts["text"]))
+    hits = vectorstore.similarity_check(texts, vectors, k=3)
+    assert list(hits["DisplayName"]) == ["a", "b", "c"]
+    assert hits.iloc[0]["cosine"] == pytest.approx(1.0)
