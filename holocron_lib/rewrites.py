@@ -126,6 +126,10 @@ def _fix(node: exp.Expression) -> exp.Expression:
         return exp.DPipe(this=node.this, expression=node.expression, safe=False)
     if isinstance(node, exp.Avg | exp.Sum) and not isinstance(node.this, exp.Distinct):
         return _integer_aggregate(node)
+    if isinstance(node, exp.Window) and isinstance(node.this, exp.Avg | exp.Sum) and isinstance(
+        node.this.this, exp.Count
+    ):
+        return _integer_cast(node.copy(), isinstance(node.this, exp.Avg))
     if isinstance(node, exp.CurrentTimestamp):
         return exp.Anonymous(this="GETDATE", expressions=[])
     if isinstance(node, exp.CurrentTimestampLTZ):
@@ -203,10 +207,25 @@ def _truncate_to_length(node: exp.Cast | exp.Convert) -> None:
     node.replace(wrapper)
 
 
+def _integer_cast(value: exp.Expression, truncate: bool) -> exp.Expression:
+    """``value`` as T-SQL's integer result: truncated toward zero for AVG, then BIGINT."""
+    if truncate:
+        value = exp.Anonymous(this="trunc", expressions=[value])
+    return exp.Cast(this=value, to=exp.DataType.build("BIGINT"))
+
+
 def _integer_aggregate(node: exp.Avg | exp.Sum) -> exp.Expression:
     """AVG/SUM keep integer results for integer input, as in T-SQL (see ``macros``)."""
     name = "tsql_avg" if isinstance(node, exp.Avg) else "tsql_sum"
-    call = exp.Anonymous(this=name, expressions=[node.this])
+    if isinstance(node.this, exp.Count):
+        # COUNT is an integer, and a macro cannot see the type of an aggregate nested in a
+        # window (``SUM(COUNT(*)) OVER ()``), so write the integer form directly; inside a
+        # window the cast goes around the whole window expression (see ``_fix``).
+        if isinstance(node.parent, exp.Window):
+            return node
+        call = _integer_cast(node.copy(), isinstance(node, exp.Avg))
+    else:
+        call = exp.Anonymous(this=name, expressions=[node.this])
     if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":
         # Keep the column name DuckDB would have given the built-in.
         label = f"{type(node).__name__.lower()}({node.this.sql(dialect='duckdb')})"
