@@ -41,7 +41,7 @@ lake_root = load_settings().lake_root
 # attempts; `retried` counts jobs that needed more than one.
 
 # %%
-show(lineage.stage_counts(db), title="Rows per stage")
+display(show(lineage.stage_counts(db), title="Rows per stage"))
 statuses = lineage.job_status_counts(db)
 fig = bar_chart(statuses["status"], statuses["jobs"], "Jobs per status", xlabel="jobs")
 
@@ -51,14 +51,14 @@ fig = bar_chart(statuses["status"], statuses["jobs"], "Jobs per status", xlabel=
 # %%
 job_id = JOB_ID or lineage.pick_example_job(db)
 chain = lineage.job_lineage(db, job_id)
-show(chain.job, title="The job")
+display(show(chain.job, title="The job"))
 show(chain.runs, title="Its runs (attempts)")
 
 # %%
 show(chain.artifacts.drop(columns=["content_sha256"]), title="Artifacts the runs left")
 
 # %%
-show(chain.bundles, title="Evidence bundles attached to the runs")
+display(show(chain.bundles, title="Evidence bundles attached to the runs"))
 show(chain.items, title="Items in those bundles")
 
 # %% [markdown]
