@@ -1,0 +1,147 @@
+"""Seed-build benchmark: the bulk loader against a row-by-row baseline, at scale 1 and 10.
+
+    python benchmarks/seed_build.py [--scales 1 10] [--baseline-cap 300]
+
+For each scale it times the whole `build_database` (synthetic files, schema, load, checks,
+checkpoint, rename), the load alone (schema + `load_seed_dir` on the same files), and a
+baseline that follows the same rules but inserts row by row with `executemany`, as the real
+Holocron loader does on SQL Server. The baseline reads at most ``--baseline-cap`` rows per file
+(it runs at a few hundred rows a second; its rate does not depend on the file size).
+
+Targets: scale 1 builds in at most 3 s; scale 10 builds at 100,000 rows/s or more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from holocron_lib.schema import apply_schema
+from holocron_lib.seed import build_database, load_seed_dir
+from holocron_lib.seedfile import (
+    derive_guid,
+    order_seed_files,
+    read_seed_file,
+    row_hash,
+    seed_paths,
+    serialize_json_value,
+)
+
+AS_OF = datetime(2026, 1, 17, tzinfo=UTC)
+
+
+def row_by_row(seed_dir: Path, cap: int) -> tuple[int, float]:
+    """The naive path: prepare each row as a dict and insert it with executemany."""
+    from holocron_lib.ddl import load_schema_model
+
+    model = load_schema_model()
+    con = duckdb.connect()
+    apply_schema(con, views=False)
+    stamp = AS_OF.replace(tzinfo=None)
+    started = time.perf_counter()
+    total = 0
+    for sf in order_seed_files([read_seed_file(p) for p in seed_paths(seed_dir)]):
+        table = model.table(sf.full_name)
+        names = {c.name for c in table.columns}
+        ident = table.identity_column.name if table.identity_column else None
+        guid = table.columns[1].name if table.schema == "dbo" else None
+        batches: dict[tuple, list] = {}
+        for number, raw in enumerate(sf.rows[:cap], start=1):
+            row = {k: serialize_json_value(v) for k, v in raw.items()}
+            for k, v in sf.defaults.items():
+                row.setdefault(k, v)
+            if guid and guid not in row and sf.natural_key:
+                row[guid] = derive_guid(sf.schema, sf.table,
+                                        [row.get(k, "") for k in sf.natural_key])
+            for k in ("ValidFromUtc", "CreatedUtc"):
+                if k in names:
+                    row.setdefault(k, stamp)
+            if "RowHash" in names:
+                row["RowHash"] = row_hash(row, ident)
+            if ident:
+                row[ident] = number
+            cols = tuple(k for k in row if k in names)
+            batches.setdefault(cols, []).append([row[k] for k in cols])
+        for cols, values in batches.items():
+            marks = ", ".join("?" for _ in cols)
+            quoted = ", ".join(f'"{c}"' for c in cols)
+            con.executemany(f'INSERT INTO "{table.schema}"."{table.name}" ({quoted}) '
+                            f"VALUES ({marks})", values)
+            total += len(values)
+    seconds = time.perf_counter() - started
+    con.close()
+    return total, seconds
+
+
+def measure(scale: int, cap: int, work: Path) -> dict:
+    from holocron_lib.synthetic import write_seed_dir
+
+    seeds = work / f"seeds-{scale}"
+    seeds.mkdir()
+    started = time.perf_counter()
+    write_seed_dir(seeds, scale=scale, seed=42, as_of=AS_OF, lake_root=work / f"lake-{scale}")
+    generate = time.perf_counter() - started
+
+    report = build_database(work / f"build-{scale}.duckdb", scale=scale, as_of=AS_OF,
+                            lake_root=work / f"lake-b{scale}")
+
+    con = duckdb.connect(str(work / f"load-{scale}.duckdb"))
+    started = time.perf_counter()
+    apply_schema(con)
+    schema = time.perf_counter() - started
+    started = time.perf_counter()
+    counts = load_seed_dir(con, seeds, load_time=AS_OF, check_fks=True)
+    load = time.perf_counter() - started
+    con.close()
+
+    base_rows, base_seconds = row_by_row(seeds, cap)
+    rows = sum(counts.values())
+    return {
+        "scale": scale, "rows": rows, "generate": generate, "build": report.seconds,
+        "schema": schema, "load": load, "load_rate": rows / load,
+        "build_rate": report.rows / report.seconds,
+        "base_rows": base_rows, "base_rate": base_rows / base_seconds,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--baseline-cap", type=int, default=300,
+                        help="rows per file the row-by-row baseline inserts")
+    args = parser.parse_args()
+    print(f"duckdb {duckdb.__version__}; as of {AS_OF.date()}; seed 42")
+    header = (f"{'scale':>5} {'rows':>9} {'generate s':>10} {'build s':>8} {'build r/s':>10} "
+              f"{'schema s':>8} {'load s':>7} {'load r/s':>9} {'baseline r/s':>12} "
+              f"{'speed-up':>8}")
+    print(header)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="holocron-bench-") as tmp:
+        for scale in args.scales:
+            r = measure(scale, args.baseline_cap, Path(tmp))
+            results.append(r)
+            print(f"{r['scale']:>5} {r['rows']:>9,} {r['generate']:>10.2f} {r['build']:>8.2f} "
+                  f"{r['build_rate']:>10,.0f} {r['schema']:>8.2f} {r['load']:>7.2f} "
+                  f"{r['load_rate']:>9,.0f} {r['base_rate']:>12,.0f} "
+                  f"{r['load_rate'] / r['base_rate']:>7.0f}x", flush=True)
+    print("build = write synthetic files + schema + load + FK check + checkpoint + rename;"
+          " load = load_seed_dir only;")
+    print(f"baseline = the same rules row by row with executemany (≤ {args.baseline_cap} "
+          "rows per file)")
+    for r in results:
+        if r["scale"] == 1:
+            verdict = "met" if r["build"] <= 3 else "NOT met"
+            print(f"target scale 1 build ≤ 3 s: {r['build']:.2f} s — {verdict}")
+        if r["scale"] == 10:
+            verdict = "met" if r["build_rate"] >= 100_000 else "NOT met"
+            print(f"target scale 10 build ≥ 100,000 rows/s: {r['build_rate']:,.0f} rows/s "
+                  f"(load alone {r['load_rate']:,.0f}) — {verdict}")
+
+
+if __name__ == "__main__":
+    main()
