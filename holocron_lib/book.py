@@ -83,16 +83,13 @@ def kernel_environment(root: Path) -> dict[str, str]:
 
 def write_generated_pages(root: Path, progress: Callable[[str], None]) -> None:
     """Pages made from the code: the runbook catalog (from the notebook registry)."""
-    out = root / GENERATED_DIR
-    out.mkdir(parents=True, exist_ok=True)
     try:
         from .catalog import render_runbook_catalog
-        from .registry import discover_notebooks
     except ImportError:
         return
-    notebooks = discover_notebooks(root / "notebooks_py")
-    (out / "runbook-catalog.md").write_text(render_runbook_catalog(notebooks), encoding="utf-8")
-    progress(f"generated: {GENERATED_DIR / 'runbook-catalog.md'}")
+    page = Path("book") / "runbook-catalog.md"
+    (root / page).write_text(render_runbook_catalog(root / "notebooks_py"), encoding="utf-8")
+    progress(f"generated: {page}")
 
 
 _EXEC_START = re.compile(r"^(?P<path>\S+\.py): Executing notebook")

@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CANARY_PASSWORD = "Canary-Pa55word-7f3e"
 
+pytest_plugins = ["runservice_fixtures"]  # the run service's store, settings and server
+
 
 def pytest_report_header(config):
     lines = []

@@ -1,0 +1,118 @@
+"""Fixtures of the run service: the store on SQLite and PostgreSQL, settings, a live server."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
+PG_URL = os.environ.get("HOLOCRON_TEST_PG_URL",
+                        "postgresql+psycopg://holocron:holocron@127.0.0.1:5432/holocron_test")
+TOKENS = {"tok-alice": "alice", "tok-bob": "bob"}
+
+
+def notebook_path(name: str) -> Path:
+    """The fixture notebook ``name`` (registered name, no suffix)."""
+    return NOTEBOOKS / f"{name}.py"
+
+
+def auth(user: str = "alice") -> dict[str, str]:
+    token = next(t for t, u in TOKENS.items() if u == user)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request, tmp_path):
+    """A private, empty store: a SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/runs.sqlite"
+        return
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def store(store_url):
+    from holocron_lib.runs import Store
+
+    opened = Store(store_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def run_env(clean_env, store_url, monkeypatch):
+    """Environment of the run service for one test: private home, store and tokens."""
+    values = {
+        "HOLOCRON_STORE_URL": store_url,
+        "HOLOCRON_API_TOKENS": ",".join(f"{t}={u}" for t, u in TOKENS.items()),
+        "HOLOCRON_RUN_TIMEOUT": "60",
+        "HOLOCRON_WORKERS": "2",
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return {"HOLOCRON_HOME": str(clean_env), **values}
+
+
+@pytest.fixture
+def run_settings(run_env):
+    from holocron_lib.settings import load_settings
+
+    return load_settings(env=run_env, dotenv=False)
+
+
+class LiveServer:
+    """uvicorn serving the API on a free loopback port, in a thread."""
+
+    def __init__(self, app):
+        import uvicorn
+
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
+                                                    log_level="warning", lifespan="on"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the API server did not start")
+            time.sleep(0.02)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.port = port
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=60)
+
+
+def wait_for_runs(client, ids, headers, timeout: float = 90) -> dict[int, dict]:
+    """Poll until every run in ``ids`` is terminal; returns id → run JSON."""
+    done: dict[int, dict] = {}
+    deadline = time.monotonic() + timeout
+    while len(done) < len(ids):
+        for run_id in ids:
+            if run_id in done:
+                continue
+            body = client.get(f"/runs/{run_id}", headers=headers).json()
+            if body["status"] not in ("queued", "running"):
+                done[run_id] = body
+        if time.monotonic() > deadline:
+            raise AssertionError(f"runs still open: {sorted(set(ids) - set(done))}")
+        time.sleep(0.1)
+    return done

@@ -1,0 +1,155 @@
+"""The run-service commands, and a runner killed mid-run being closed on the next start."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from runservice_fixtures import NOTEBOOKS
+
+from holocron_lib.cli import cli
+from holocron_lib.runs import RunStatus, Store
+
+ROOT = ["--root", str(NOTEBOOKS)]
+
+
+@pytest.fixture
+def sqlite_env(clean_env, monkeypatch):
+    monkeypatch.setenv("HOLOCRON_STORE_URL", f"sqlite:///{clean_env}/runs.sqlite")
+    return clean_env
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_notebooks_list_and_filters(sqlite_env):
+    out = invoke("notebooks", "list", *ROOT).output
+    assert "runbooks/echo" in out and "simple_params" in out and "_draft" not in out
+    assert "7 notebook(s)" in out
+    only = invoke("notebooks", "list", "--category", "debug", *ROOT).output
+    assert "slow" in only and "simple_params" not in only
+    tagged = json.loads(invoke("notebooks", "list", "--tag", "ops", "--json", *ROOT).output)
+    assert [n["name"] for n in tagged] == ["runbooks/echo"]
+
+
+def test_notebooks_show_parameters_and_command(sqlite_env):
+    out = invoke("notebooks", "show", "simple_params", *ROOT).output
+    assert "Simple parameters" in out and "owner:         test-team" in out
+    assert "COUNT" in out and "a whole number from 1 to 5" in out and "dry_run | apply" in out
+    assert "holocron run simple_params" in out
+
+
+def test_unknown_notebook_is_a_clean_error(sqlite_env):
+    result = CliRunner().invoke(cli, ["run", "simple_param", *ROOT])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Unknown notebook 'simple_param'; did you mean 'simple_params'" in result.output
+
+
+def test_run_succeeds_prints_id_status_output_and_progress(sqlite_env):
+    result = CliRunner().invoke(cli, ["run", "simple_params", "-p", "NAME=Poe", "-p", "COUNT=2",
+                                      *ROOT])
+    assert result.exit_code == 0, result.output
+    assert "run 1: simple_params" in result.output and "status: succeeded" in result.output
+    assert "cell 4/4" in result.output  # progress (on stderr, mixed in by CliRunner)
+    output = Path(result.output.split("output: ")[1].split()[0])
+    assert output.is_file() and output.name == "simple_params-1.ipynb"
+    with Store(os.environ["HOLOCRON_STORE_URL"]) as store:
+        run = store.get_run(1)
+    assert run.parameters["NAME"] == "Poe" and run.parameters["COUNT"] == 2
+
+
+def test_failed_run_exits_non_zero_naming_the_cell(sqlite_env):
+    result = CliRunner().invoke(cli, ["run", "fails_at_cell_3", "-q", *ROOT])
+    assert result.exit_code == 1
+    assert "run 1 failed at cell 3: ValueError: boom at cell 3" in result.output
+    assert "status: failed" in result.output and "Traceback" not in result.output
+
+
+def test_timeout_option(sqlite_env):
+    result = CliRunner().invoke(cli, ["run", "slow", "-p", "SECONDS=30", "--timeout", "2",
+                                      "-q", *ROOT])
+    assert result.exit_code == 1 and "timed_out" in result.output
+
+
+def test_bad_parameter_exits_1_and_is_recorded(sqlite_env):
+    result = CliRunner().invoke(cli, ["run", "simple_params", "-p", "MODE=explode", *ROOT])
+    assert result.exit_code == 1 and "allowed: 'dry_run', 'apply'" in result.output
+    bad_form = CliRunner().invoke(cli, ["run", "simple_params", "-p", "MODE", *ROOT])
+    assert bad_form.exit_code == 2 and "NAME=VALUE" in bad_form.output
+    listing = invoke("runs", "list", "--status", "error")
+    assert "1 of 1 run(s)" in listing.output
+
+
+def test_dry_run_checks_and_records_nothing(sqlite_env):
+    out = invoke("run", "runbooks/echo", "-p", "TARGET=db_1", "--dry-run", *ROOT).output
+    assert "would run runbooks/echo" in out and '"db_1"' in out and "runbooks__echo-" in out
+    assert "0 of 0 run(s)" in invoke("runs", "list").output
+    bad = CliRunner().invoke(cli, ["run", "runbooks/echo", "--dry-run", *ROOT])
+    assert bad.exit_code == 1 and "'TARGET': is required" in bad.output
+
+
+def test_runs_list_and_show(sqlite_env):
+    invoke("run", "no_parameters", "-q", *ROOT)
+    CliRunner().invoke(cli, ["run", "simple_params", "-p", "COUNT=9", *ROOT])
+    out = invoke("runs", "list", "--notebook", "no_parameters").output
+    assert "succeeded" in out and "1 of 1 run(s)" in out
+    assert "2 of 2 run(s)" in invoke("runs", "list", "--limit", "5").output
+    shown = invoke("runs", "show", "1").output
+    assert "status:       succeeded" in shown and "output:" in shown
+    as_json = json.loads(invoke("runs", "show", "2", "--json").output)
+    assert as_json["status"] == "error" and as_json["parameters"] == {"COUNT": "9"}
+    missing = CliRunner().invoke(cli, ["runs", "show", "42"])
+    assert missing.exit_code == 1 and "Unknown run '42'" in missing.output
+
+
+def test_a_killed_runner_is_recorded_as_failed_on_the_next_start(run_env, store_url, tmp_path):
+    ready = tmp_path / "ready"
+    env = {**os.environ, **run_env}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "holocron_lib", "run", "slow", "-p", "SECONDS=120",
+         "-p", f"READY_FILE={ready}", "-q", *ROOT],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        assert proc.poll() is None, proc.stdout.read().decode()
+        assert time.monotonic() < deadline, "the slow notebook never started"
+        time.sleep(0.1)
+    with Store(store_url) as store:
+        (run,), _ = store.list_runs()
+        assert run.status == RunStatus.RUNNING and run.runner_pid == proc.pid
+        os.killpg(proc.pid, signal.SIGKILL)  # the runner and anything in its session
+        proc.wait(30)
+        proc.stdout.close()
+        assert store.get_run(run.id).status == RunStatus.RUNNING  # nobody has looked yet
+
+        result = subprocess.run([sys.executable, "-m", "holocron_lib", "runs", "show",
+                                 str(run.id)], env=env, capture_output=True, text=True,
+                                timeout=60)
+        assert "status:       failed" in result.stdout, result.stdout + result.stderr
+        closed = store.get_run(run.id)
+    assert closed.status == RunStatus.FAILED and closed.completed_at is not None
+    assert f"runner process {proc.pid}" in closed.error_message
+    assert "Interrupted" in closed.error_message
+
+
+def test_a_terminated_runner_closes_its_own_run(sqlite_env, tmp_path):
+    ready = tmp_path / "ready"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "holocron_lib", "run", "slow", "-p", "SECONDS=120",
+         "-p", f"READY_FILE={ready}", "-q", *ROOT],
+        env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(60) == 130
+    with Store(os.environ["HOLOCRON_STORE_URL"]) as store:
+        (run,), _ = store.list_runs()
+    assert run.status == RunStatus.FAILED and "runner was stopped" in run.error_message
