@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -91,7 +92,8 @@ def _execute_in_worker(path: str, env: dict[str, str], cell_timeout: int,
     failure = None
     current = None
     try:
-        with client.setup_kernel():
+        # The kernel's own start-up chatter (transport warnings) is not build progress.
+        with client.setup_kernel(stderr=subprocess.DEVNULL):
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
