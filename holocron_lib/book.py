@@ -67,11 +67,12 @@ def _config_timeout(root: Path) -> int:
 
 
 def kernel_environment(root: Path) -> dict[str, str]:
-    """Environment for the build and its kernels: bounded threads, no GUI, project home."""
+    """Environment for the build and its kernels: bounded threads, inline charts, project home."""
     env = dict(os.environ)
     env.update(
         HOLOCRON_HOME=str(root),
-        MPLBACKEND="Agg",
+        # Kernels draw inline, so every chart becomes an image output of its cell.
+        MPLBACKEND="module://matplotlib_inline.backend_inline",
         OMP_NUM_THREADS="1",
         OPENBLAS_NUM_THREADS="1",
         MKL_NUM_THREADS="1",

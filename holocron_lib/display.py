@@ -172,10 +172,6 @@ def style_axes(ax, title: str | None = None, xlabel: str | None = None, ylabel: 
 
 def bar_chart(labels, values, title: str, xlabel: str = "", ylabel: str = "", horizontal: bool = True):
     """A labelled bar chart in the book's style; returns the matplotlib figure."""
-    import matplotlib
-
-    if "inline" not in matplotlib.get_backend():  # keep a notebook's inline backend: it shows figures
-        matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     labels = [str(x) for x in labels]

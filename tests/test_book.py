@@ -138,3 +138,13 @@ def test_search_finds_a_notebook_by_a_word_in_its_text(browser, site_url):
     page.screenshot(path=str(ARTIFACTS / "search.png"))
     page.close()
     assert any("03_llm_provenance_tour" in (href or "") for href in links), links
+
+
+def test_charts_are_rendered_as_images(built_site):
+    """Analytics and debug pages are mostly charts: each must carry at least one image."""
+    _, html, _ = built_site
+    pages = [p for p in toc_files(ROOT) if p.startswith(("notebooks_py/analytics/",
+                                                          "notebooks_py/debug/"))]
+    assert pages
+    missing = [p for p in pages if "<img" not in (html / f"{p}.html").read_text(encoding="utf-8")]
+    assert missing == []
