@@ -94,11 +94,14 @@ def _execute_in_worker(path: str, env: dict[str, str], cell_timeout: int,
     try:
         # The kernel's own start-up chatter (transport warnings) is not build progress.
         with client.setup_kernel(stderr=subprocess.DEVNULL):
+            # The notebook's time limit bounds its cells, not the kernel's start-up, which
+            # depends on how busy the machine is.
+            cells_started = time.monotonic()
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
                 current = index
-                remaining = notebook_timeout - (time.monotonic() - started)
+                remaining = notebook_timeout - (time.monotonic() - cells_started)
                 if remaining <= 0:
                     raise CellTimeoutError(f"notebook time limit of {notebook_timeout}s reached")
                 client.timeout = int(max(1, min(cell_timeout, remaining)))
