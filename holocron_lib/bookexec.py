@@ -55,7 +55,20 @@ def library_fingerprint() -> str:
 
 
 def data_fingerprint(db_path: Path) -> str:
-    """Hash of the seeded database file (any rebuild that changes a byte re-executes all)."""
+    """The seeded data's identity: the build's content fingerprint, else the file's bytes.
+
+    A rebuild of the same seed data writes a file whose bytes may differ while its rows do
+    not; the builder's sidecar fingerprint (seed files + schema) keeps that from
+    re-executing the book. Without a sidecar any changed byte re-executes everything.
+    """
+    meta = db_path.with_name(db_path.name + ".meta.json")
+    if meta.is_file():
+        try:
+            recorded = json.loads(meta.read_text(encoding="utf-8")).get("fingerprint")
+        except ValueError:
+            recorded = None
+        if recorded:
+            return "seed:" + str(recorded)
     digest = hashlib.sha256()
     if db_path.exists():
         with db_path.open("rb") as fh:

@@ -65,6 +65,20 @@ def test_invalidation_rules(project, monkeypatch):
     assert run(project) == []
 
 
+def test_seed_fingerprint_decides_over_file_bytes(project):
+    """A rebuild of the same seed data (new bytes, same fingerprint) re-executes nothing."""
+    import json
+
+    root, db = project
+    sidecar = db.with_name(db.name + ".meta.json")
+    sidecar.write_text(json.dumps({"fingerprint": "data-1"}))
+    assert run(project) == NAMES
+    db.write_bytes(b"rebuilt, same rows")
+    assert run(project) == [], "same fingerprint: cached outputs stay valid"
+    sidecar.write_text(json.dumps({"fingerprint": "data-2"}))
+    assert run(project) == NAMES, "new seed data runs everything"
+
+
 def test_reexecuted_notebooks_are_recorded_for_sphinx(project):
     import json
 
