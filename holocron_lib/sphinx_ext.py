@@ -22,6 +22,23 @@ def _add_ipynb_button(app, pagename, templatename, context, doctree):
         context["ipynb_source"] = pagename + ".ipynb"
 
 
+def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
+    """Keep one copy of each script: an inline script added twice redeclares its constants,
+    which the browser reports as an error on every page."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, kept = set(), []
+    for script in scripts:
+        # The same inline script may come once with filename None and once with ''.
+        filename = getattr(script, "filename", script) or ""
+        key = (str(filename), repr(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            kept.append(script)
+    context["script_files"] = kept
+
+
 def _executed_or_plain(app, source: Path):
     import jupytext
 
@@ -72,5 +89,6 @@ def _reexecuted_docs(app, env, added, changed, removed):
 def setup(app):
     app.connect("env-get-outdated", _reexecuted_docs)
     app.connect("html-page-context", _add_ipynb_button, priority=500)
+    app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("build-finished", _write_ipynb_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
