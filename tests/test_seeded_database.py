@@ -1,0 +1,39 @@
+"""The seeded database as a whole: every table and view of the schema exists, every view
+returns rows, and every foreign key holds (the foundation's definition of done)."""
+
+import pytest
+from seeded_db import fresh
+
+from holocron_lib.ddl import load_schema_model
+from holocron_lib.schema import check_foreign_keys, view_names
+
+VIEWS = view_names()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    with fresh(tmp_path_factory) as conn:
+        yield conn
+
+
+def test_every_table_of_the_schema_exists_with_its_columns(db):
+    objects = db.tables()
+    tables = {f"{s}.{n}".lower() for s, n, k in objects.itertuples(index=False) if k == "table"}
+    for table in load_schema_model().tables:
+        assert table.full_name.lower() in tables, table.full_name
+    entity = db.columns("dbo.DimEntity")
+    assert list(entity["name"]) == [c.name for c in load_schema_model().table("DimEntity").columns]
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=VIEWS)
+def test_every_view_returns_rows(db, view):
+    assert db.scalar(f"SELECT COUNT(*) FROM {view}") > 0, f"{view} is empty on the seeded database"
+
+
+def test_every_foreign_key_holds(db):
+    assert check_foreign_keys(db) == []
+
+
+def test_learn_views_resolve_unqualified_as_the_lessons_write_them(db):
+    assert db.scalar("SELECT COUNT(*) FROM learn_events") == db.scalar(
+        "SELECT COUNT(*) FROM sem.vw_event")
