@@ -35,8 +35,9 @@ def db() -> None:
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), default=None,
               help="UTC date the data is 'as of' (default: today); fixes every load timestamp.")
 @click.option("--if-missing", is_flag=True, help="Do nothing when the database file exists.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line, not each table.")
 def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: int,
-          as_of: datetime | None, if_missing: bool) -> None:
+          as_of: datetime | None, if_missing: bool, quiet: bool) -> None:
     """Build the database from seed files into a temp file, then replace the old one."""
     from ..seed import build_database
     from ..settings import load_settings
@@ -48,7 +49,7 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
         return
     report = build_database(
         output, scale=scale or settings.seed_scale, seed_dir=seed_dir, seed=seed, as_of=as_of,
-        lake_root=settings.lake_root, progress=click.echo,
+        lake_root=settings.lake_root, progress=None if quiet else click.echo,
     )
     click.echo(f"built {_shown(report.path, settings.home)}: {report.rows:,} rows in "
                f"{len(report.tables)} tables, {report.seconds:.1f} s")
