@@ -16,6 +16,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
+from holocron_lib import schemacache
 from holocron_lib.dialect import split_batches
 from holocron_lib.errors import TranslationError
 from holocron_lib.schema_model import Column, ForeignKey, SchemaModel, Table, sequence_name
@@ -38,9 +39,14 @@ TABLES_DIR = Path(__file__).resolve().parent / "sql" / "tables"
 
 @functools.cache
 def load_schema_model() -> SchemaModel:
-    """The model of ``sql/tables/*.sql``, read in file-name order (cached)."""
+    """The model of ``sql/tables/*.sql``, read in file-name order (cached, also on disk)."""
     files = sorted(TABLES_DIR.glob("*.sql"))
-    return parse_schema([(f.name, f.read_text(encoding="utf-8")) for f in files])
+
+    def parse() -> list[dict]:
+        model = parse_schema([(f.name, f.read_text(encoding="utf-8")) for f in files])
+        return schemacache.model_to_json(model)
+
+    return schemacache.model_from_json(schemacache.cached("model", parse, files))
 
 
 # --- parsing --------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ from typing import Any
 
 import duckdb
 
-from holocron_lib import dialect
+from holocron_lib import dialect, schemacache
 from holocron_lib.ddl import (
+    TABLES_DIR,
     ForeignKey,
     SchemaModel,
     duckdb_statements,
@@ -45,8 +46,9 @@ _VIEW_NAME = re.compile(
 
 def apply_schema(con: duckdb.DuckDBPyConnection, *, views: bool = True) -> None:
     """Create schemas, identity sequences and tables, then (by default) every view."""
-    model = load_schema_model()
-    for statement in duckdb_statements(model):
+    tables = sorted(TABLES_DIR.glob("*.sql"))
+    ddl = schemacache.cached("ddl", lambda: duckdb_statements(load_schema_model()), tables)
+    for statement in ddl:
         try:
             con.execute(statement)
         except duckdb.Error as err:
@@ -102,15 +104,27 @@ def _apply_views(con: duckdb.DuckDBPyConnection) -> None:
     # DuckDB binds a view when it is created, so the T-SQL macros and the dbo search path
     # (which needs the dbo schema to exist) must be in place first.
     dialect.configure_session(con)
+    for file_name, name, sql in schemacache.cached("views", _translated_views, view_files()):
+        try:
+            con.execute(sql)
+        except duckdb.Error as err:
+            raise DatabaseError(f"{file_name}: view {name} failed: {_first_line(err)}",
+                                "duckdb") from err
+
+
+def _translated_views() -> list[tuple[str, str, str]]:
+    """(file name, view name, DuckDB SQL) of every view batch, in the order applied."""
+    out = []
     for path in view_files():
         for batch in dialect.split_batches(path.read_text(encoding="utf-8")):
             name = _view_name(batch) or "(no view name)"
             try:
-                con.execute(dialect.translate(batch))
-            except Exception as err:  # TranslationError or any duckdb.Error
+                out.append((path.name, name, dialect.translate(batch)))
+            except Exception as err:  # TranslationError and anything sqlglot raises
                 raise DatabaseError(
                     f"{path.name}: view {name} failed: {_first_line(err)}", "duckdb"
                 ) from err
+    return out
 
 
 def _view_name(batch: str) -> str | None:

@@ -1,8 +1,8 @@
 """Builds the seeded DuckDB file atomically: schema + seed files into a temp file, then rename.
 
 A failed build leaves the previous database untouched. A sidecar ``<db>.meta.json`` records
-what went in (scale, seed, as-of, source, row counts, a fingerprint of seeds + SQL), so two
-builds of the same data are recognisably the same.
+what went in (scale, seed, as-of, source, row counts, a fingerprint of the seed data + SQL),
+so two builds of the same data are recognisably the same.
 """
 
 from __future__ import annotations
@@ -10,16 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import sys
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .gcpause import gc_paused
 from .seedfile import SeedFile, read_seed_file, seed_paths
-from .seedload import load_seed_dir
+from .seedload import load_seed_dir, load_seed_files
 
 __all__ = [
     "BuildReport",
@@ -27,12 +29,15 @@ __all__ = [
     "build_database",
     "fingerprint",
     "load_seed_dir",
+    "load_seed_files",
     "meta_path",
     "read_meta",
     "read_seed_file",
+    "synthetic_fingerprint",
 ]
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+SYNTHETIC_DIR = Path(__file__).resolve().parent / "synthetic"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,24 @@ def fingerprint(seed_files: list[Path]) -> str:
     for path in sorted(seed_files, key=lambda p: p.name):
         digest.update(b"seed:" + path.name.encode() + b"\0")
         digest.update(path.read_bytes())
+    return _with_sql(digest)
+
+
+def synthetic_fingerprint(scale: int, seed: int, as_of: datetime) -> str:
+    """SHA-256 over what synthetic data is a pure function of, and the SQL files.
+
+    That is the generator's arguments, its source and the Python version (the random
+    streams); hashing them identifies the data without serialising it.
+    """
+    digest = hashlib.sha256(f"synthetic:{scale}:{seed}:{as_of.isoformat()}:"
+                            f"python {sys.version_info[0]}.{sys.version_info[1]}\0".encode())
+    for path in sorted(SYNTHETIC_DIR.glob("*.py")):
+        digest.update(b"generator:" + path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    return _with_sql(digest)
+
+
+def _with_sql(digest) -> str:
     for path in sorted(SQL_DIR.rglob("*.sql")):
         digest.update(b"sql:" + path.relative_to(SQL_DIR).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
@@ -98,7 +121,7 @@ def _warn_references(con, say: Callable[[str], None]) -> None:
             say(f"  {violation}")
 
 
-def _load(db_file: Path, seed_dir: Path, as_of: datetime, synthetic: bool,
+def _load(db_file: Path, files: list[SeedFile], as_of: datetime, synthetic: bool,
           say: Callable[[str], None]) -> dict[str, int]:
     import duckdb
 
@@ -106,16 +129,43 @@ def _load(db_file: Path, seed_dir: Path, as_of: datetime, synthetic: bool,
 
     con = duckdb.connect(str(db_file))
     try:
+        # One transaction: committing each CREATE on its own costs a WAL sync per statement.
+        con.execute("BEGIN TRANSACTION")
         apply_schema(con)
+        con.execute("COMMIT")
         # Our generator must produce consistent data: any orphan is an error there.
-        counts = load_seed_dir(con, seed_dir, progress=say, load_time=as_of,
-                               check_fks=synthetic)
+        counts = load_seed_files(con, files, progress=say, load_time=as_of,
+                                 check_fks=synthetic)
         if not synthetic:
             _warn_references(con, say)
         con.execute("CHECKPOINT").fetchall()
     finally:
         con.close()
     return counts
+
+
+def _seed_input(scale: int, seed_dir: Path | None, seed: int, as_of: datetime,
+                lake_root: Path | None, say: Callable[[str], None], pool: ThreadPoolExecutor
+                ) -> tuple[list[SeedFile], str, str, Future | None]:
+    """The parsed seed files, the source name, the fingerprint of what goes in, and the
+    lake files being written (synthetic data only)."""
+    if seed_dir is not None:
+        seed_dir = Path(seed_dir)
+        paths = seed_paths(seed_dir)
+        return [read_seed_file(p) for p in paths], seed_dir.name, fingerprint(paths), None
+    from .synthetic import seed_files, write_lake
+
+    if lake_root is None:
+        from .settings import load_settings
+
+        lake_root = load_settings().lake_root
+    # Generated rows go straight to the loader: writing and re-reading them as JSON would
+    # only cost time, and the same envelope and row checks run on them in memory.
+    files, lake_files = seed_files(scale=scale, seed=seed, as_of=as_of)
+    say(f"synthetic seed data generated (scale {scale}, seed {seed})")
+    # Creating thousands of small files waits on the disk, so it overlaps the load.
+    lake = pool.submit(write_lake, Path(lake_root), lake_files)
+    return files, "synthetic", synthetic_fingerprint(scale, seed, as_of), lake
 
 
 def build_database(output: Path, *, scale: int = 1, seed_dir: Path | None = None,
@@ -136,24 +186,12 @@ def build_database(output: Path, *, scale: int = 1, seed_dir: Path | None = None
     tmp_db = output.with_name(f".{output.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     tmp_meta = tmp_db.with_name(tmp_db.name + ".meta")
     try:
-        with tempfile.TemporaryDirectory(prefix="holocron-seeds-") as scratch:
-            if synthetic:
-                from .synthetic import write_seed_dir
-
-                if lake_root is None:
-                    from .settings import load_settings
-
-                    lake_root = load_settings().lake_root
-                seed_dir = Path(scratch) / "seeds"
-                seed_dir.mkdir()
-                write_seed_dir(seed_dir, scale=scale, seed=seed, as_of=as_of,
-                               lake_root=Path(lake_root))
-                say(f"synthetic seed files written (scale {scale}, seed {seed})")
-            seed_dir = Path(seed_dir)
-            source = "synthetic" if synthetic else seed_dir.name
-            files = seed_paths(seed_dir)
-            print_ = fingerprint(files)
-            counts = _load(tmp_db, seed_dir, as_of, synthetic, say)
+        with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
+            files, source, print_, lake = _seed_input(scale, seed_dir, seed, as_of, lake_root,
+                                                      say, pool)
+            counts = _load(tmp_db, files, as_of, synthetic, say)
+            if lake is not None:
+                lake.result()
         seconds = round(time.perf_counter() - started, 3)
         meta = {
             "scale": scale if synthetic else None,

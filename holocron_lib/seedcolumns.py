@@ -123,8 +123,8 @@ def _texts(values: list, spec: ColumnSpec, path: Path) -> pd.Series:
     if not types <= {str, type(None)}:
         _first_bad(values, lambda v: type(v) is str, path, spec, "a string")
     if spec.max_length and spec.max_length > 0:
-        present = [v for v in values if v is not None]
-        if present and max(map(len, present)) > spec.max_length:
+        # filter(None, ...) also drops "", which cannot be too long anyway
+        if max(map(len, filter(None, values)), default=0) > spec.max_length:
             limit = spec.max_length
             _first_bad(values, lambda v: len(v) <= limit, path, spec,
                        f"at most {limit} characters long (it has {_longest(values, limit)})")

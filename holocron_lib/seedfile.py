@@ -71,13 +71,23 @@ def read_seed_file(path: Path) -> SeedFile:
     """Parse and validate one seed file's envelope; rows are checked against the table later."""
     path = Path(path)
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError:
         _fail(path, "file not found")
+    return seed_file(path, _parse_json(path, raw))
+
+
+def _parse_json(path: Path, raw: bytes) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         _fail(path, f"not UTF-8 text (byte {exc.start})")
     except json.JSONDecodeError as exc:
         _fail(path, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+
+
+def seed_file(path: Path, data: Any) -> SeedFile:
+    """Validate a parsed seed document (the file's JSON value) that came from ``path``."""
     if not isinstance(data, dict):
         _fail(path, f"expected a JSON object with keys {', '.join(_ENVELOPE)}")
     _require(path, data, _ENVELOPE, "")
@@ -200,16 +210,29 @@ def row_hashes(columns: Mapping[str, list], n: int, missing: object,
                identity_column: str | None = None) -> list[bytes]:
     """RowHash for ``n`` rows given column-wise; ``missing`` marks a key absent from a row.
 
-    Works a column at a time so the per-row Python is one join and one digest.
+    Works a column at a time so the per-row Python is one format (or join) and one digest.
     """
     excluded = HASH_EXCLUDED | {identity_column}
-    parts = [_hash_parts(key, columns[key], missing)
-             for key in sorted(columns) if key not in excluded]
+    keys = [key for key in sorted(columns) if key not in excluded]
     sha = hashlib.sha256
-    if not parts:
+    if not keys:
         return [sha(b"").digest()] * n
-    if any(None in p for p in parts):
+    spelled = [_hash_values(columns[key], missing) for key in keys]
+    if spelled.count(None):  # some row lacks a key: that pair is left out of its text
+        parts = [_hash_parts(key, columns[key], missing) for key in keys]
         texts = ("|".join([p for p in t if p is not None]) for t in zip(*parts, strict=True))
     else:
-        texts = map("|".join, zip(*parts, strict=True))
+        # One template per file: "a={}|b={}" formats a str, int or float as str() does.
+        template = "|".join(key.replace("{", "{{").replace("}", "}}") + "={}" for key in keys)
+        texts = map(template.format, *spelled)
     return [sha(t.encode("utf-8")).digest() for t in texts]
+
+
+def _hash_values(values: list, missing: object) -> list | None:
+    """One column as values whose ``format`` is their RowHash spelling; None if a key is absent."""
+    types = set(map(type, values))
+    if types <= {str, int, float}:
+        return values
+    if missing in values:
+        return None
+    return list(map(hash_text, values))

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .ddl import load_schema_model, sequence_name
 from .errors import SeedError, UnknownObjectError, close_matches
+from .gcpause import gc_paused
 from .seedcolumns import ColumnSpec, check_casts, column_array
 from .seedfile import (
     SeedFile,
@@ -30,6 +31,7 @@ from .seedfile import (
     seed_paths,
     serialize_json_value,
 )
+from .seedorphans import first_orphan
 
 MISSING = object()  # a key absent from a row (distinct from an explicit JSON null)
 LOAD_STAMPED = ("ValidFromUtc", "CreatedUtc")  # the real loader sets these to the load time
@@ -294,35 +296,6 @@ def _explain(con, sf: SeedFile, table, frame: pd.DataFrame, specs: list[ColumnSp
                                    f"{str(exc).strip().splitlines()[0]}")
 
 
-def _key(value) -> str:
-    if type(value) is float and value.is_integer():
-        value = int(value)
-    return str(value).lower()
-
-
-def _locate_orphan(con, violation, loaded: dict[str, tuple[SeedFile, dict]]) -> SeedError:
-    """The first seed row behind a foreign-key violation, named by file, row and columns."""
-    from .schema import orphan_sql
-
-    cols = ", ".join(violation.columns)
-    reason = (f"foreign key {violation.name}: {violation.table} ({cols}) has no parent row in "
-              f"{violation.ref_table}")
-    sf, values = loaded.get(violation.table.lower(), (None, {}))
-    if sf is None or not set(violation.columns) <= set(values):
-        return SeedError(violation.table, f"{reason}; e.g. {violation.sample[0]!r}")
-    fk = next(f for f in load_schema_model().foreign_keys if f.name == violation.name
-              and f.table == violation.table)
-    width = len(fk.columns)
-    orphans = {tuple(_key(v) for v in r[:width])
-               for r in _run(con, orphan_sql(fk, sample_size=1 << 40))}
-    columns = [values[c] for c in fk.columns]
-    for number, key in enumerate(zip(*columns, strict=True), start=1):
-        if tuple(_key(v) for v in key) in orphans:
-            shown = ", ".join(f"{c}={v}" for c, v in zip(fk.columns, key, strict=True))
-            return SeedError(str(sf.path), f"{reason} ({shown})", number, cols)
-    return SeedError(str(sf.path), f"{reason}; e.g. {violation.sample[0]!r}")
-
-
 def load_seed_dir(con, seed_dir: Path, *, progress: Callable[[str], None] | None = None,
                   load_time: datetime | None = None, check_fks: bool = False) -> dict[str, int]:
     """Load every seed file of a folder in real-loader order; ``"schema.Table" -> rows``.
@@ -331,9 +304,26 @@ def load_seed_dir(con, seed_dir: Path, *, progress: Callable[[str], None] | None
     verified afterwards, and the first row without a parent raises a ``SeedError`` naming
     the key, the table, the file and the row.
     """
+    with gc_paused():
+        files = [read_seed_file(p) for p in seed_paths(seed_dir)]
+        return load_seed_files(con, files, progress=progress, load_time=load_time,
+                               check_fks=check_fks)
+
+
+def load_seed_files(con, files: list[SeedFile], *,
+                    progress: Callable[[str], None] | None = None,
+                    load_time: datetime | None = None, check_fks: bool = False
+                    ) -> dict[str, int]:
+    """``load_seed_dir`` for seed files already parsed (or made in memory), in any order."""
+    with gc_paused():
+        return _load_files(con, files, progress, load_time, check_fks)
+
+
+def _load_files(con, files: list[SeedFile], progress: Callable[[str], None] | None,
+                load_time: datetime | None, check_fks: bool) -> dict[str, int]:
     model = load_schema_model()
     load_time = load_time or datetime.now(UTC).replace(microsecond=0)
-    files = order_seed_files([read_seed_file(p) for p in seed_paths(seed_dir)])
+    files = order_seed_files(files)
     tables = []
     for sf in files:
         try:
@@ -353,11 +343,9 @@ def load_seed_dir(con, seed_dir: Path, *, progress: Callable[[str], None] | None
             if progress:
                 progress(f"{table.full_name:<44} {n:>9,} rows")
         if check_fks:
-            from .schema import check_foreign_keys
-
-            violations = check_foreign_keys(con, model)
-            if violations:
-                raise _locate_orphan(con, violations[0], loaded)
+            orphan = first_orphan(con, model, loaded)
+            if orphan is not None:
+                raise orphan
         _run(con, "COMMIT")
     except BaseException:
         _run(con, "ROLLBACK")

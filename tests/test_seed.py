@@ -144,6 +144,25 @@ def test_row_hash_matches_an_independent_computation(checkout):
     assert row_hash(prepared, identity_column="EraKey") == expected
 
 
+def test_column_wise_row_hashes_equal_the_row_by_row_reference():
+    from holocron_lib.seedfile import row_hashes
+
+    missing = object()
+    rows = [
+        {"Name": "Ähm", "Score": 2.5, "Flag": True, "Note": None, "Key": 7, "odd{k}": "x"},
+        {"Name": "b", "Score": 3, "Flag": False, "Note": "n", "Key": 8, "odd{k}": "{}"},
+        {"Name": "c", "Score": 1e-05, "Flag": 1, "Note": "", "Key": 9, "odd{k}": "y"},
+    ]
+    columns = {k: [r[k] for r in rows] for k in rows[0]}
+    expected = [row_hash(r, "Key") for r in rows]
+    assert row_hashes(columns, 3, missing, "Key") == expected
+    # a key absent from one row leaves its pair out of that row's text
+    del rows[1]["Note"]
+    columns["Note"][1] = missing
+    assert row_hashes(columns, 3, missing, "Key") == [row_hash(r, "Key") for r in rows]
+    assert row_hashes(columns, 3, missing, "Key")[0] == expected[0]
+
+
 def test_identity_sequences_continue_after_the_loaded_keys(checkout):
     con, _, _ = checkout
     con.execute("BEGIN TRANSACTION")
@@ -397,3 +416,91 @@ def test_two_synthetic_builds_hold_identical_data(synthetic_builds):
                 f" UNION ALL (SELECT * FROM {there} EXCEPT ALL SELECT * FROM {here}))"
             ).fetchone()[0]
             assert differ == 0, f"{name} differs between two builds"
+
+
+def test_synthetic_build_equals_a_build_from_the_written_seed_files(synthetic_builds, tmp_path):
+    """The in-memory synthetic path loads exactly what its seed files on disk would load."""
+    from holocron_lib.synthetic import write_seed_dir
+
+    report, _ = synthetic_builds
+    write_seed_dir(tmp_path / "seeds", scale=1, as_of=LOAD_TIME)
+    from_files = build_database(tmp_path / "files.duckdb", seed_dir=tmp_path / "seeds",
+                                as_of=LOAD_TIME)
+    assert from_files.tables == report.tables
+    with duckdb.connect(str(report.path), read_only=True) as con:
+        con.execute(f"ATTACH '{from_files.path}' AS other (READ_ONLY)")
+        for name in report.tables:
+            schema, table = name.split(".")
+            here, there = f'"{schema}"."{table}"', f'other."{schema}"."{table}"'
+            differ = con.execute(
+                f"SELECT count(*) FROM ((SELECT * FROM {here} EXCEPT ALL SELECT * FROM {there})"
+                f" UNION ALL (SELECT * FROM {there} EXCEPT ALL SELECT * FROM {here}))"
+            ).fetchone()[0]
+            assert differ == 0, f"{name} differs between the two paths"
+
+
+# --- the schema cache -------------------------------------------------------------------------
+
+
+def test_schema_model_survives_the_cache_format():
+    from holocron_lib import ddl, schemacache
+
+    files = sorted(ddl.TABLES_DIR.glob("*.sql"))
+    parsed = ddl.parse_schema([(f.name, f.read_text(encoding="utf-8")) for f in files])
+    again = schemacache.model_from_json(json.loads(json.dumps(schemacache.model_to_json(parsed))))
+    assert again == parsed and again.tables[0].columns[0] == parsed.tables[0].columns[0]
+
+
+def test_cached_entries_are_built_once_and_follow_their_inputs(tmp_path, monkeypatch):
+    from holocron_lib import schemacache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "one.sql"
+    source.write_text("SELECT 1", encoding="utf-8")
+    calls = []
+
+    def build():
+        calls.append(1)
+        return ["statement", len(calls)]
+
+    assert schemacache.cached("probe", build, [source]) == ["statement", 1]
+    assert schemacache.cached("probe", build, [source]) == ["statement", 1]
+    assert len(calls) == 1 and list((tmp_path / "cache").rglob("probe-*.json"))
+    source.write_text("SELECT 2", encoding="utf-8")
+    assert schemacache.cached("probe", build, [source]) == ["statement", 2]
+
+
+def test_a_torn_cache_entry_is_rebuilt(tmp_path, monkeypatch):
+    from holocron_lib import schemacache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "one.sql"
+    source.write_text("SELECT 1", encoding="utf-8")
+    schemacache.cached("probe", lambda: [1], [source])
+    (entry,) = (tmp_path / "cache").rglob("probe-*.json")
+    entry.write_text('{"key": ', encoding="utf-8")
+    assert schemacache.cached("probe", lambda: [2], [source]) == [2]
+
+
+def test_schema_applied_from_the_cache_matches_a_fresh_translation(tmp_path, monkeypatch):
+    from holocron_lib import ddl, dialect, schema
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    fresh = duckdb.connect()
+    for statement in ddl.duckdb_statements(ddl.load_schema_model()):
+        fresh.execute(statement)
+    dialect.configure_session(fresh)
+    for path in schema.view_files():
+        for batch in dialect.split_batches(path.read_text(encoding="utf-8")):
+            fresh.execute(dialect.translate(batch))
+    shapes = ("SELECT schema_name, table_name, column_name, data_type, is_nullable, "
+              "column_default FROM duckdb_columns() ORDER BY ALL")
+    views = "SELECT schema_name, view_name, sql FROM duckdb_views() WHERE NOT internal ORDER BY ALL"
+    for _ in range(2):  # the first fills the cache, the second reads it
+        con = duckdb.connect()
+        schema.apply_schema(con)
+        assert con.execute(shapes).fetchall() == fresh.execute(shapes).fetchall()
+        assert con.execute(views).fetchall() == fresh.execute(views).fetchall()
+    # (the model entry is there only when this process had not read the model yet)
+    names = {p.name.split("-")[0] for p in (tmp_path / "cache").rglob("*.json")}
+    assert {"ddl", "views"} <= names

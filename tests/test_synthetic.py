@@ -173,6 +173,24 @@ def test_unique_indexes_hold(tables, name, columns):
     assert [k for k, n in keys.items() if n > 1] == []
 
 
+def test_work_item_dedupe_keys_stay_unique_at_a_larger_scale():
+    # scale 3 drew a discovered title twice before titles were checked against those taken
+    ordered, _lake = generate(scale=3, seed=42, as_of=AS_OF)
+    items = next(t for t in ordered if t.qualified == "ingest.work_items").rows
+    keys = Counter(row["dedupe_key"].lower() for row in items)
+    assert [k for k, n in keys.items() if n > 1] == []
+
+
+def test_a_discovered_title_is_redrawn_only_when_taken():
+    from holocron_lib.synthetic.base import Rand
+    from holocron_lib.synthetic.staging import _new_title
+
+    first = _new_title(Rand(7, "titles"), set())
+    taken = {first.lower()}
+    again = _new_title(Rand(7, "titles"), taken)
+    assert again != first and again.lower() in taken and len(taken) == 2
+
+
 def test_job_dedupe_keys_are_unique_per_job_type(tables):
     jobs = tables["llm.job"].rows
     keyed = [(j["interrogation_key"], j["dedupe_key"]) for j in jobs if j["dedupe_key"]]
@@ -316,9 +334,26 @@ def test_claims_point_at_real_evidence_bundles(tables):
                                                                 for r in relations)
 
 
-def test_lake_json_writer_matches_the_standard_library():
-    value = {"a": [1, 2.5, None, True, {"b": "é\"x\n"}], "c": {}, "d": [], "e": "ü"}
+@pytest.mark.parametrize("value", [
+    {"a": [1, 2.5, None, True, {"b": "é\"x\n"}], "c": {}, "d": [], "e": "ü"},
+    {"control": "\x01\x1f\x7f\u2028/", "tab": "\t\r\b\f", "zero": 0.0, "neg": -3},
+    # orjson spells these differently or refuses them; the writer must not
+    {"small": 1e-05, "big": 1e16, "huge": 2 ** 70, "neg_exp": -1.5e-07},
+    {"text": "score: 3e5", "list": [1e300, 100.0, 0.1]},
+    {"lone surrogate": "\ud800"},
+    "just a string", 1e-05, [2.5e-08, {"x": [1e22]}],
+])
+def test_lake_json_writer_matches_the_standard_library(value):
     assert dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("value", [
+    {"a": "é\"x\n\x01", "b": [1, 2.5, 1e-05, None, True], "c": {}}, "ü", [0.1, -0.0, 2 ** 70],
+])
+def test_compact_json_writer_matches_the_standard_library(value):
+    from holocron_lib.synthetic.base import jdumps
+
+    assert jdumps(value) == json.dumps(value)
 
 
 def test_no_lake_files_without_a_lake_root(tmp_path):

@@ -7,6 +7,7 @@ from bisect import bisect
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import accumulate
+from json.encoder import c_make_encoder, encode_basestring_ascii
 
 SEED_NOTES = "Synthetic seed data"
 SOURCE_SYSTEM = "seed_loader"
@@ -16,6 +17,20 @@ _SYLLABLES = (
     "os pra quin ros syl tan ul vex wen yar zor bel cas dra fen kes lor mav nix ori pel ruk "
     "sek tor vin zan ash bre cal dov em fir gol hes ilo jat kal lim mon"
 ).split()
+
+
+def _unserializable(value):
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# The C encoder ``json.dumps(value)`` builds on every call with its default arguments, once.
+_JSON = c_make_encoder({}, _unserializable, encode_basestring_ascii, None, ": ", ", ", False,
+                       False, True)
+
+
+def jdumps(value) -> str:
+    """The text of ``json.dumps(value)`` (default arguments), without its per-call set-up."""
+    return "".join(_JSON(value, 0))
 
 
 def roman(n: int) -> str:

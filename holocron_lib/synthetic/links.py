@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from . import catalog
-from .base import SOURCE_SYSTEM, Rand, SeedTable, file_name, iso
+from .base import SOURCE_SYSTEM, Rand, SeedTable, file_name, iso, jdumps
 from .entities import Cast
 from .events import Timeline
 from .pipeline import Pipeline
@@ -39,7 +38,7 @@ def apply_promotion(rng: Rand, cast: Cast, pages: list[Page], pipeline: Pipeline
             "adjudicated": "Awaiting promotion after adjudication"}.get(state)
         row["SourcePageId"] = page.page_id if page else None
         row["PrimaryTypeInferred"] = page.primary_type if page else None
-        row["TypeSetJsonInferred"] = (json.dumps({page.primary_type: page.confidence})
+        row["TypeSetJsonInferred"] = (jdumps({page.primary_type: page.confidence})
                                       if page else None)
         row["AdjudicationRunId"] = run[0] if run else None
         if run or page:

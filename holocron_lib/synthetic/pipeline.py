@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .base import Rand, SeedTable, iso, iso_ms, quota
+from .base import Rand, SeedTable, iso, iso_ms, jdumps, quota
 from .entities import Cast
 from .lakedocs import (
     bundle_document,
@@ -149,7 +149,7 @@ class _Builder:
                                       "page_title": page.title if page else None,
                                       "entity_key": entity, "subject": subject},
                                      ensure_ascii=False),
-            "evidence_ref_json": json.dumps({"bundle_id": bundle_id}) if bundle_id else None,
+            "evidence_ref_json": jdumps({"bundle_id": bundle_id}) if bundle_id else None,
             "model_hint": model if rng.random() < 0.3 else None, "max_attempts": 3,
             "attempt_count": attempts,
             "available_utc": iso_ms(clock if status == "NEW" and attempts else created),
@@ -169,8 +169,8 @@ class _Builder:
         sql_first = created > self.as_of - timedelta(days=SQL_FIRST_DAYS)
         row = self.t["llm.evidence_bundle"].add({
             "bundle_id": bundle_id, "created_utc": iso_ms(created), "build_version": "2.0",
-            "policy_json": json.dumps(document["policy"]),
-            "summary_json": json.dumps(document["summary"]), "lake_uri": None,
+            "policy_json": jdumps(document["policy"]),
+            "summary_json": jdumps(document["summary"]), "lake_uri": None,
             "bundle_sha256": sha(text), "bundle_kind": "llm_input", "created_by": "dispatcher",
             "notes": None, "assembly_artifact_id": None,
             "bundle_json": text if sql_first else None})
@@ -182,7 +182,7 @@ class _Builder:
                 "lake_uri": (f"mediawiki/wookieepedia/page/{item['content_sha256'][:16]}.json"
                              if item["evidence_type"] == "lake_http" else None),
                 "byte_count": item["byte_count"], "content_sha256": item["content_sha256"],
-                "metadata_json": json.dumps(item["metadata"]),
+                "metadata_json": jdumps(item["metadata"]),
                 "source_system": item["source_system"], "source_uri": item["source_uri"],
                 "source_ref": source_ref[:400], "selector_json": None, "ordinal": item["ordinal"],
                 "role": item["role"], "excerpt_hash": sha(item["content"][:200]),
@@ -244,8 +244,8 @@ class _Builder:
             "completed_utc": None if status == "RUNNING" else iso_ms(finished), "status": status,
             "worker_id": self.worker, "ollama_base_url": "http://ollama:11434",
             "model_name": model, "model_tag": "latest", "model_digest": sha(model)[:12],
-            "options_json": json.dumps({"temperature": 0.0, "num_ctx": 8192}),
-            "metrics_json": None if status == "RUNNING" else json.dumps(metrics), "error": error,
+            "options_json": jdumps({"temperature": 0.0, "num_ctx": 8192}),
+            "metrics_json": None if status == "RUNNING" else jdumps(metrics), "error": error,
             "request_artifact_id": ids.get("request_json"),
             "response_artifact_id": ids.get("response_json"),
             "output_artifact_id": ids.get("parsed_output"),
@@ -306,7 +306,7 @@ class _Builder:
             "ToEntityGuid": self.cast.entity(other)["EntityGuid"],
             "RelationType": relation["relation_type"], "Confidence": relation["confidence"],
             "StartDate": relation["start_date"], "EndDate": None,
-            "WorkContextJson": json.dumps({"work": relation["work_context"]}),
+            "WorkContextJson": jdumps({"work": relation["work_context"]}),
             "SourcePageId": page.page_id, "RunId": run_id, "JobId": job_id,
             "CreatedUtc": iso(finished), "ModifiedUtc": None, "IsActive": True,
             "NeedsReview": relation["confidence"] < 0.7 and not reviewed,

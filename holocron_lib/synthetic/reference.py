@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from . import catalog
-from .base import Rand, SeedTable, dim_row, file_name
+from .base import Rand, SeedTable, dim_row, file_name, jdumps
 
 FRANCHISE = 1
 CANON, LEGENDS, MERCH = 1, 2, 3
@@ -46,7 +45,7 @@ def build_reference(rng: Rand) -> dict[str, SeedTable]:
                       FranchiseKey=FRANCHISE, FrameName=name, FrameCode=code,
                       AuthorityType=authority, AuthorityRef=ref, PolicySummary=policy,
                       EffectiveStartDate=start,
-                      AttributesJson=json.dumps({"catalogDomain": name.lower()})))
+                      AttributesJson=jdumps({"catalogDomain": name.lower()})))
     t = out["dbo.DimEra"] = _table("dbo.DimEra", ["FranchiseKey", "EraCode"])
     for code, name, year, label in catalog.ERAS:
         t.add(dim_row("EraGuid", rng.guid(), file_name(t.qualified), FranchiseKey=FRANCHISE,
@@ -84,7 +83,7 @@ def build_works(rng: Rand, scale: int) -> tuple[SeedTable, list[Work]]:
             Title=title, TitleSort=sort or title, EditionOrCut=edition, WorkCode=code,
             ReleaseDate=release, ReleaseDatePrecision=precision, ReleaseRegion="US",
             RuntimeRef=f"{runtime} min" if runtime else None, SynopsisShort=synopsis,
-            AttributesJson=json.dumps(attributes)))
+            AttributesJson=jdumps(attributes)))
         works.append(Work(key, code, title, work_type, frame, era, year))
 
     for code, title, sort, release, runtime, edition, era, year in catalog.FILMS:

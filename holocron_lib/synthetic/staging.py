@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from . import catalog
-from .base import Rand, SeedTable, iso
+from .base import Rand, SeedTable, iso, jdumps
 from .entities import Cast
 
 WIKI = "https://starwars.fandom.com"
@@ -98,9 +98,11 @@ def build_ingest(rng: Rand, scale: int, pages: list[Page], as_of: datetime
             "resource_id": page.title, "first_seen_at": iso(run_start),
             "last_seen_at": iso(run_start + timedelta(minutes=rng.randint(1, 600))),
             "seen_count": rng.randint(1, 4), "last_run_id": run_id})
+    # dedupe_key is unique (any case): a discovered title may not repeat a fetched page's
+    taken = {page.title.lower() for page in pages}
     for _ in range(40 * scale):  # discovered but not yet fetched, or deliberately skipped
         status = rng.weighted({"pending": 6, "in_progress": 1, "skipped": 2, "failed": 1})
-        title = f"{rng.word(2)} ({rng.choice(('episode', 'comic', 'novel', 'card'))})"
+        title = _new_title(rng, taken)
         created = as_of - timedelta(hours=rng.uniform(1, 24 * 20))
         t["ingest.work_items"].add(_item_row(
             rng, title, "raw", status, created, created, runs[-1][0], workers, as_of,
@@ -114,7 +116,7 @@ def build_ingest(rng: Rand, scale: int, pages: list[Page], as_of: datetime
             "completed_at": iso(finished) if status == "completed" else None, "status": status,
             "items_processed": done, "items_succeeded": ok, "items_failed": bad,
             "items_discovered": found, "config_hash": _sha(f"config:{run_id}"),
-            "metadata": json.dumps({"source": "wookieepedia", "max_workers": 3})})
+            "metadata": jdumps({"source": "wookieepedia", "max_workers": 3})})
         t["ingest.run_metrics"].add({
             "run_id": run_id, "started_at": iso(started),
             "ended_at": iso(finished) if status == "completed" else None, "max_workers": 3,
@@ -132,6 +134,15 @@ def build_ingest(rng: Rand, scale: int, pages: list[Page], as_of: datetime
     return t
 
 
+def _new_title(rng: Rand, taken: set[str]) -> str:
+    """A discovered page title not used before; redrawn only on a clash, so streams stay put."""
+    while True:
+        title = f"{rng.word(2)} ({rng.choice(('episode', 'comic', 'novel', 'card'))})"
+        if title.lower() not in taken:
+            taken.add(title.lower())
+            return title
+
+
 def _item_row(rng, title, variant, status, created, updated, run_id, workers, as_of, attempt):
     uri = (f"{WIKI}/api.php?action=query&prop=revisions&titles={title.replace(' ', '_')}"
            if variant == "raw" else f"{WIKI}/wiki/{title.replace(' ', '_')}")
@@ -140,8 +151,8 @@ def _item_row(rng, title, variant, status, created, updated, run_id, workers, as
     return {
         "work_item_id": rng.guid(), "source_system": SOURCE[0], "source_name": SOURCE[1],
         "resource_type": "page", "resource_id": title, "request_uri": uri,
-        "request_method": "GET", "request_headers": json.dumps({"Accept": "application/json"}),
-        "request_body": None, "metadata": json.dumps({"discovered_via": "category crawl"}),
+        "request_method": "GET", "request_headers": jdumps({"Accept": "application/json"}),
+        "request_body": None, "metadata": jdumps({"discovered_via": "category crawl"}),
         "priority": rng.choice((100, 100, 100, 50, 200)), "status": status, "attempt": attempt,
         "run_id": run_id, "discovered_from": None, "created_at": iso(created),
         "updated_at": iso(updated), "error_message": "HTTP 503 from upstream" if failed else None,
@@ -177,14 +188,14 @@ def _work_item(rng, t, page, variant, run_id, run_start, workers, stats, as_of):
                    f"{page.lead}</p></div></body></html>")
         content_type = "text/html"
     if code != 200:
-        payload = json.dumps({"error": {"code": code}})
+        payload = jdumps({"error": {"code": code}})
     ingest_id = rng.guid()
     stamp = fetched.strftime("%Y%m%d_%H%M%S")
     t["ingest.IngestRecords"].add({
         "ingest_id": ingest_id, "source_system": SOURCE[0], "source_name": SOURCE[1],
         "resource_type": "page", "resource_id": page.title, "request_uri": row["request_uri"],
         "request_method": "GET", "request_headers": row["request_headers"], "status_code": code,
-        "response_headers": json.dumps({"content-type": content_type}), "payload": payload,
+        "response_headers": jdumps({"content-type": content_type}), "payload": payload,
         "fetched_at_utc": iso(fetched), "hash_sha256": _sha(payload), "run_id": run_id,
         "work_item_id": row["work_item_id"], "attempt": max(1, row["attempt"]),
         "error_message": row["error_message"], "duration_ms": rng.randint(80, 2400),
@@ -227,10 +238,10 @@ def build_sem(rng: Rand, pages: list[Page], as_of: datetime) -> dict[str, SeedTa
             "page_signals_id": rng.guid(), "source_page_id": page.page_id,
             "content_hash_sha256": content_hash, "signals_version": 1, "lead_sentence": lead,
             "infobox_type": infobox,
-            "categories_json": json.dumps([f"{page.continuity.title()} articles"]),
+            "categories_json": jdumps([f"{page.continuity.title()} articles"]),
             "is_list_page": page.primary_type == "MetaReference", "is_disambiguation": False,
             "has_timeline_markers": rng.random() < 0.3, "has_infobox": infobox is not None,
-            "signals_json": json.dumps({"word_count": len(body.split())}),
+            "signals_json": jdumps({"word_count": len(body.split())}),
             "extracted_utc": iso(seen), "extraction_method": "rules",
             "extraction_duration_ms": rng.randint(2, 40), "is_current": True,
             "content_format_detected": "wikitext", "content_start_strategy": "triple_quote",
@@ -253,14 +264,14 @@ def _classification(rng, page, row_id, primary, confidence, method, run_id, crea
     return {
         "page_classification_id": row_id, "source_page_id": page.page_id,
         "taxonomy_version": "v1", "primary_type": primary,
-        "type_set_json": json.dumps({primary: confidence}), "confidence_score": confidence,
+        "type_set_json": jdumps({primary: confidence}), "confidence_score": confidence,
         "method": method, "model_name": "llama3.2" if method in ("llm", "hybrid") else None,
         "prompt_version": "v1" if method in ("llm", "hybrid") else None, "run_id": run_id,
         "evidence_json": json.dumps({"lead_sentence": page.lead[:200]}, ensure_ascii=False),
         "rationale": f"Lead sentence and infobox suggest {primary}.",
         "needs_review": page.needs_review if current else False,
         "review_notes": "Low confidence; check manually." if page.needs_review else None,
-        "suggested_tags_json": json.dumps([page.continuity]), "created_utc": iso(created),
+        "suggested_tags_json": jdumps([page.continuity]), "created_utc": iso(created),
         "is_current": current, "superseded_by_id": superseded_by,
         "descriptor_sentence": page.lead[:400], "work_medium": medium,
         "canon_context": page.continuity if page.continuity in ("canon", "legends") else "unknown",

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import datetime, timedelta
 
-from .base import Rand, SeedTable, iso
+from .base import Rand, SeedTable, iso, jdumps
 from .lakedocs import sha
 from .staging import Page
 
@@ -37,7 +36,7 @@ def build_vector(rng: Rand, scale: int, pages: list[Page], as_of: datetime
             "embedding_space_id": space, "provider": "ollama", "model_name": model,
             "model_tag": tag, "model_digest": sha(model)[:12], "dimensions": DIMENSIONS,
             "normalize_flag": True, "distance_metric": "cosine",
-            "preprocess_policy_json": json.dumps({"lowercase": False, "strip_markup": True}),
+            "preprocess_policy_json": jdumps({"lowercase": False, "strip_markup": True}),
             "transform_ref": None, "description": f"{model} vectors reduced for the sample",
             "is_active": active, "created_utc": iso(start)})
     jobs = []
@@ -47,7 +46,7 @@ def build_vector(rng: Rand, scale: int, pages: list[Page], as_of: datetime
         jobs.append(run_id)
         t["vector.job"].add({
             "job_id": job_id, "created_utc": iso(began), "status": "SUCCEEDED", "priority": 100,
-            "job_type": job_type, "input_json": json.dumps({"sources": 10 * scale}),
+            "job_type": job_type, "input_json": jdumps({"sources": 10 * scale}),
             "embedding_space_id": spaces[0], "max_attempts": 3, "attempt_count": 1,
             "available_utc": iso(began), "locked_by": None, "locked_utc": None,
             "last_error": None})
@@ -57,18 +56,18 @@ def build_vector(rng: Rand, scale: int, pages: list[Page], as_of: datetime
             "worker_id": "vector-worker-1", "embedding_space_id": spaces[0],
             "endpoint_url": "http://ollama:11434", "model_name": "nomic-embed-text",
             "model_tag": "v1.5", "model_digest": sha("nomic-embed-text")[:12],
-            "options_json": None, "metrics_json": json.dumps({"chunks": 30 * scale}),
+            "options_json": None, "metrics_json": jdumps({"chunks": 30 * scale}),
             "error": None})
     chunks = []
-    policy = json.dumps({"chunk_size": 400, "chunk_overlap": 40})
+    policy = jdumps({"chunk_size": 400, "chunk_overlap": 40})
     for page in rng.sample(pages, min(len(pages), 10 * scale)):
         source_id = f"lake_text:{page.page_id}"
         pieces = [page.title, page.lead, f"{page.title} ({page.primary_type})"]
         t["vector.source_registry"].add({
             "source_id": source_id, "source_type": "lake_text",
-            "source_ref_json": json.dumps({"source_page_id": page.page_id}),
+            "source_ref_json": jdumps({"source_page_id": page.page_id}),
             "content_sha256": sha(" ".join(pieces)), "last_indexed_utc": iso(start),
-            "chunk_count": len(pieces), "tags_json": json.dumps([page.primary_type]),
+            "chunk_count": len(pieces), "tags_json": jdumps([page.primary_type]),
             "status": "indexed", "created_utc": iso(start), "updated_utc": iso(start)})
         offset = 0
         for text in pieces:
@@ -76,8 +75,8 @@ def build_vector(rng: Rand, scale: int, pages: list[Page], as_of: datetime
             size = len(text.encode("utf-8"))
             t["vector.chunk"].add({
                 "chunk_id": chunk_id, "source_id": source_id, "source_type": "lake_text",
-                "source_ref_json": json.dumps({"source_page_id": page.page_id}),
-                "offsets_json": json.dumps({"start": offset, "end": offset + size}),
+                "source_ref_json": jdumps({"source_page_id": page.page_id}),
+                "offsets_json": jdumps({"start": offset, "end": offset + size}),
                 "content": text, "content_sha256": sha(text), "byte_count": size,
                 "policy_json": policy, "created_utc": iso(start)})
             offset += size
@@ -86,7 +85,7 @@ def build_vector(rng: Rand, scale: int, pages: list[Page], as_of: datetime
         for s, space in enumerate(spaces):
             if s and n % 2:
                 continue  # the second space was only half re-embedded before it was retired
-            vector = json.dumps(_vector(rng))
+            vector = jdumps(_vector(rng))
             t["vector.embedding"].add({
                 "embedding_id": rng.guid(), "chunk_id": chunk_id, "embedding_space_id": space,
                 "input_content_sha256": digest, "run_id": jobs[1] if s == 0 else None,
@@ -96,8 +95,8 @@ def build_vector(rng: Rand, scale: int, pages: list[Page], as_of: datetime
         retrieval = rng.guid()
         t["vector.retrieval"].add({
             "retrieval_id": retrieval, "run_id": jobs[2], "embedding_space_id": spaces[0],
-            "query_text": query, "query_embedding_json": json.dumps(_vector(rng)), "top_k": 5,
-            "filters_json": None, "policy_json": json.dumps({"min_score": 0.2}),
+            "query_text": query, "query_embedding_json": jdumps(_vector(rng)), "top_k": 5,
+            "filters_json": None, "policy_json": jdumps({"min_score": 0.2}),
             "created_utc": iso(start + timedelta(hours=5))})
         for rank, (chunk_id, _) in enumerate(rng.sample(chunks, min(5, len(chunks))), start=1):
             t["vector.retrieval_hit"].add({

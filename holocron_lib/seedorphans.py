@@ -1,0 +1,78 @@
+"""Traces a foreign key that a seed load broke back to the seed file and row behind it.
+
+DuckDB does not enforce the declared foreign keys, so after a load they are checked with
+queries: one for all keys at once (the usual answer is that none is broken), then, only if
+one is, the per-key check and a search of the file's rows for the first orphan.
+"""
+
+from __future__ import annotations
+
+from .ddl import SchemaModel
+from .errors import SeedError
+from .seedfile import SeedFile
+
+
+def first_orphan(con, model: SchemaModel, loaded: dict[str, tuple[SeedFile, dict]]
+                 ) -> SeedError | None:
+    """The error for the first broken foreign key, or None when every key holds.
+
+    ``loaded`` maps a lower-cased ``schema.table`` to its seed file and, per foreign-key
+    column, the loaded values in file row order.
+    """
+    if not _any_orphans(con, model):
+        return None
+    from .schema import check_foreign_keys
+
+    violations = check_foreign_keys(con, model)
+    return _locate(con, model, violations[0], loaded) if violations else None
+
+
+def _any_orphans(con, model: SchemaModel) -> bool:
+    probes = []
+    for fk in model.foreign_keys:
+        present = " AND ".join(f"c.{_quote(c)} IS NOT NULL" for c in fk.columns)
+        match = " AND ".join(f"p.{_quote(r)} = c.{_quote(c)}"
+                             for c, r in zip(fk.columns, fk.ref_columns, strict=True))
+        probes.append(f"SELECT 1 FROM {_dotted(fk.table)} AS c WHERE {present} AND NOT EXISTS "
+                      f"(SELECT 1 FROM {_dotted(fk.ref_table)} AS p WHERE {match})")
+    if not probes:
+        return False
+    return bool(con.execute(f"SELECT EXISTS ({' UNION ALL '.join(probes)})").fetchall()[0][0])
+
+
+def _locate(con, model: SchemaModel, violation, loaded: dict[str, tuple[SeedFile, dict]]
+            ) -> SeedError:
+    """The first seed row behind a foreign-key violation, named by file, row and columns."""
+    from .schema import orphan_sql
+
+    cols = ", ".join(violation.columns)
+    reason = (f"foreign key {violation.name}: {violation.table} ({cols}) has no parent row in "
+              f"{violation.ref_table}")
+    sf, values = loaded.get(violation.table.lower(), (None, {}))
+    if sf is None or not set(violation.columns) <= set(values):
+        return SeedError(violation.table, f"{reason}; e.g. {violation.sample[0]!r}")
+    fk = next(f for f in model.foreign_keys if f.name == violation.name
+              and f.table == violation.table)
+    width = len(fk.columns)
+    orphans = {tuple(_key(v) for v in r[:width])
+               for r in con.execute(orphan_sql(fk, sample_size=1 << 40)).fetchall()}
+    columns = [values[c] for c in fk.columns]
+    for number, key in enumerate(zip(*columns, strict=True), start=1):
+        if tuple(_key(v) for v in key) in orphans:
+            shown = ", ".join(f"{c}={v}" for c, v in zip(fk.columns, key, strict=True))
+            return SeedError(str(sf.path), f"{reason} ({shown})", number, cols)
+    return SeedError(str(sf.path), f"{reason}; e.g. {violation.sample[0]!r}")
+
+
+def _key(value) -> str:
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    return str(value).lower()
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _dotted(name: str) -> str:
+    return ".".join(_quote(part) for part in name.split("."))
