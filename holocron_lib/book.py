@@ -89,8 +89,43 @@ def write_generated_pages(root: Path, progress: Callable[[str], None]) -> None:
     except ImportError:
         return
     page = Path("book") / "runbook-catalog.md"
-    (root / page).write_text(render_runbook_catalog(root / "notebooks_py"), encoding="utf-8")
+    text = render_runbook_catalog(root / "notebooks_py")
+    target = root / page
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        return  # unchanged: leave the file alone so Sphinx does not re-read it
+    target.write_text(text, encoding="utf-8")
     progress(f"generated: {page}")
+
+
+STAMP_FILE = Path("_build") / ".holocron-site-stamp"
+
+
+def site_stamp(root: Path, salt: str) -> str:
+    """Hash of everything the site is made from: pages, book config, static files, the
+    Sphinx extension and the execution salt. Equal stamps mean an identical site."""
+    import hashlib
+
+    from . import __version__
+
+    digest = hashlib.sha256(f"{__version__}:{salt}".encode())
+    files = [root / "_toc.yml", root / "_config.yml", Path(__file__).with_name("sphinx_ext.py")]
+    for page in toc_files(root):
+        files += [root / f"{page}{suffix}" for suffix in (".md", ".py", ".ipynb")]
+    static = root / "book" / "_static"
+    if static.is_dir():
+        files += sorted(p for p in static.rglob("*") if p.is_file())
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(root) if path.is_relative_to(root)
+                              else path.name).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _site_is_current(root: Path, stamp: str) -> bool:
+    marker = root / STAMP_FILE
+    return ((root / "_build" / "html" / "index.html").is_file() and marker.is_file()
+            and marker.read_text(encoding="utf-8").strip() == stamp)
 
 
 _EXEC_START = re.compile(r"^(?P<path>\S+\.py): Executing notebook")
@@ -122,9 +157,19 @@ def build_book(
 
     settings = load_settings(home=root)
     env = kernel_environment(root)
-    execute_stale(root, toc_notebooks(root), db_path=settings.db_path, env=env, workers=workers,
-                  cell_timeout=_config_timeout(root), notebook_timeout=notebook_timeout,
-                  progress=progress)
+    outcomes = execute_stale(root, toc_notebooks(root), db_path=settings.db_path, env=env,
+                             workers=workers, cell_timeout=_config_timeout(root),
+                             notebook_timeout=notebook_timeout, progress=progress)
+    from .bookexec import execution_salt
+
+    stamp = site_stamp(root, execution_salt(settings.db_path))
+    executed = any(o.status == "executed" for o in outcomes)
+    if not rebuild_all and not executed and _site_is_current(root, stamp):
+        index = root / "_build" / "html" / "index.html"
+        progress(f"site up to date (nothing changed since the last build) in "
+                 f"{time.perf_counter() - started:.1f}s: {index.relative_to(root)}")
+        return index
+    (root / STAMP_FILE).unlink(missing_ok=True)
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root), "-W", "--keep-going"]
     if rebuild_all:
         cmd.append("--all")
@@ -157,5 +202,6 @@ def build_book(
         progress(tail)
         raise BookBuildError(f"jupyter-book exited with status {status}", failed)
     index = root / "_build" / "html" / "index.html"
+    (root / STAMP_FILE).write_text(stamp, encoding="utf-8")
     progress(f"book built in {seconds:.1f}s: file://{index}")
     return index
