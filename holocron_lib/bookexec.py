@@ -157,8 +157,13 @@ def execute_stale(
     cell_timeout: int = 180,
     notebook_timeout: int = 300,
     progress: Callable[[str], None] = print,
+    executor: str = "fork",
 ) -> list[ExecutionOutcome]:
-    """Execute every stale notebook in parallel and cache the results; raise on the first failure."""
+    """Execute every stale notebook in parallel and cache the results; raise on the first failure.
+
+    ``executor`` "fork" runs each notebook in a process forked from a server that preloaded
+    the heavy imports (see ``forkexec``); "kernel" starts a Jupyter kernel per notebook.
+    """
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
@@ -177,33 +182,40 @@ def execute_stale(
     failures: list[NotebookExecutionError] = []
     done_names: list[str] = []
     started = time.monotonic()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = {
-            pool.submit(_execute_in_worker, str(root / f"{n}.py"), env, cell_timeout,
-                        notebook_timeout): n
-            for n in stale
-        }
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                name = pending.pop(future)
-                result = future.result()
-                if result["failure"]:
-                    cell, ename, evalue = result["failure"]
-                    failures.append(NotebookExecutionError(name, cell, ename, evalue))
-                    progress(f"  FAILED    {name}  {result['seconds']:.1f}s  cell {cell}: {ename}")
-                    outcomes.append(ExecutionOutcome(name, result["seconds"], "failed",
-                                                     f"{ename}: {evalue}"))
-                    continue
-                nb = nbformat.reads(result["nb"], as_version=4)
-                cache.cache_notebook_bundle(
-                    CacheBundleIn(nb, str(root / f"{name}.py"),
-                                  data={"execution_seconds": result["seconds"], SALT_KEY: salt}),
-                    check_validity=False, overwrite=True,
-                )
-                done_names.append(name)
-                outcomes.append(ExecutionOutcome(name, result["seconds"], "executed"))
-                progress(f"  executed  {name}  {result['seconds']:.1f}s  ok")
+    def record(result: dict) -> None:
+        name = str(Path(result["path"]).relative_to(root).with_suffix(""))
+        if result["failure"]:
+            cell, ename, evalue = result["failure"]
+            failures.append(NotebookExecutionError(name, cell, ename, evalue))
+            progress(f"  FAILED    {name}  {result['seconds']:.1f}s  cell {cell}: {ename}")
+            outcomes.append(ExecutionOutcome(name, result["seconds"], "failed",
+                                             f"{ename}: {evalue}"))
+            return
+        nb = nbformat.reads(result["nb"], as_version=4)
+        cache.cache_notebook_bundle(
+            CacheBundleIn(nb, str(root / f"{name}.py"),
+                          data={"execution_seconds": result["seconds"], SALT_KEY: salt}),
+            check_validity=False, overwrite=True,
+        )
+        done_names.append(name)
+        outcomes.append(ExecutionOutcome(name, result["seconds"], "executed"))
+        progress(f"  executed  {name}  {result['seconds']:.1f}s  ok")
+
+    paths = [str(root / f"{n}.py") for n in stale]
+    if executor == "fork":
+        from .forkexec import run_all
+
+        run_all(paths, workers=workers, env=env, cell_timeout=cell_timeout,
+                notebook_timeout=notebook_timeout, on_result=record)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            pending = [pool.submit(_execute_in_worker, p, env, cell_timeout, notebook_timeout)
+                       for p in paths]
+            while pending:
+                finished, rest = wait(pending, return_when=FIRST_COMPLETED)
+                pending = list(rest)
+                for future in finished:
+                    record(future.result())
     (cache_path / REEXECUTED_FILE).write_text(json.dumps(sorted(done_names)), encoding="utf-8")
     busy = sum(o.seconds for o in outcomes if o.status != "cached")
     progress(f"executed {len(done_names)} notebook(s), {len(failures)} failed, in "
