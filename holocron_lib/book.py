@@ -146,6 +146,7 @@ def build_book(
     rebuild_all: bool = False,
     workers: int | None = None,
     notebook_timeout: int = 300,
+    executor: str = "fork",
     progress: Callable[[str], None] = print,
 ) -> Path:
     """Build `_build/html` for the project at ``root``; returns the path of index.html."""
@@ -159,7 +160,8 @@ def build_book(
     env = kernel_environment(root)
     outcomes = execute_stale(root, toc_notebooks(root), db_path=settings.db_path, env=env,
                              workers=workers, cell_timeout=_config_timeout(root),
-                             notebook_timeout=notebook_timeout, progress=progress)
+                             notebook_timeout=notebook_timeout, progress=progress,
+                             executor=executor)
     from .bookexec import execution_salt
 
     stamp = site_stamp(root, execution_salt(settings.db_path))

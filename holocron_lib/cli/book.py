@@ -18,10 +18,14 @@ def book() -> None:
               help="Notebooks executed at once (default: one per core).")
 @click.option("--notebook-timeout", type=click.IntRange(1), default=300, show_default=True,
               help="Seconds a whole notebook may run before its kernel is stopped.")
-def build(rebuild_all: bool, workers: int | None, notebook_timeout: int) -> None:
+@click.option("--executor", type=click.Choice(["fork", "kernel"]), default="fork",
+              show_default=True,
+              help="fork: notebooks forked from a process with the imports preloaded; "
+                   "kernel: a Jupyter kernel per notebook.")
+def build(rebuild_all: bool, workers: int | None, notebook_timeout: int, executor: str) -> None:
     """Execute the notebooks in _toc.yml against the seeded database and write _build/html."""
     from ..book import build_book
     from ..settings import find_project_root
 
     build_book(find_project_root(Path.cwd()), rebuild_all=rebuild_all, workers=workers,
-               notebook_timeout=notebook_timeout, progress=click.echo)
+               notebook_timeout=notebook_timeout, executor=executor, progress=click.echo)
