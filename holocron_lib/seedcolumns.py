@@ -2,7 +2,8 @@
 
 Each function sees one column's values (in row order) and either returns an array DuckDB can
 scan or raises a ``SeedError`` naming the first bad row. Working a column at a time keeps the
-per-value Python small: type sets and ``max(map(len, ...))`` run at C speed.
+per-value Python small: type sets and ``max(map(len, ...))`` run at C speed, and the checked
+values become Arrow arrays, which DuckDB scans without touching Python objects again.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import SeedError
 
@@ -79,8 +81,7 @@ def _int_range(spec: ColumnSpec) -> tuple[int, int]:
     return -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
 
 
-def _ints(values: list, spec: ColumnSpec, path: Path) -> pd.api.extensions.ExtensionArray:
-    types = set(map(type, values))
+def _ints(values: list, spec: ColumnSpec, path: Path, types: set) -> pa.Array:
     if float in types:  # 3.0 is an integer to SQL Server; 3.5 is not
         values = [int(v) if type(v) is float and v.is_integer() else v for v in values]
         types = set(map(type, values))
@@ -90,17 +91,16 @@ def _ints(values: list, spec: ColumnSpec, path: Path) -> pd.api.extensions.Exten
     present = [v for v in values if v is not None]
     if present and (min(present) < low or max(present) > high):
         _first_bad(values, lambda v: low <= v <= high, path, spec, f"in range {low}..{high}")
-    return pd.array(values, dtype="Int64")
+    return pa.array(values, type=pa.int64())
 
 
-def _bits(values: list, spec: ColumnSpec, path: Path):
-    types = set(map(type, values))
+def _bits(values: list, spec: ColumnSpec, path: Path, types: set) -> pa.Array:
     if not types <= {bool, int, type(None)}:
         _first_bad(values, lambda v: type(v) in (bool, int), path, spec, "true or false")
     if int in types:
         _first_bad_if(values, lambda v: v in (0, 1), path, spec, "true, false, 0 or 1")
         values = [None if v is None else bool(v) for v in values]
-    return pd.array(values, dtype="boolean")
+    return pa.array(values, type=pa.bool_())
 
 
 def _first_bad_if(values, ok, path, spec, expected):
@@ -108,37 +108,43 @@ def _first_bad_if(values, ok, path, spec, expected):
         _first_bad(values, ok, path, spec, expected)
 
 
-def _numbers(values: list, spec: ColumnSpec, path: Path) -> pd.Series:
-    types = set(map(type, values))
+def _numbers(values: list, spec: ColumnSpec, path: Path, types: set) -> pa.Array:
     if not types <= {int, float, str, type(None)}:
         _first_bad(values, lambda v: type(v) in (int, float, str), path, spec, "a number")
-    return pd.Series([None if v is None else str(v) for v in values], dtype=object)
+    return _text_array(values, types)
 
 
-def _texts(values: list, spec: ColumnSpec, path: Path) -> pd.Series:
-    types = set(map(type, values))
+def _text_array(values: list, types: set) -> pa.Array:
+    """Values as Arrow strings, each spelled as ``str()`` spells it."""
+    if not types <= {str, type(None)}:
+        values = [None if v is None else str(v) for v in values]
+    return pa.array(values, type=pa.string())
+
+
+def _texts(values: list, spec: ColumnSpec, path: Path, types: set) -> pa.Array:
     if types & {int, float}:  # SQL Server converts numbers to their text
         values = [str(v) if type(v) in (int, float) else v for v in values]
         types = set(map(type, values))
     if not types <= {str, type(None)}:
         _first_bad(values, lambda v: type(v) is str, path, spec, "a string")
-    if spec.max_length and spec.max_length > 0:
-        # filter(None, ...) also drops "", which cannot be too long anyway
-        if max(map(len, filter(None, values)), default=0) > spec.max_length:
-            limit = spec.max_length
+    array = pa.array(values, type=pa.string())
+    limit = spec.max_length
+    if limit and limit > 0 and array.null_count < len(array):
+        # Arrow counts code points, as len() does, without a Python call per value.
+        if pc.max(pc.utf8_length(array)).as_py() > limit:
             _first_bad(values, lambda v: len(v) <= limit, path, spec,
                        f"at most {limit} characters long (it has {_longest(values, limit)})")
-    return pd.Series(values, dtype=object)
+    return array
 
 
 def _longest(values: list, limit: int) -> int:
     return next(len(v) for v in values if v is not None and len(v) > limit)
 
 
-def _strings(values: list, spec: ColumnSpec, path: Path, expected: str) -> pd.Series:
-    if not set(map(type, values)) <= {str, type(None)}:
+def _strings(values: list, spec: ColumnSpec, path: Path, types: set, expected: str) -> pa.Array:
+    if not types <= {str, type(None)}:
         _first_bad(values, lambda v: type(v) is str, path, spec, expected)
-    return pd.Series(values, dtype=object)
+    return pa.array(values, type=pa.string())
 
 
 def _hex(value: Any) -> bytes:
@@ -148,7 +154,7 @@ def _hex(value: Any) -> bytes:
     return bytes.fromhex(text)
 
 
-def _binary(values: list, spec: ColumnSpec, path: Path) -> pd.Series:
+def _binary(values: list, spec: ColumnSpec, path: Path, types: set) -> pa.Array:
     def ok(v):
         try:
             _hex(v)
@@ -156,33 +162,39 @@ def _binary(values: list, spec: ColumnSpec, path: Path) -> pd.Series:
             return False
         return True
 
-    if not set(map(type, values)) <= {bytes, type(None)}:
+    if not types <= {bytes, type(None)}:
         _first_bad_if(values, ok, path, spec, "hexadecimal bytes")
         values = [None if v is None else _hex(v) for v in values]
-    return pd.Series(values, dtype=object)
+    return pa.array(values, type=pa.binary())
 
 
-def column_array(values: list, spec: ColumnSpec, path: Path):
-    """Check one column's values (``None`` = NULL) and return the array to bulk-load."""
+def column_array(values: list, spec: ColumnSpec, path: Path,
+                 types: set | None = None) -> pa.Array:
+    """Check one column's values (``None`` = NULL) and return the array to bulk-load.
+
+    ``types`` is ``set(map(type, values))`` when the caller already has it.
+    """
+    if types is None:
+        types = set(map(type, values))
     fam = spec.family
     if fam == "int":
-        return _ints(values, spec, path)
+        return _ints(values, spec, path, types)
     if fam == "bit":
-        return _bits(values, spec, path)
+        return _bits(values, spec, path, types)
     if fam == "number":
-        return _numbers(values, spec, path)
+        return _numbers(values, spec, path, types)
     if fam == "text":
-        return _texts(values, spec, path)
+        return _texts(values, spec, path, types)
     if fam == "temporal":
-        return _strings(values, spec, path, "a date/time string")
+        return _strings(values, spec, path, types, "a date/time string")
     if fam == "uuid":
-        return _strings(values, spec, path, "a GUID string")
+        return _strings(values, spec, path, types, "a GUID string")
     if fam == "binary":
-        return _binary(values, spec, path)
-    return pd.Series([None if v is None else str(v) for v in values], dtype=object)
+        return _binary(values, spec, path, types)
+    return _text_array(values, types)
 
 
-def check_casts(con, frame_name: str, specs: list[ColumnSpec], frame: pd.DataFrame,
+def check_casts(con, frame_name: str, specs: list[ColumnSpec], frame: pa.Table,
                 path: Path) -> None:
     """Let DuckDB try every string cast at once; name the first row that does not convert."""
     checked = [s for s in specs if s.family in CAST_CHECKED]
@@ -196,6 +208,6 @@ def check_casts(con, frame_name: str, specs: list[ColumnSpec], frame: pd.DataFra
     bad = [(row, s) for row, s in zip(firsts, checked, strict=True) if row is not None]
     if bad:
         row, spec = min(bad, key=lambda pair: pair[0])
-        value = frame[spec.name].iloc[int(row) - 1]
+        value = frame.column(spec.name)[int(row) - 1].as_py()
         raise SeedError(str(path), f"{value!r} is not a valid {spec.tsql_type}", int(row),
                         spec.name)

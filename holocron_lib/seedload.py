@@ -1,8 +1,8 @@
 """Bulk-loads a seed folder into DuckDB with the real Holocron loader's rules, one INSERT per file.
 
 Rows are prepared column-wise (defaults, derived GUIDs, load-time stamps, RowHash), checked per
-type family, and inserted with ``INSERT ... SELECT`` from a pandas frame: row-by-row inserts
-are two orders of magnitude slower.
+type family, and inserted with ``INSERT ... SELECT`` from an Arrow table: row-by-row inserts
+are two orders of magnitude slower, and DuckDB scans Arrow memory without Python in the loop.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 
 from .ddl import load_schema_model, sequence_name
 from .errors import SeedError, UnknownObjectError, close_matches
 from .gcpause import gc_paused
 from .seedcolumns import ColumnSpec, check_casts, column_array
 from .seedfile import (
+    HASH_EXCLUDED,
     SeedFile,
     derive_guid,
     order_seed_files,
@@ -31,6 +32,7 @@ from .seedfile import (
     seed_paths,
     serialize_json_value,
 )
+from .seedhash import hash_expression
 from .seedorphans import first_orphan
 
 MISSING = object()  # a key absent from a row (distinct from an explicit JSON null)
@@ -93,6 +95,16 @@ class _Prepared:
         self.load_time = load_time.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
         self.columns: dict[str, list] = {}
         self.keys: list[int] | None = None
+        # RowHash left to the INSERT: the hashed columns, with their values and types.
+        self.hashed: dict[str, tuple[list, set]] | None = None
+        self._types: dict[str, tuple[list, set]] = {}
+
+    def types(self, col: str, values: list) -> set:
+        """``set(map(type, values))``, remembered while ``values`` is the column's list."""
+        cached = self._types.get(col)
+        if cached is None or cached[0] is not values:
+            cached = self._types[col] = (values, set(map(type, values)))
+        return cached[1]
 
     def fail(self, reason: str, row: int | None = None, column: str | None = None):
         raise SeedError(str(self.path), reason, row, column)
@@ -112,7 +124,7 @@ class _Prepared:
                 values = list(map(itemgetter(col), rows))
             except KeyError:
                 values = [r.get(col, MISSING) for r in rows]
-            types = set(map(type, values))
+            types = self.types(col, values)
             if dict in types or list in types:
                 values = [serialize_json_value(v) for v in values]
             self.columns[col] = values
@@ -156,6 +168,13 @@ class _Prepared:
         given = self.columns.get("RowHash")
         if given is not None and MISSING not in given:
             return
+        if given is None and self.n:
+            excluded = HASH_EXCLUDED | {self.identity}
+            hashed = {k: (v, self.types(k, v)) for k, v in sorted(self.columns.items())
+                      if k not in excluded}
+            if hashed and not any(object in types for _, types in hashed.values()):
+                self.hashed = hashed  # every row has every key: DuckDB can hash them
+                return
         hashes = row_hashes(self.columns, self.n, MISSING, self.identity)
         self.columns["RowHash"] = hashes if given is None else [
             h if g is MISSING else g for g, h in zip(given, hashes, strict=True)]
@@ -196,19 +215,23 @@ class _Prepared:
             self.columns[col] = ([fill] * self.n if values is None
                                  else [fill if v is MISSING else v for v in values])
 
-    def frame(self) -> tuple[pd.DataFrame, list[ColumnSpec], dict[str, np.ndarray]]:
-        """Typed columns to insert, and per column the rows left to the database default."""
-        data: dict[str, object] = {"__row": np.arange(1, self.n + 1, dtype=np.int64)}
+    def frame(self) -> tuple[dict[str, pa.Array], list[ColumnSpec], dict[str, np.ndarray],
+                             dict[str, str]]:
+        """Typed columns to insert, per column the rows left to the database default, and
+        the columns computed in SQL."""
+        data: dict[str, pa.Array] = {"__row": pa.array(np.arange(1, self.n + 1, dtype=np.int64))}
         specs: list[ColumnSpec] = []
         omit: dict[str, np.ndarray] = {}
         for spec in self.specs.values():
+            if self.hashed is not None and spec.name == "RowHash":
+                continue
             values = self.columns.get(spec.name)
             if values is None:
                 if not spec.nullable and not spec.has_default and self.n:
                     self.fail(f"no value for NOT NULL column of {self.table.full_name}", 1,
                               spec.name)
                 continue
-            types = set(map(type, values))  # MISSING is the only bare ``object``
+            types = self.types(spec.name, values)  # MISSING is the only bare ``object``
             if object in types or (not spec.nullable and type(None) in types):
                 mask = np.fromiter(
                     (v is MISSING or (v is None and not spec.nullable) for v in values),
@@ -221,24 +244,30 @@ class _Prepared:
                     self.fail(f"NULL for NOT NULL column of {self.table.full_name} "
                               "(no default)", int(np.argmax(mask)) + 1, spec.name)
                 values = [None if v is MISSING else v for v in values]
-            data[spec.name] = column_array(values, spec, self.path)
+                types = set(map(type, values))
+            data[spec.name] = column_array(values, spec, self.path, types)
             specs.append(spec)
-        return pd.DataFrame(data), specs, omit
+        computed = {}
+        if self.hashed is not None:
+            computed["RowHash"] = hash_expression(self.hashed, data, self.specs)
+        return data, specs, omit, computed
 
 
-def _insert(con, table, frame: pd.DataFrame, specs: list[ColumnSpec],
-            omit: dict[str, np.ndarray]) -> None:
+def _insert(con, table, groups: np.ndarray | None, specs: list[ColumnSpec],
+            omit: dict[str, np.ndarray], computed: dict[str, str]) -> None:
     """One INSERT ... SELECT, or one per pattern of columns left to their defaults."""
     def statement(cols: list[ColumnSpec], where: str = "") -> str:
-        names = ", ".join(_quote(s.name) for s in cols)
-        casts = ", ".join(f"CAST({_quote(s.name)} AS {s.duckdb_type})" for s in cols)
+        names = ", ".join([_quote(s.name) for s in cols] + [_quote(c) for c in computed])
+        casts = ", ".join([f"CAST({_quote(s.name)} AS {s.duckdb_type})" for s in cols]
+                          + [f"CAST({sql} AS {table.column(c).duckdb_type})"
+                             for c, sql in computed.items()])
         return f"INSERT INTO {_qualified(table)} ({names}) SELECT {casts} FROM {_FRAME}{where}"
 
     if not omit:
         _run(con, statement(specs))
         return
     names = list(omit)
-    for code in np.unique(frame["__g"]).tolist():
+    for code in np.unique(groups).tolist():
         left_out = {k for i, k in enumerate(names) if code >> i & 1}
         _run(con, statement([s for s in specs if s.name not in left_out],
                               f" WHERE __g = {code}"))
@@ -252,13 +281,16 @@ def load_file(con, sf: SeedFile, table, load_time: datetime) -> tuple[int, dict[
     prep.hash_rows()
     prep.assign_keys()
     prep.stamp()
-    frame, specs, omit = prep.frame()
+    data, specs, omit, computed = prep.frame()
+    groups = None
     if omit:  # rows grouped by which columns they leave to the database default
-        frame["__g"] = np.stack(list(omit.values()), axis=1).astype(np.int64) @ (
+        groups = np.stack(list(omit.values()), axis=1).astype(np.int64) @ (
             1 << np.arange(len(omit), dtype=np.int64))
+        data["__g"] = pa.array(groups)
+    frame = pa.table(data)
     con.register(_FRAME, frame)
     try:
-        _insert(con, table, frame, specs, omit)
+        _insert(con, table, groups, specs, omit, computed)
     except duckdb.Error as exc:
         raise _explain(con, sf, table, frame, specs, exc) from None
     finally:
@@ -271,7 +303,7 @@ def load_file(con, sf: SeedFile, table, load_time: datetime) -> tuple[int, dict[
     return prep.n, {c: v for c, v in prep.columns.items() if c in fk_columns}
 
 
-def _explain(con, sf: SeedFile, table, frame: pd.DataFrame, specs: list[ColumnSpec],
+def _explain(con, sf: SeedFile, table, frame: pa.Table, specs: list[ColumnSpec],
              exc: Exception) -> SeedError:
     """Turn a rejected INSERT into the first bad row: a failed cast or a duplicate key.
 
@@ -285,13 +317,15 @@ def _explain(con, sf: SeedFile, table, frame: pd.DataFrame, specs: list[ColumnSp
     finally:
         cur.close()
     for key in (table.primary_key, *table.unique_keys):
-        if key and set(key) <= set(frame.columns):
-            dup = frame.duplicated(subset=list(key))
-            if dup.any():
-                row = int(frame["__row"][dup].iloc[0])
-                values = ", ".join(f"{c}={frame[c].iloc[row - 1]}" for c in key)
-                return SeedError(str(sf.path), f"duplicate key {values} in {table.full_name}",
-                                 row, ", ".join(key))
+        if key and set(key) <= set(frame.column_names):
+            seen: set[tuple] = set()
+            rows = zip(*(frame.column(c).to_pylist() for c in key), strict=True)
+            for row, values in enumerate(rows, start=1):
+                if values in seen:
+                    named = ", ".join(f"{c}={v}" for c, v in zip(key, values, strict=True))
+                    return SeedError(str(sf.path), f"duplicate key {named} in "
+                                                   f"{table.full_name}", row, ", ".join(key))
+                seen.add(values)
     return SeedError(str(sf.path), f"rejected by {table.full_name}: "
                                    f"{str(exc).strip().splitlines()[0]}")
 
