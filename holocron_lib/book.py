@@ -153,18 +153,20 @@ def build_book(
     root = (root or Path.cwd()).resolve()
     started = time.perf_counter()
     write_generated_pages(root, progress)
-    from .bookexec import execute_stale
+    from .bookexec import execute_stale, execution_salt
     from .settings import load_settings
 
     settings = load_settings(home=root)
     env = kernel_environment(root)
+
+    # One salt for both the execution cache and the site stamp: hashing the library and the
+    # data once per build.
+    salt = execution_salt(settings.db_path)
     outcomes = execute_stale(root, toc_notebooks(root), db_path=settings.db_path, env=env,
                              workers=workers, cell_timeout=_config_timeout(root),
                              notebook_timeout=notebook_timeout, progress=progress,
-                             executor=executor)
-    from .bookexec import execution_salt
-
-    stamp = site_stamp(root, execution_salt(settings.db_path))
+                             executor=executor, salt=salt)
+    stamp = site_stamp(root, salt)
     executed = any(o.status == "executed" for o in outcomes)
     if not rebuild_all and not executed and _site_is_current(root, stamp):
         index = root / "_build" / "html" / "index.html"

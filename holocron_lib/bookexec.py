@@ -158,11 +158,13 @@ def execute_stale(
     notebook_timeout: int = 300,
     progress: Callable[[str], None] = print,
     executor: str = "fork",
+    salt: str | None = None,
 ) -> list[ExecutionOutcome]:
     """Execute every stale notebook in parallel and cache the results; raise on the first failure.
 
     ``executor`` "fork" runs each notebook in a process forked from a server that preloaded
     the heavy imports (see ``forkexec``); "kernel" starts a Jupyter kernel per notebook.
+    ``salt`` is ``execution_salt(db_path)`` when the caller has already computed it.
     """
     import nbformat
     from jupyter_cache import get_cache
@@ -170,7 +172,7 @@ def execute_stale(
 
     cache_path = root / CACHE_DIR
     cache = get_cache(cache_path)
-    salt = execution_salt(db_path)
+    salt = salt or execution_salt(db_path)
     stale = stale_notebooks(root, names, salt, cache)
     outcomes = [ExecutionOutcome(n, 0.0, "cached") for n in names if n not in stale]
     (cache_path / REEXECUTED_FILE).write_text(json.dumps([]), encoding="utf-8")

@@ -277,7 +277,14 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
         outcome = Outcome(RunStatus.ERROR, str(exc))
     except Exception as exc:  # noqa: BLE001 - whatever happens, the run must be closed
         outcome = Outcome(RunStatus.ERROR, f"{type(exc).__name__}: {exc}")
-    store.finish_run(run.id, outcome.status, error_message=outcome.error_message,
+    # A notebook's error text is arbitrary; no secret in force may reach the store, which
+    # the CLI and the API both read.
+    message = outcome.error_message
+    if message:
+        from .settings import load_settings
+
+        message = load_settings(home=home).redact(message)
+    store.finish_run(run.id, outcome.status, error_message=message,
                      error_cell=outcome.error_cell, error_name=outcome.error_name,
                      output_path=str(output) if output.exists() else None)
     if outcome.seconds:

@@ -61,6 +61,17 @@ def test_a_failing_cell_is_named_and_the_partial_output_kept(sqlite_store, tmp_p
     assert never and never[0].outputs == []
 
 
+def test_a_secret_in_a_notebook_error_is_not_recorded(sqlite_store, tmp_path, clean_env,
+                                                      monkeypatch):
+    from conftest import CANARY_PASSWORD
+
+    monkeypatch.setenv("SEED_SQLSERVER_PASSWORD", CANARY_PASSWORD)
+    run = _run(sqlite_store, tmp_path, "fails_at_cell_3", {"MESSAGE": f"PWD={CANARY_PASSWORD}"})
+    assert run.status == RunStatus.FAILED
+    assert CANARY_PASSWORD not in run.error_message
+    assert run.error_message == "ValueError: PWD=*** at cell 3"
+
+
 def test_a_run_over_its_time_limit_is_timed_out(sqlite_store, tmp_path):
     run = _run(sqlite_store, tmp_path, "slow", {"SECONDS": 60.0}, timeout=2)
     assert run.status == RunStatus.TIMED_OUT
