@@ -19,7 +19,7 @@ def first_orphan(con, model: SchemaModel, loaded: dict[str, tuple[SeedFile, dict
     ``loaded`` maps a lower-cased ``schema.table`` to its seed file and, per foreign-key
     column, the loaded values in file row order.
     """
-    if not _any_orphans(con, model):
+    if not any_orphans(con, model):
         return None
     from .schema import check_foreign_keys
 
@@ -27,7 +27,12 @@ def first_orphan(con, model: SchemaModel, loaded: dict[str, tuple[SeedFile, dict
     return _locate(con, model, violations[0], loaded) if violations else None
 
 
-def _any_orphans(con, model: SchemaModel) -> bool:
+def any_orphans(con, model: SchemaModel | None = None) -> bool:
+    """Whether any declared foreign key is broken, in one query."""
+    if model is None:
+        from .ddl import load_schema_model
+
+        model = load_schema_model()
     probes = []
     for fk in model.foreign_keys:
         present = " AND ".join(f"c.{_quote(c)} IS NOT NULL" for c in fk.columns)

@@ -504,3 +504,36 @@ def test_schema_applied_from_the_cache_matches_a_fresh_translation(tmp_path, mon
     # (the model entry is there only when this process had not read the model yet)
     names = {p.name.split("-")[0] for p in (tmp_path / "cache").rglob("*.json")}
     assert {"ddl", "views"} <= names
+
+
+def test_values_the_fast_parser_refuses_still_read_as_the_standard_library_reads_them(tmp_path):
+    # orjson refuses integers beyond 64 bits and NaN; the standard library's reading is kept.
+    path = tmp_path / "001_DimFranchise.json"
+    path.write_text('{"seedVersion": "1", "generatedUtc": "x", "rows": [{"Big": '
+                    '123456789012345678901234567890, "Odd": NaN}], "target": {"schema": "dbo", '
+                    '"table": "DimFranchise", "loadBehavior": "truncate-insert"}}',
+                    encoding="utf-8")
+    row = read_seed_file(path).rows[0]
+    assert row["Big"] == 123456789012345678901234567890
+    assert row["Odd"] != row["Odd"]  # NaN
+
+
+def test_seed_folder_with_a_broken_foreign_key_builds_and_names_the_key(tmp_path):
+    """Outside seed data is theirs: a broken key is a warning naming it, not a failed build."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(CHECKOUT, folder)
+    shutil.copy(BROKEN / "missing_fk" / "019_FactEvent.json", folder / "019_FactEvent.json")
+    lines: list[str] = []
+    report = build_database(tmp_path / "h.duckdb", seed_dir=folder, as_of=LOAD_TIME,
+                            progress=lines.append)
+    assert report.rows > 0 and (tmp_path / "h.duckdb").exists()
+    warnings = [line for line in lines if "FK_FactEvent_DimScene" in line]
+    assert any(line.startswith("warning: 1 foreign key(s) do not hold") for line in lines)
+    assert len(warnings) == 1 and "99" in warnings[0]
+
+
+def test_intact_seed_folder_builds_without_a_foreign_key_warning(tmp_path):
+    lines: list[str] = []
+    build_database(tmp_path / "h.duckdb", seed_dir=CHECKOUT, as_of=LOAD_TIME,
+                   progress=lines.append)
+    assert not [line for line in lines if line.startswith("warning")]
