@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlglot import exp
 
 from holocron_lib.errors import TranslationError
+from holocron_lib.textcolumns import text_column_test
 
 _T = exp.DataType.Type
 # ``?`` markers travel through sqlglot as ``@<prefix>N`` so their order can be checked after.
@@ -102,8 +105,9 @@ def rewrite(tree: exp.Expression) -> exp.Expression:
     for node in list(tree.walk()):
         if isinstance(node, exp.Cast | exp.Convert):
             _truncate_to_length(node)
+    is_text = text_column_test(tree)
     for node in reversed(list(tree.walk())):
-        replacement = _fix(node)
+        replacement = _fix(node, is_text)
         if replacement is not node:
             if node is tree:
                 tree = replacement
@@ -112,7 +116,7 @@ def rewrite(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-def _fix(node: exp.Expression) -> exp.Expression:
+def _fix(node: exp.Expression, is_text: Callable[[exp.Expression], bool]) -> exp.Expression:
     if isinstance(node, exp.DataType):
         return _fix_type(node)
     if isinstance(node, exp.Join) and isinstance(node.this, exp.Lateral):
@@ -122,7 +126,8 @@ def _fix(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Convert) and not node.args.get("style"):
         cast = exp.TryCast if node.args.get("safe") else exp.Cast
         return cast(this=node.expression, to=node.this)
-    if isinstance(node, exp.Add) and (_is_string(node.this) or _is_string(node.expression)):
+    if isinstance(node, exp.Add) and (_is_string(node.this) or _is_string(node.expression)
+                                      or (is_text(node.this) and is_text(node.expression))):
         return exp.DPipe(this=node.this, expression=node.expression, safe=False)
     if isinstance(node, exp.Avg | exp.Sum) and not isinstance(node.this, exp.Distinct):
         return _integer_aggregate(node)

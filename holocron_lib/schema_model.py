@@ -10,7 +10,26 @@ from dataclasses import dataclass
 
 from holocron_lib.errors import UnknownObjectError, close_matches
 
-__all__ = ["Column", "ForeignKey", "SchemaModel", "Table", "sequence_name"]
+__all__ = ["Column", "ForeignKey", "SchemaModel", "Table", "family", "sequence_name"]
+
+_FAMILIES = {
+    "int": {"TINYINT", "SMALLINT", "INT", "INTEGER", "BIGINT"},
+    "bit": {"BIT"},
+    "number": {"DECIMAL", "NUMERIC", "FLOAT", "REAL", "MONEY", "SMALLMONEY"},
+    "text": {"CHAR", "VARCHAR", "NCHAR", "NVARCHAR", "TEXT", "NTEXT", "XML", "SYSNAME"},
+    "temporal": {"DATE", "TIME", "DATETIME", "DATETIME2", "SMALLDATETIME", "DATETIMEOFFSET"},
+    "uuid": {"UNIQUEIDENTIFIER"},
+    "binary": {"BINARY", "VARBINARY", "IMAGE", "ROWVERSION", "TIMESTAMP"},
+}
+
+
+def family(tsql_type: str) -> str:
+    """The type family of a T-SQL type such as ``NVARCHAR(200)`` or ``DECIMAL(5,4)``."""
+    base = tsql_type.split("(")[0].strip().strip("[]").upper()
+    for name, members in _FAMILIES.items():
+        if base in members:
+            return name
+    return "other"
 
 
 @dataclass(frozen=True)

@@ -16,28 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import SeedError
+from .schema_model import family
 
 _INT_BITS = {"TINYINT": None, "SMALLINT": 16, "INT": 32, "INTEGER": 32, "BIGINT": 64}
-_FAMILIES = {
-    "int": set(_INT_BITS),
-    "bit": {"BIT"},
-    "number": {"DECIMAL", "NUMERIC", "FLOAT", "REAL", "MONEY", "SMALLMONEY"},
-    "text": {"CHAR", "VARCHAR", "NCHAR", "NVARCHAR", "TEXT", "NTEXT", "XML", "SYSNAME"},
-    "temporal": {"DATE", "TIME", "DATETIME", "DATETIME2", "SMALLDATETIME", "DATETIMEOFFSET"},
-    "uuid": {"UNIQUEIDENTIFIER"},
-    "binary": {"BINARY", "VARBINARY", "IMAGE", "ROWVERSION", "TIMESTAMP"},
-}
 # Families whose strings DuckDB validates with TRY_CAST (one scan for all columns of a file).
 CAST_CHECKED = frozenset({"number", "temporal", "uuid", "other"})
-
-
-def family(tsql_type: str) -> str:
-    """The type family of a T-SQL type such as ``NVARCHAR(200)`` or ``DECIMAL(5,4)``."""
-    base = tsql_type.split("(")[0].strip().strip("[]").upper()
-    for name, members in _FAMILIES.items():
-        if base in members:
-            return name
-    return "other"
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,23 @@ def test_string_comparison_ignores_case(db):
     assert db.scalar("SELECT COUNT(*) FROM dbo.DimEntity WHERE EntityType = 'character'") == 2
 
 
+def test_plus_between_two_text_columns_concatenates_as_sql_server_does(seeded):
+    """``+`` on two NVARCHAR columns is concatenation, known from the declared types; NULL on
+    either side gives NULL (CONCAT_NULL_YIELDS_NULL), unlike CONCAT."""
+    frame = seeded.query(
+        "SELECT TOP 20 e.DisplayName + e.EntityType AS plus, CONCAT(e.DisplayName, e.EntityType) "
+        "AS joined, c.Gender + e.DisplayName AS across, c.Gender, e.DisplayName "
+        "FROM dbo.DimEntity AS e "
+        "JOIN DimCharacter AS c ON c.EntityKey = e.EntityKey WHERE c.Gender IS NOT NULL "
+        "ORDER BY e.EntityKey")
+    assert len(frame) == 20
+    assert frame["plus"].tolist() == frame["joined"].tolist()
+    assert frame["across"].tolist() == (frame["Gender"] + frame["DisplayName"]).tolist()
+    nulls = seeded.scalar("SELECT COUNT(*) FROM DimEntity WHERE ExternalUrl + DisplayName IS NULL")
+    assert nulls == seeded.scalar("SELECT COUNT(*) FROM DimEntity WHERE ExternalUrl IS NULL")
+    assert seeded.scalar("SELECT MIN(EntityKey + FranchiseKey) FROM DimEntity") > 1  # still adds
+
+
 def test_scalar_is_none_without_rows(db):
     assert db.scalar("SELECT EntityKey FROM dbo.DimEntity WHERE EntityKey = ?", [99]) is None
 

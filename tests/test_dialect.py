@@ -333,3 +333,22 @@ def test_macros_are_temporary(tmp_path):
         assert second.execute("SELECT tsql_avg(i) FROM (VALUES (1), (2)) AS v(i)").fetchone() == (
             1,
         )
+
+
+@pytest.mark.parametrize(("tsql", "duck"), [
+    ("SELECT DisplayName + SortName FROM DimEntity", "SELECT DisplayName || SortName FROM DimEntity"),
+    ("SELECT e.DisplayName + c.Gender FROM dbo.DimEntity AS e JOIN DimCharacter AS c "
+     "ON c.EntityKey = e.EntityKey", "SELECT e.DisplayName || c.Gender FROM dbo.DimEntity AS e "
+     "JOIN DimCharacter AS c ON c.EntityKey = e.EntityKey"),
+    # numbers still add; unknown sources (a CTE shadowing a table, a derived table) are left
+    ("SELECT EntityKey + FranchiseKey FROM DimEntity",
+     "SELECT EntityKey + FranchiseKey FROM DimEntity"),
+    ("WITH DimEntity AS (SELECT 1 AS DisplayName, 2 AS SortName) "
+     "SELECT DisplayName + SortName FROM DimEntity",
+     "WITH DimEntity AS (SELECT 1 AS DisplayName, 2 AS SortName) "
+     "SELECT DisplayName + SortName FROM DimEntity"),
+    ("SELECT x.a + x.b FROM (SELECT DisplayName AS a, SortName AS b FROM DimEntity) AS x",
+     "SELECT x.a + x.b FROM (SELECT DisplayName AS a, SortName AS b FROM DimEntity) AS x"),
+])
+def test_plus_on_declared_text_columns_becomes_concatenation(tsql, duck):
+    assert translate(tsql) == duck
