@@ -14,7 +14,8 @@ def _integer_overloads(name: str, integer_body: str, fallback_body: str) -> str:
     return f"CREATE OR REPLACE TEMP MACRO {name}" + ", ".join(parts)
 
 
-# Name -> statement. Every macro is TEMP: it lives in the connection, never in the database file.
+# Name -> statement. Sessions install them TEMP; the build also stores them in the file
+# (``persist_macros``) so the views run where the file is opened without our session set-up.
 MACROS: dict[str, str] = {
     # SQL Server returns naive datetimes: UTC for these two, local time for the next two.
     "GETUTCDATE": (
@@ -58,3 +59,15 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Create (or replace) every macro in ``MACROS`` on this connection."""
     for statement in MACROS.values():
         con.execute(statement)
+
+
+def persist_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Store the same macros in the database's ``main`` schema as well.
+
+    Some views call them, and a file opened with plain DuckDB (its CLI, a BI tool, a bare
+    ``duckdb.connect``) has none of a session's TEMP macros; with these its views run.
+    Sessions of ours still find the TEMP macros first.
+    """
+    for statement in MACROS.values():
+        con.execute(statement.replace("CREATE OR REPLACE TEMP MACRO ",
+                                      "CREATE OR REPLACE MACRO main.", 1))

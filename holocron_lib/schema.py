@@ -24,6 +24,7 @@ from holocron_lib.ddl import (
     sequence_name,
 )
 from holocron_lib.errors import DatabaseError
+from holocron_lib.macros import persist_macros
 
 __all__ = [
     "VIEWS_DIR",
@@ -104,6 +105,7 @@ def _apply_views(con: duckdb.DuckDBPyConnection) -> None:
     # DuckDB binds a view when it is created, so the T-SQL macros and the dbo search path
     # (which needs the dbo schema to exist) must be in place first.
     dialect.configure_session(con)
+    persist_macros(con)
     # The tables are inputs too: ``+`` between two columns translates by their declared types.
     inputs = view_files() + sorted(TABLES_DIR.glob("*.sql"))
     for file_name, name, sql in schemacache.cached("views", _translated_views, inputs):
