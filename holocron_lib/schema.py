@@ -186,9 +186,13 @@ def check_foreign_keys(con: Any, model: SchemaModel | None = None) -> list[Forei
     """Every declared foreign key that the data breaks (an empty list when all hold).
 
     ``con`` is a DuckDB connection or anything with ``query(sql)`` returning a DataFrame
-    (such as ``Database``); the SQL is valid T-SQL and DuckDB SQL alike.
+    (such as ``Database``); the SQL is valid T-SQL and DuckDB SQL alike. One query answers
+    the usual case, that every key holds; only when one does not are the keys checked one
+    by one for their counts and samples.
     """
     model = model or load_schema_model()
+    if not model.foreign_keys or not _rows(con, _any_orphan_sql(model))[0][0]:
+        return []
     violations = []
     for fk in model.foreign_keys:
         rows = _rows(con, orphan_sql(fk))
@@ -202,23 +206,34 @@ def check_foreign_keys(con: Any, model: SchemaModel | None = None) -> list[Forei
     return violations
 
 
+def _orphans_of(fk: ForeignKey) -> str:
+    """``FROM ... WHERE`` selecting the child rows of ``fk`` that have no parent."""
+    present = " AND ".join(f"c.{_q(c)} IS NOT NULL" for c in fk.columns)
+    pairs = zip(fk.columns, fk.ref_columns, strict=True)
+    match = " AND ".join(f"p.{_q(r)} = c.{_q(c)}" for c, r in pairs)
+    return (f"FROM {_qname(fk.table)} AS c WHERE {present} AND NOT EXISTS "
+            f"(SELECT 1 FROM {_qname(fk.ref_table)} AS p WHERE {match})")
+
+
+def _any_orphan_sql(model: SchemaModel) -> str:
+    """1 when some declared foreign key is broken, else 0, in one statement."""
+    probes = " UNION ALL ".join(f"SELECT 1 AS x {_orphans_of(fk)}" for fk in model.foreign_keys)
+    return f"SELECT CASE WHEN EXISTS ({probes}) THEN 1 ELSE 0 END AS broken"
+
+
 def orphan_sql(fk: ForeignKey, sample_size: int = 5) -> str:
     """Up to ``sample_size`` distinct orphan keys of one FK, each row with the orphan total.
 
     Valid T-SQL and DuckDB SQL, so it also runs through ``Database.query`` on either backend.
     """
     cols = ", ".join(f"c.{_q(c)}" for c in fk.columns)
-    present = " AND ".join(f"c.{_q(c)} IS NOT NULL" for c in fk.columns)
-    pairs = zip(fk.columns, fk.ref_columns, strict=True)
-    match = " AND ".join(f"p.{_q(r)} = c.{_q(c)}" for c, r in pairs)
     names = ", ".join(_q(c) for c in fk.columns)
     return (
         f"SELECT {names}, orphan_rows FROM ("
         f"SELECT {cols}, COUNT(*) OVER () AS orphan_rows, "
         f"DENSE_RANK() OVER (ORDER BY {cols}) AS key_rank, "
         f"ROW_NUMBER() OVER (PARTITION BY {cols} ORDER BY {cols}) AS copy_no "
-        f"FROM {_qname(fk.table)} AS c "
-        f"WHERE {present} AND NOT EXISTS (SELECT 1 FROM {_qname(fk.ref_table)} AS p WHERE {match})"
+        f"{_orphans_of(fk)}"
         f") AS o WHERE copy_no = 1 AND key_rank <= {int(sample_size)} ORDER BY key_rank"
     )
 

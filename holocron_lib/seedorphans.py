@@ -1,8 +1,8 @@
 """Traces a foreign key that a seed load broke back to the seed file and row behind it.
 
-DuckDB does not enforce the declared foreign keys, so after a load they are checked with
-queries: one for all keys at once (the usual answer is that none is broken), then, only if
-one is, the per-key check and a search of the file's rows for the first orphan.
+DuckDB does not enforce the declared foreign keys, so after a load ``check_foreign_keys``
+checks them (one query in the usual case that none is broken); only when one is, the file's
+rows are searched for the first orphan.
 """
 
 from __future__ import annotations
@@ -19,30 +19,10 @@ def first_orphan(con, model: SchemaModel, loaded: dict[str, tuple[SeedFile, dict
     ``loaded`` maps a lower-cased ``schema.table`` to its seed file and, per foreign-key
     column, the loaded values in file row order.
     """
-    if not any_orphans(con, model):
-        return None
     from .schema import check_foreign_keys
 
     violations = check_foreign_keys(con, model)
     return _locate(con, model, violations[0], loaded) if violations else None
-
-
-def any_orphans(con, model: SchemaModel | None = None) -> bool:
-    """Whether any declared foreign key is broken, in one query."""
-    if model is None:
-        from .ddl import load_schema_model
-
-        model = load_schema_model()
-    probes = []
-    for fk in model.foreign_keys:
-        present = " AND ".join(f"c.{_quote(c)} IS NOT NULL" for c in fk.columns)
-        match = " AND ".join(f"p.{_quote(r)} = c.{_quote(c)}"
-                             for c, r in zip(fk.columns, fk.ref_columns, strict=True))
-        probes.append(f"SELECT 1 FROM {_dotted(fk.table)} AS c WHERE {present} AND NOT EXISTS "
-                      f"(SELECT 1 FROM {_dotted(fk.ref_table)} AS p WHERE {match})")
-    if not probes:
-        return False
-    return bool(con.execute(f"SELECT EXISTS ({' UNION ALL '.join(probes)})").fetchall()[0][0])
 
 
 def _locate(con, model: SchemaModel, violation, loaded: dict[str, tuple[SeedFile, dict]]
@@ -74,10 +54,3 @@ def _key(value) -> str:
         value = int(value)
     return str(value).lower()
 
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _dotted(name: str) -> str:
-    return ".".join(_quote(part) for part in name.split("."))
