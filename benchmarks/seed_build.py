@@ -34,9 +34,9 @@ from pathlib import Path
 
 import duckdb
 
-from holocron_lib.schema import apply_schema
-from holocron_lib.seed import build_database, load_seed_dir, load_seed_files
-from holocron_lib.seedfile import (
+from holocron_lib.db.seeded import build_database, load_seed_dir, load_seed_files
+from holocron_lib.schema.apply import apply_schema
+from holocron_lib.seed.file import (
     derive_guid,
     order_seed_files,
     read_seed_file,
@@ -50,7 +50,7 @@ AS_OF = datetime(2026, 1, 17, tzinfo=UTC)
 
 def row_by_row(seed_dir: Path, cap: int) -> tuple[int, float]:
     """The naive path: prepare each row as a dict and insert it with executemany."""
-    from holocron_lib.ddl import load_schema_model
+    from holocron_lib.schema.ddl import load_schema_model
 
     model = load_schema_model()
     con = duckdb.connect()

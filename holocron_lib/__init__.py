@@ -11,19 +11,19 @@ __all__ = ["connect", "query", "show", "load_settings", "__version__"]
 
 def __getattr__(name: str):
     if name == "connect":
-        from .database import connect
+        from holocron_lib.db.connection import connect
 
         return connect
     if name == "query":
-        from .database import query
+        from holocron_lib.db.connection import query
 
         return query
     if name == "show":
-        from .display import show
+        from holocron_lib.notebook.display import show
 
         return show
     if name == "load_settings":
-        from .settings import load_settings
+        from holocron_lib.settings import load_settings
 
         return load_settings
     raise AttributeError(f"module 'holocron_lib' has no attribute {name!r}")

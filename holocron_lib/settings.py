@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SettingsError
+from holocron_lib.errors import SettingsError
 
 PROJECT_MARKERS = ("_toc.yml", "pyproject.toml")
 

@@ -46,7 +46,7 @@ def store_url(request, tmp_path):
 
 @pytest.fixture
 def store(store_url):
-    from holocron_lib.runs import Store
+    from holocron_lib.service.store import Store
 
     opened = Store(store_url)
     yield opened

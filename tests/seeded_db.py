@@ -14,7 +14,7 @@ _BUILT: dict[str, Path] = {}
 def seeded_path(tmp_path_factory) -> Path:
     """The seeded database file (built on first use), with its lake beside it."""
     if "db" not in _BUILT:
-        from holocron_lib.seed import build_database
+        from holocron_lib.db.seeded import build_database
 
         folder = tmp_path_factory.mktemp("seeded")
         lake = folder / "lake"
@@ -29,6 +29,6 @@ def lake_path() -> Path:
 
 def fresh(tmp_path_factory):
     """A private, writable copy of the seeded database."""
-    from holocron_lib.database import connect
+    from holocron_lib.db.connection import connect
 
     return connect(path=seeded_path(tmp_path_factory))

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from runservice_fixtures import NOTEBOOKS, LiveServer, auth, wait_for_runs
 
-from holocron_lib.api import MAX_BODY_BYTES, create_app
-from holocron_lib.runs import Store
+from holocron_lib.service.api import MAX_BODY_BYTES, create_app
+from holocron_lib.service.store import Store
 from holocron_lib.settings import load_settings
 
 

@@ -22,7 +22,7 @@ def _counts(path: Path) -> dict[str, int]:
 
 
 def test_persist_floor_copies_every_row_of_the_built_database(tmp_path):
-    from holocron_lib.seed import build_database
+    from holocron_lib.db.seeded import build_database
 
     sys.path.insert(0, str(BENCHMARKS))
     try:

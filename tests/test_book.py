@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from holocron_lib.book import toc_files
+from holocron_lib.book.toc import toc_files
 
 CANARY_PASSWORD = "Canary-Pa55word-7f3e"  # the same canary as conftest.clean_env
 

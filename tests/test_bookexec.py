@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from holocron_lib import bookexec
-from holocron_lib.book import kernel_environment
+from holocron_lib.book import execute as bookexec
 from holocron_lib.errors import NotebookExecutionError
+from holocron_lib.execution.environment import kernel_environment
 
 HEADER = """# ---
 # jupyter:

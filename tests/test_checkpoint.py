@@ -3,7 +3,7 @@
 import pytest
 from seeded_db import fresh
 
-from holocron_lib import checkpoint as cp
+from holocron_lib.notebook import checkpoint as cp
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from runservice_fixtures import NOTEBOOKS
 
 from holocron_lib.cli import cli
-from holocron_lib.runs import RunStatus, Store
+from holocron_lib.service.store import RunStatus, Store
 
 ROOT = ["--root", str(NOTEBOOKS)]
 

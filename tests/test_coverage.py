@@ -3,7 +3,7 @@
 import pytest
 from seeded_db import fresh
 
-from holocron_lib import coverage
+from holocron_lib.notebook import completeness as coverage
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 from seeded_db import seeded_path
 
-from holocron_lib import database
-from holocron_lib.database import Database, connect
+from holocron_lib.db import connection as database
+from holocron_lib.db.base import Database
+from holocron_lib.db.connection import connect
 from holocron_lib.errors import (
     ConnectionFailedError,
     DatabaseError,
@@ -174,7 +175,7 @@ _WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from holocron_lib.database import connect
+    from holocron_lib.db.connection import connect
 
     seeded, me, other = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     with connect(path=seeded) as db:

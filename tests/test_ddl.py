@@ -7,9 +7,9 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from holocron_lib import ddl
-from holocron_lib.dialect import split_batches
 from holocron_lib.errors import TranslationError, UnknownObjectError
+from holocron_lib.schema import ddl
+from holocron_lib.tsql.translate import split_batches
 
 TABLE_FILES = sorted(ddl.TABLES_DIR.glob("*.sql"))
 BLOCK_G = [

@@ -12,13 +12,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from holocron_lib.dialect import configure_session, split_batches, translate
 from holocron_lib.errors import HolocronError, TranslationError
-from holocron_lib.macros import MACROS, install_macros
-from holocron_lib.rewrites import PARAM_PREFIX
+from holocron_lib.schema.apply import VIEWS_DIR
+from holocron_lib.schema.ddl import column_types
+from holocron_lib.tsql.macros import MACROS, install_macros
+from holocron_lib.tsql.rewrites import PARAM_PREFIX
+from holocron_lib.tsql.translate import configure_session, split_batches, translate
 
 CORPUS = Path(__file__).parent / "sql"
-VIEW_FILES = sorted((Path(__file__).parent.parent / "holocron_lib" / "sql" / "views").glob("*.sql"))
+VIEW_FILES = sorted(VIEWS_DIR.glob("*.sql"))
 SHAPES = sorted(p.name.removesuffix(".sql") for p in CORPUS.glob("*.sql"))
 
 # Tiny tables with known rows, in DuckDB SQL, independent of the project's own DDL.
@@ -351,4 +353,10 @@ def test_macros_are_temporary(tmp_path):
      "SELECT x.a + x.b FROM (SELECT DisplayName AS a, SortName AS b FROM DimEntity) AS x"),
 ])
 def test_plus_on_declared_text_columns_becomes_concatenation(tsql, duck):
-    assert translate(tsql) == duck
+    assert translate(tsql, column_types()) == duck
+
+
+def test_plus_without_the_tables_types_stays_addition():
+    """The translator knows only the tables it is told of: with none, ``+`` is left as written."""
+    assert translate("SELECT DisplayName + SortName FROM DimEntity") == (
+        "SELECT DisplayName + SortName FROM DimEntity")

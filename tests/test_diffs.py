@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from seeded_db import fresh
 
-from holocron_lib import diffs
 from holocron_lib.errors import UnknownObjectError
+from holocron_lib.notebook import diffs
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from holocron_lib.display import format_cell, pretty_json, show, show_json, table_html
+from holocron_lib.notebook.display import format_cell, pretty_json, show, show_json, table_html
 
 
 def test_table_is_bounded_and_says_so():

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from holocron_lib import clidoc
-from holocron_lib.book import toc_files
-from holocron_lib.procedures import list_procedures
+from holocron_lib.book.toc import toc_files
+from holocron_lib.cli import reference_page as clidoc
+from holocron_lib.db.procedures import list_procedures
 from holocron_lib.settings import SETTINGS, render_env_example, render_settings_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ def test_configuration_page_table_is_the_rendered_settings_table():
 def test_command_line_page_is_the_rendered_reference():
     page = _read("book/command-line.md")
     assert clidoc.marked_region(page) == clidoc.render_cli_reference(), (
-        "regenerate with: python -m holocron_lib.clidoc book/command-line.md")
+        "regenerate with: python -m holocron_lib.cli.reference_page book/command-line.md")
 
 
 def test_every_command_and_subcommand_has_a_section_on_the_command_line_page():
@@ -132,7 +132,7 @@ def test_every_page_in_the_toc_exists():
 
 
 def test_generated_pages_have_a_generator():
-    from holocron_lib.catalog import render_runbook_catalog
+    from holocron_lib.book.catalog import render_runbook_catalog
 
     assert render_runbook_catalog(ROOT / "notebooks_py").startswith("# Runbook catalog")
 

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from holocron_lib.embeddings import (
+from holocron_lib.notebook.embeddings import (
     EmbeddingError,
     HashingEmbedder,
     OllamaEmbedder,

@@ -7,9 +7,9 @@ import pytest
 from runservice_fixtures import NOTEBOOKS
 
 from holocron_lib.errors import ParameterError
-from holocron_lib.execute import execute_notebook, output_path_for, perform_run, queue_run
-from holocron_lib.registry import get_notebook
-from holocron_lib.runs import RunStatus, Store
+from holocron_lib.service.registry import get_notebook
+from holocron_lib.service.runner import execute_notebook, output_path_for, perform_run, queue_run
+from holocron_lib.service.store import RunStatus, Store
 
 
 @pytest.fixture

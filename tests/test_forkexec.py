@@ -8,10 +8,10 @@ import jupytext
 import nbformat
 import pytest
 
-from holocron_lib import bookexec
-from holocron_lib.book import kernel_environment
+from holocron_lib.book import execute as bookexec
+from holocron_lib.book.forkexec import run_all
 from holocron_lib.errors import NotebookExecutionError
-from holocron_lib.forkexec import run_all
+from holocron_lib.execution.environment import kernel_environment
 
 HEADER = """# ---
 # jupyter:

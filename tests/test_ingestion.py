@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from seeded_db import fresh
 
-from holocron_lib import ingestion
-from holocron_lib.diffs import diff
+from holocron_lib.notebook import ingestion
+from holocron_lib.notebook.diffs import diff
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from holocron_lib.lake import LakePathError, read_lake_file, redact, resolve_lake_path
+from holocron_lib.notebook.lake import LakePathError, read_lake_file, redact, resolve_lake_path
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_redaction_masks_secret_keys_and_cuts_long_strings():
 
 
 def test_list_directory_is_bounded_and_relative(lake):
-    from holocron_lib.lake import list_directory, run_directory
+    from holocron_lib.notebook.lake import list_directory, run_directory
 
     root, uri, body = lake
     folder = run_directory(uri)
@@ -71,7 +71,7 @@ def test_list_directory_is_bounded_and_relative(lake):
 
 
 def test_artifact_view_redacts_and_falls_back_to_sql(lake):
-    from holocron_lib.lake import REDACTED, artifact_view
+    from holocron_lib.notebook.lake import REDACTED, artifact_view
 
     root, uri, body = lake
     row = {"artifact_type": "request_json", "lake_uri": uri, "content_sha256": hashlib.sha256(body).hexdigest()}

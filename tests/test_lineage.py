@@ -3,8 +3,8 @@
 import pytest
 from seeded_db import fresh
 
-from holocron_lib import lineage
 from holocron_lib.errors import UnknownObjectError
+from holocron_lib.notebook import lineage
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import jupytext
 import pytest
 from jupytext.config import load_jupytext_configuration_file
 
-from holocron_lib.book import toc_notebooks
+from holocron_lib.book.toc import toc_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks_py").rglob("*.py"))
@@ -58,7 +58,7 @@ def test_every_notebook_is_a_page_or_the_template():
 def test_no_committed_file_holds_outputs():
     tracked = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True,
                              text=True, check=True).stdout.split()
-    from holocron_lib.hygiene import ipynb_has_outputs
+    from holocron_lib.book.hygiene import ipynb_has_outputs
 
     assert [p for p in tracked if ipynb_has_outputs(ROOT / p)] == []
     # and the .py sources carry no output-like payloads
@@ -70,7 +70,7 @@ def test_no_committed_file_holds_outputs():
 def test_strip_outputs_cleans_an_executed_notebook(tmp_path):
     import nbformat
 
-    from holocron_lib.hygiene import ipynb_has_outputs, strip_outputs
+    from holocron_lib.book.hygiene import ipynb_has_outputs, strip_outputs
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("print(1)")

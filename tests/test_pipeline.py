@@ -3,7 +3,7 @@
 import pytest
 from seeded_db import fresh
 
-from holocron_lib import pipeline
+from holocron_lib.notebook import pipeline_state as pipeline
 
 
 @pytest.fixture(scope="module")

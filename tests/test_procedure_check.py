@@ -3,8 +3,8 @@
 import pytest
 from seeded_db import fresh
 
-from holocron_lib import procedure_check as pc
 from holocron_lib.errors import UnknownObjectError
+from holocron_lib.notebook import procedure_check as pc
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from holocron_lib.errors import HolocronError, ParameterError, ProcedureNotEmulatedError
-from holocron_lib.procedures import (
+from holocron_lib.db.procedures import (
     ProcedureFailedError,
     ProcedureParameterError,
     call_emulated,
@@ -20,6 +19,7 @@ from holocron_lib.procedures import (
     list_procedures,
     normalize_name,
 )
+from holocron_lib.errors import HolocronError, ParameterError, ProcedureNotEmulatedError
 
 # name -> [(parameter, T-SQL type, required, default)] as in the CREATE PROCEDURE headers.
 EXPECTED_PARAMS = {
@@ -211,7 +211,7 @@ CREATE TABLE dbo.__migration_log (
 
 def _translate(sql: str) -> str:
     try:
-        from holocron_lib.dialect import translate
+        from holocron_lib.tsql.translate import translate
     except ImportError:
         import sqlglot
 
@@ -256,7 +256,7 @@ class _Db:
 def db(tmp_path):
     con = duckdb.connect(str(tmp_path / "procedures.duckdb"))
     try:
-        from holocron_lib.schema import apply_schema
+        from holocron_lib.schema.apply import apply_schema
     except ImportError:
         con.execute(_FALLBACK_DDL)
     else:

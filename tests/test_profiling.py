@@ -3,8 +3,8 @@
 import pytest
 from seeded_db import fresh
 
-from holocron_lib import profiling
-from holocron_lib.ddl import load_schema_model
+from holocron_lib.notebook import profiling
+from holocron_lib.schema.ddl import load_schema_model
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import pytest
 from seeded_db import fresh
 
-from holocron_lib import quality
-from holocron_lib.ddl import load_schema_model
+from holocron_lib.notebook import quality
+from holocron_lib.schema.ddl import load_schema_model
 
 MODEL = load_schema_model()
 

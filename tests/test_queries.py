@@ -1,7 +1,7 @@
 import pytest
 
 from holocron_lib.errors import TranslationError
-from holocron_lib.queries import STARTER_QUERIES, bound_query
+from holocron_lib.notebook.queries import STARTER_QUERIES, bound_query
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from seeded_db import fresh
 
-from holocron_lib import queue
+from holocron_lib.notebook import queue_health as queue
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from runservice_fixtures import NOTEBOOKS
 
-from holocron_lib.catalog import render_runbook_catalog
+from holocron_lib.book.catalog import render_runbook_catalog
 from holocron_lib.errors import NotebookNotFoundError, ParameterError
-from holocron_lib.paramspec import parse_parameters_cell
-from holocron_lib.registry import (
+from holocron_lib.service.params import parse_parameters_cell
+from holocron_lib.service.registry import (
     discover_notebooks,
     get_notebook,
     is_valid_name,

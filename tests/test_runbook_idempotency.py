@@ -13,7 +13,7 @@ import jupytext
 import pytest
 from seeded_db import fresh, lake_path
 
-import holocron_lib.database
+import holocron_lib.db.connection
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNBOOKS = {
@@ -41,7 +41,7 @@ class Shared:
 
 def run_notebook(name: str, params: dict, db, monkeypatch):
     nb = jupytext.read(ROOT / "notebooks_py" / "runbooks" / f"{name}.py")
-    monkeypatch.setattr(holocron_lib.database, "connect", lambda *a, **k: Shared(db))
+    monkeypatch.setattr(holocron_lib.db.connection, "connect", lambda *a, **k: Shared(db))
     namespace = {"display": lambda *a, **k: None, "__name__": "__main__"}
     for cell in nb.cells:
         if cell.cell_type != "code":

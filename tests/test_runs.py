@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from runservice_fixtures import NOTEBOOKS
 
 from holocron_lib.errors import DatabaseError, UnknownObjectError
-from holocron_lib.registry import discover_notebooks, get_notebook
-from holocron_lib.runs import SCHEMA_VERSION, RunStatus, Store, executions, utcnow
+from holocron_lib.service.registry import discover_notebooks, get_notebook
+from holocron_lib.service.store import SCHEMA_VERSION, RunStatus, Store, executions, utcnow
 
 
 def test_schema_is_versioned_and_opening_twice_changes_nothing(store, store_url):

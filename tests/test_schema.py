@@ -9,10 +9,11 @@ import duckdb
 import pytest
 import sqlglot
 
-from holocron_lib import dialect, schema
-from holocron_lib.ddl import load_schema_model
-from holocron_lib.duckdb_backend import DuckDBDatabase
+from holocron_lib.db.embedded import DuckDBDatabase
 from holocron_lib.errors import DatabaseError
+from holocron_lib.schema import apply as schema
+from holocron_lib.schema.ddl import load_schema_model
+from holocron_lib.tsql import translate as dialect
 
 ROWHASH = b"\x00" * 32
 

@@ -14,10 +14,10 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from holocron_lib.db.seeded import build_database, load_seed_dir, read_meta, read_seed_file
 from holocron_lib.errors import SeedError
-from holocron_lib.schema import apply_schema
-from holocron_lib.seed import build_database, load_seed_dir, read_meta, read_seed_file
-from holocron_lib.seedfile import LOAD_ORDER, order_seed_files, row_hash
+from holocron_lib.schema.apply import apply_schema
+from holocron_lib.seed.file import LOAD_ORDER, order_seed_files, row_hash
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 CHECKOUT = SEEDS / "checkout_like"
@@ -145,7 +145,7 @@ def test_row_hash_matches_an_independent_computation(checkout):
 
 
 def test_column_wise_row_hashes_equal_the_row_by_row_reference():
-    from holocron_lib.seedfile import row_hashes
+    from holocron_lib.seed.file import row_hashes
 
     missing = object()
     rows = [
@@ -393,7 +393,7 @@ def synthetic_builds(tmp_path_factory):
 
 
 def test_synthetic_build_covers_every_schema_and_every_foreign_key_holds(synthetic_builds):
-    from holocron_lib.schema import check_foreign_keys
+    from holocron_lib.schema.apply import check_foreign_keys
 
     report, _ = synthetic_builds
     schemas = {name.split(".")[0] for name, rows in report.tables.items() if rows}
@@ -442,7 +442,8 @@ def test_synthetic_build_equals_a_build_from_the_written_seed_files(synthetic_bu
 
 
 def test_schema_model_survives_the_cache_format():
-    from holocron_lib import ddl, schemacache
+    from holocron_lib.schema import cache as schemacache
+    from holocron_lib.schema import ddl
 
     files = sorted(ddl.TABLES_DIR.glob("*.sql"))
     parsed = ddl.parse_schema([(f.name, f.read_text(encoding="utf-8")) for f in files])
@@ -451,7 +452,7 @@ def test_schema_model_survives_the_cache_format():
 
 
 def test_cached_entries_are_built_once_and_follow_their_inputs(tmp_path, monkeypatch):
-    from holocron_lib import schemacache
+    from holocron_lib.schema import cache as schemacache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     source = tmp_path / "one.sql"
@@ -470,7 +471,7 @@ def test_cached_entries_are_built_once_and_follow_their_inputs(tmp_path, monkeyp
 
 
 def test_a_torn_cache_entry_is_rebuilt(tmp_path, monkeypatch):
-    from holocron_lib import schemacache
+    from holocron_lib.schema import cache as schemacache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     source = tmp_path / "one.sql"
@@ -482,7 +483,9 @@ def test_a_torn_cache_entry_is_rebuilt(tmp_path, monkeypatch):
 
 
 def test_schema_applied_from_the_cache_matches_a_fresh_translation(tmp_path, monkeypatch):
-    from holocron_lib import ddl, dialect, schema
+    from holocron_lib.schema import apply as schema
+    from holocron_lib.schema import ddl
+    from holocron_lib.tsql import translate as dialect
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     fresh = duckdb.connect()

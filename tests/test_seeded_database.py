@@ -5,8 +5,8 @@ import duckdb
 import pytest
 from seeded_db import fresh, seeded_path
 
-from holocron_lib.ddl import load_schema_model
-from holocron_lib.schema import check_foreign_keys, view_names
+from holocron_lib.schema.apply import check_foreign_keys, view_names
+from holocron_lib.schema.ddl import load_schema_model
 
 VIEWS = view_names()
 

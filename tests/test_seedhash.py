@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from holocron_lib.schema import apply_schema
-from holocron_lib.seed import SeedFile, load_seed_files
-from holocron_lib.seedfile import row_hash
+from holocron_lib.db.seeded import SeedFile, load_seed_files
+from holocron_lib.schema.apply import apply_schema
+from holocron_lib.seed.file import row_hash
 
 LOAD_TIME = datetime(2026, 1, 17, tzinfo=UTC)
 DEFAULTS = {"IsActive": True, "IsLatest": True, "VersionNum": 1}

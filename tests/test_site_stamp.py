@@ -1,6 +1,6 @@
 """The no-op rebuild: the site stamp changes with anything the site is made from."""
 
-from holocron_lib.book import _site_is_current, site_stamp, write_generated_pages
+from holocron_lib.book.build import _site_is_current, site_stamp, write_generated_pages
 
 TOC = """format: jb-book
 root: book/intro

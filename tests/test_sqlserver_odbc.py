@@ -1,7 +1,7 @@
 """The pyodbc backend through the real unixODBC driver manager and Debian's SQLite ODBC driver.
 
 No SQL Server runs here, so the SQL is SQLite's; what these tests do not prove is listed in
-the docstring of ``holocron_lib/sqlserver.py``.
+the docstring of ``holocron_lib/db/sqlserver.py``.
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ import pickle
 import pytest
 from conftest import CANARY_PASSWORD
 
-from holocron_lib.database import connect
-from holocron_lib.errors import ConnectionFailedError, DatabaseError, UnknownObjectError
-from holocron_lib.procedures import ProcedureParameterError
-from holocron_lib.settings import load_settings
-from holocron_lib.sqlserver import (
+from holocron_lib.db.connection import connect
+from holocron_lib.db.procedures import ProcedureParameterError
+from holocron_lib.db.sqlserver import (
     SqlServerDatabase,
     build_connection_string,
     exec_statement,
     parse_connection_string,
     scrub,
 )
+from holocron_lib.errors import ConnectionFailedError, DatabaseError, UnknownObjectError
+from holocron_lib.settings import load_settings
 
 pytestmark = pytest.mark.odbc
 

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 from seeded_db import fresh
 
-from holocron_lib import stackcheck
+from holocron_lib.notebook import stackcheck
 from holocron_lib.settings import load_settings
 
 

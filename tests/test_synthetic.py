@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from holocron_lib.ddl import load_schema_model
+from holocron_lib.schema.ddl import load_schema_model
 from holocron_lib.synthetic import generate, write_seed_dir
 from holocron_lib.synthetic.lakedocs import dumps
 
@@ -370,7 +370,7 @@ def test_scale_must_be_positive():
 def built(tmp_path_factory):
     import duckdb
 
-    from holocron_lib.seed import build_database
+    from holocron_lib.db.seeded import build_database
 
     root = tmp_path_factory.mktemp("built")
     build_database(root / "h.duckdb", scale=1, as_of=AS_OF, lake_root=root / "lake")
@@ -380,7 +380,7 @@ def built(tmp_path_factory):
 
 
 def test_seed_files_load_with_every_foreign_key_holding(built):
-    from holocron_lib.schema import check_foreign_keys
+    from holocron_lib.schema.apply import check_foreign_keys
 
     assert check_foreign_keys(built) == []
     assert built.execute("SELECT COUNT(*) FROM dbo.FactEvent").fetchone()[0] == 1224

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from seeded_db import fresh
 
-from holocron_lib import vectorstore
-from holocron_lib.embeddings import HashingEmbedder
+from holocron_lib.notebook import vectorstore
+from holocron_lib.notebook.embeddings import HashingEmbedder
 
 
 @pytest.fixture

@@ -3,16 +3,14 @@ output columns match the fact sheet in order, and the computed columns behave.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pytest
 import sqlglot
 from sqlglot import exp
 
-from holocron_lib import dialect, schema
-
-VIEWS_DIR = Path(__file__).resolve().parent.parent / "holocron_lib" / "sql" / "views"
+from holocron_lib.schema import apply as schema
+from holocron_lib.schema.apply import VIEWS_DIR
+from holocron_lib.tsql import translate as dialect
 
 # Output columns of every live view, in order, from the fact sheet (section 4).
 _EVENT_WINDOW = (

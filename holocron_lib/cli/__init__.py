@@ -11,17 +11,17 @@ import sys
 
 import click
 
-from ..errors import HolocronError
+from holocron_lib.errors import HolocronError
 
 # module name -> attribute holding the click command or group it contributes
 COMMAND_MODULES = {
-    "db": "db",
+    "db_cmd": "db",
     "settings_cmd": "settings",
-    "notebooks": "notebooks",
-    "runs": "runs",
-    "run": "run",
-    "serve": "serve",
-    "book": "book",
+    "notebooks_cmd": "notebooks",
+    "runs_cmd": "runs",
+    "run_cmd": "run",
+    "serve_cmd": "serve",
+    "book_cmd": "book",
 }
 
 

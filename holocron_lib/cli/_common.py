@@ -14,13 +14,13 @@ ROOT_OPTION = click.option(
 
 def context(notebooks_root: Path | None, *, store: bool = True):
     """(settings, registry root, store or None) for a command."""
-    from ..settings import load_settings
+    from holocron_lib.settings import load_settings
 
     settings = load_settings()
     root = (notebooks_root or settings.home / "notebooks_py").resolve()
     if not store:
         return settings, root, None
-    from ..runs import Store
+    from holocron_lib.service.store import Store
 
     opened = Store(settings.store_url)
     opened.recover_orphans()

@@ -13,7 +13,7 @@ def settings() -> None:
 @settings.command("show")
 def show_settings() -> None:
     """Print the settings in force; secret values are shown as ***."""
-    from ..settings import SETTINGS, load_settings
+    from holocron_lib.settings import SETTINGS, load_settings
 
     s = load_settings()
     click.echo(f"backend: {s.backend}")
@@ -32,6 +32,6 @@ def show_settings() -> None:
 @settings.command("env-example")
 def env_example() -> None:
     """Print the text of .env.example generated from the settings table."""
-    from ..settings import render_env_example
+    from holocron_lib.settings import render_env_example
 
     click.echo(render_env_example(), nl=False)

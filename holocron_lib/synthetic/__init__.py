@@ -15,17 +15,17 @@ from datetime import UTC, datetime
 from json.encoder import c_make_encoder, encode_basestring
 from pathlib import Path
 
-from ..gcpause import gc_paused
-from ..seedfile import SeedFile, seed_file
-from .base import FILE_ORDER, Rand, SeedTable, file_name
-from .claims import build_claims, build_looks
-from .entities import build_entities
-from .events import build_events, event_type_codes
-from .links import apply_promotion, build_relations, build_tags
-from .pipeline import build_pipeline
-from .reference import build_reference, build_works
-from .staging import build_ingest, build_sem, plan_pages
-from .vector import build_vector
+from holocron_lib.seed.file import SeedFile, seed_file
+from holocron_lib.seed.gcpause import gc_paused
+from holocron_lib.synthetic.base import FILE_ORDER, Rand, SeedTable, file_name
+from holocron_lib.synthetic.claims import build_claims, build_looks
+from holocron_lib.synthetic.entity_hub import build_entities
+from holocron_lib.synthetic.events import build_events, event_type_codes
+from holocron_lib.synthetic.links import apply_promotion, build_relations, build_tags
+from holocron_lib.synthetic.llm_history import build_pipeline
+from holocron_lib.synthetic.reference import build_reference, build_works
+from holocron_lib.synthetic.staging import build_ingest, build_sem, plan_pages
+from holocron_lib.synthetic.vector import build_vector
 
 __all__ = ["generate", "write_seed_dir", "seed_files", "default_as_of", "SeedTable"]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from . import catalog
-from .base import Rand, SeedTable, UniqueNames, dim_row, file_name, quota
-from .entities import Cast
-from .events import Timeline
-from .reference import FRANCHISE, Work
+from holocron_lib.synthetic import facts as catalog
+from holocron_lib.synthetic.base import Rand, SeedTable, UniqueNames, dim_row, file_name, quota
+from holocron_lib.synthetic.entity_hub import Cast
+from holocron_lib.synthetic.events import Timeline
+from holocron_lib.synthetic.reference import FRANCHISE, Work
 
 # claim type -> object value types it produces, with counts per 620 claims
 CLAIM_SHAPES = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import catalog
-from .base import Rand, SeedTable, dim_row, file_name
-from .entities import DF_ATTRIBUTES, DF_NOTES, Cast
-from .reference import ERA_KEYS, FRANCHISE, Work
+from holocron_lib.synthetic import facts as catalog
+from holocron_lib.synthetic.base import Rand, SeedTable, dim_row, file_name
+from holocron_lib.synthetic.entity_hub import DF_ATTRIBUTES, DF_NOTES, Cast
+from holocron_lib.synthetic.reference import ERA_KEYS, FRANCHISE, Work
 
 # (work code, scenes, events) of the real set's first block; later blocks reuse the shape
 BLOCK_SHAPE = (("ANH", 57, 432), ("TPM", 27, 234), ("AOTC", 3, 84), ("ROTS", 3, 84),

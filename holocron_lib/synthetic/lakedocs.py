@@ -10,7 +10,7 @@ from json.encoder import encode_basestring as _string
 
 import orjson
 
-from .base import Rand, iso
+from holocron_lib.synthetic.base import Rand, iso
 
 POLICY = {"max_items": 50, "max_total_bytes": 100000, "max_item_bytes": 10000,
           "max_sql_rows": 100, "max_sql_cols": 20, "chunk_size": 5000, "chunk_overlap": 200,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from . import catalog
-from .base import SOURCE_SYSTEM, Rand, SeedTable, file_name, iso, jdumps
-from .entities import Cast
-from .events import Timeline
-from .pipeline import Pipeline
-from .staging import Page
+from holocron_lib.synthetic import facts as catalog
+from holocron_lib.synthetic.base import SOURCE_SYSTEM, Rand, SeedTable, file_name, iso, jdumps
+from holocron_lib.synthetic.entity_hub import Cast
+from holocron_lib.synthetic.events import Timeline
+from holocron_lib.synthetic.llm_history import Pipeline
+from holocron_lib.synthetic.staging import Page
 
 PROMOTION = {"promoted": 86, "staged": 6, "candidate": 4, "adjudicated": 2, "suppressed": 1.5,
              "merged": 0.5}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import catalog
-from .base import Rand, SeedTable, dim_row, file_name, jdumps
+from holocron_lib.synthetic import facts as catalog
+from holocron_lib.synthetic.base import Rand, SeedTable, dim_row, file_name, jdumps
 
 FRANCHISE = 1
 CANON, LEGENDS, MERCH = 1, 2, 3

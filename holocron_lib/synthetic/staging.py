@@ -7,9 +7,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import catalog
-from .base import Rand, SeedTable, iso, jdumps
-from .entities import Cast
+from holocron_lib.synthetic import facts as catalog
+from holocron_lib.synthetic.base import Rand, SeedTable, iso, jdumps
+from holocron_lib.synthetic.entity_hub import Cast
 
 WIKI = "https://starwars.fandom.com"
 SOURCE = ("mediawiki", "wookieepedia")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from .base import Rand, SeedTable, iso, jdumps
-from .lakedocs import sha
-from .staging import Page
+from holocron_lib.synthetic.base import Rand, SeedTable, iso, jdumps
+from holocron_lib.synthetic.lakedocs import sha
+from holocron_lib.synthetic.staging import Page
 
 DIMENSIONS = 8
 

@@ -30,8 +30,8 @@ GROUP_BY: str = "model_name"  # how to group run durations [allowed: model_name|
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import metrics
-from holocron_lib.display import style_axes
+from holocron_lib.notebook import metrics
+from holocron_lib.notebook.display import style_axes
 
 db = connect()
 print(f"latest activity: {metrics.latest_activity(db)}")

@@ -30,8 +30,8 @@ TOP_WORKS: int = 15  # works to show in the event-density table [min: 1] [max: 1
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import coverage
-from holocron_lib.display import bar_chart, style_axes
+from holocron_lib.notebook import completeness
+from holocron_lib.notebook.display import bar_chart, style_axes
 
 db = connect()
 
@@ -39,7 +39,7 @@ db = connect()
 # ## Entities: type distribution and connectedness
 
 # %%
-entities = coverage.with_percentages(coverage.entity_connectivity(db), "entities",
+entities = completeness.with_percentages(completeness.entity_connectivity(db), "entities",
                                      ["in_events", "with_claims", "with_relations"])
 display(show(entities, title="Active entities per type"))
 ax = entities.set_index("EntityType")[["pct_in_events", "pct_with_claims", "pct_with_relations"]].plot.barh(
@@ -50,7 +50,7 @@ style_axes(ax, "Share of entities connected, per type", xlabel="% of entities", 
 # ## Claims backed by evidence
 
 # %%
-claims = coverage.with_percentages(coverage.claim_evidence_coverage(db), "claims",
+claims = completeness.with_percentages(completeness.claim_evidence_coverage(db), "claims",
                                    ["with_bundle_ref", "with_existing_bundle"])
 display(show(claims, title="Claims per extraction method"))
 fig = bar_chart(claims["ExtractionMethod"], claims["pct_with_existing_bundle"],
@@ -60,19 +60,19 @@ fig = bar_chart(claims["ExtractionMethod"], claims["pct_with_existing_bundle"],
 # ## Temporal coverage
 
 # %%
-eras = coverage.events_by_era(db)
+eras = completeness.events_by_era(db)
 display(show(eras, title="Events per in-universe era"))
 fig = bar_chart(eras["EraName"], eras["events"], "Events per era (calendar order)", xlabel="events")
 
 # %%
-works = coverage.works_by_release_year(db)
+works = completeness.works_by_release_year(db)
 ax = works.pivot_table(index="release_year", columns="WorkType", values="works", fill_value=0).plot.bar(
     stacked=True, figsize=(9, 3.5), width=0.9)
 style_axes(ax, "Works per release year", xlabel="release year", ylabel="works")
 ax.tick_params(axis="x", labelsize=7);
 
 # %%
-show(coverage.scene_event_density(db, limit=TOP_WORKS), title="Where event extraction went deepest")
+show(completeness.scene_event_density(db, limit=TOP_WORKS), title="Where event extraction went deepest")
 
 # %%
 db.close()

@@ -38,8 +38,8 @@ SHOW_PASSING: int = 15  # passing checks to list after the failures [min: 0] [ma
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import quality
-from holocron_lib.display import style_axes
+from holocron_lib.notebook import quality
+from holocron_lib.notebook.display import style_axes
 
 db = connect()
 schemas = [s.strip() for s in SCHEMAS.split(",") if s.strip()]

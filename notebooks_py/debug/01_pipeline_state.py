@@ -29,8 +29,8 @@ TIMELINE_JOBS: int = 150  # newest jobs drawn on the timeline [min: 10] [max: 20
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import lineage, pipeline
-from holocron_lib.display import bar_chart
+from holocron_lib.notebook import lineage, pipeline_state
+from holocron_lib.notebook.display import bar_chart
 
 db = connect()
 
@@ -46,8 +46,8 @@ display(show(jobs, title="Jobs per status"))
 fig = bar_chart(jobs["status"], jobs["jobs"], "Jobs per status", xlabel="jobs")
 
 # %%
-display(show(pipeline.run_status_counts(db), title="Runs per status"))
-retries = pipeline.retry_profile(db)
+display(show(pipeline_state.run_status_counts(db), title="Runs per status"))
+retries = pipeline_state.retry_profile(db)
 show(retries.pivot_table(index="attempt_count", columns="status", values="jobs", fill_value=0).reset_index(),
      title="Jobs by attempts used")
 
@@ -55,7 +55,7 @@ show(retries.pivot_table(index="attempt_count", columns="status", values="jobs",
 # ## Recent errors
 
 # %%
-show(pipeline.recent_errors(db, limit=RECENT_ERRORS, max_chars=ERROR_CHARS),
+show(pipeline_state.recent_errors(db, limit=RECENT_ERRORS, max_chars=ERROR_CHARS),
      title="Most recent errors (excerpts)", max_rows=RECENT_ERRORS, max_cell_chars=ERROR_CHARS)
 
 # %% [markdown]
@@ -65,8 +65,8 @@ show(pipeline.recent_errors(db, limit=RECENT_ERRORS, max_chars=ERROR_CHARS),
 # that has not run yet.
 
 # %%
-recent = pipeline.recent_jobs(db, limit=TIMELINE_JOBS)
-fig = pipeline.timeline_chart(recent, title=f"The {len(recent)} newest jobs")
+recent = pipeline_state.recent_jobs(db, limit=TIMELINE_JOBS)
+fig = pipeline_state.timeline_chart(recent, title=f"The {len(recent)} newest jobs")
 
 # %%
 db.close()

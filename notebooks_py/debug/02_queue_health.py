@@ -31,8 +31,8 @@ CONFIRM_ESCALATION: bool = False  # True runs llm.usp_escalate_aged_jobs; False 
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import queue
-from holocron_lib.display import bar_chart
+from holocron_lib.notebook import queue_health
+from holocron_lib.notebook.display import bar_chart
 
 db = connect()
 
@@ -43,7 +43,7 @@ db = connect()
 # an hour.
 
 # %%
-health = queue.health(db)
+health = queue_health.health(db)
 display(show(health.summary, title="Totals"))
 display(show(health.by_status, title="Health per status (llm.vw_queue_health)"))
 fig = bar_chart(health.by_status["status"], health.by_status["job_count"], "Jobs per status", xlabel="jobs")
@@ -55,7 +55,7 @@ show(health.oldest, title="The oldest aged jobs (procedure's third result set)",
 # ## Jobs stuck beyond the age limit
 
 # %%
-aged = queue.aged_jobs(db, older_than_minutes=AGE_MINUTES, limit=LIMIT)
+aged = queue_health.aged_jobs(db, older_than_minutes=AGE_MINUTES, limit=LIMIT)
 marks = {i: "fail" if s == "critical" else "warn" for i, s in enumerate(aged["age_severity"])}
 show(aged, title=f"NEW or RUNNING for more than {AGE_MINUTES} minutes", max_rows=LIMIT, highlight=marks)
 
@@ -63,7 +63,7 @@ show(aged, title=f"NEW or RUNNING for more than {AGE_MINUTES} minutes", max_rows
 # ## Recommended actions
 
 # %%
-for action in queue.recommended_actions(health.summary, aged):
+for action in queue_health.recommended_actions(health.summary, aged):
     print("-", action)
 
 # %% [markdown]
@@ -72,7 +72,7 @@ for action in queue.recommended_actions(health.summary, aged):
 # The candidates are NEW jobs older than the age limit whose priority is below the cap.
 
 # %%
-escalation = queue.escalate(db, confirm=CONFIRM_ESCALATION, age_threshold_minutes=AGE_MINUTES,
+escalation = queue_health.escalate(db, confirm=CONFIRM_ESCALATION, age_threshold_minutes=AGE_MINUTES,
                             priority_boost=PRIORITY_BOOST, max_priority=MAX_PRIORITY, max_jobs_per_run=LIMIT)
 display(show(escalation.candidates, title="Escalation candidates", max_rows=LIMIT))
 if escalation.confirmed:

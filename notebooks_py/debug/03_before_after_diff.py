@@ -34,8 +34,8 @@ GROWTH_WARN_PCT: float = 50.0  # flag a count that grew by more than this percen
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import diffs
-from holocron_lib.display import bar_chart
+from holocron_lib.notebook import diffs
+from holocron_lib.notebook.display import bar_chart
 
 db = connect()
 before, after, how = diffs.choose_moments(db, RUN_ID_BEFORE, RUN_ID_AFTER, BEFORE_UTC, AFTER_UTC, DEFAULT_HOURS)

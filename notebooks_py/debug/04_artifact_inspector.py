@@ -34,8 +34,8 @@ MAX_JSON_CHARS: int = 3000  # longest JSON text to show per file [min: 200] [max
 
 # %%
 from holocron_lib import connect, load_settings, show
-from holocron_lib import lake, lineage
-from holocron_lib.display import show_json, style_axes
+from holocron_lib.notebook import lake, lineage
+from holocron_lib.notebook.display import show_json, style_axes
 
 db = connect()
 lake_root = load_settings().lake_root

@@ -26,7 +26,7 @@ MAX_ROWS: int = 15  # most rows any query returns [min: 1] [max: 1000]
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib.queries import STARTER_QUERIES, bound_query
+from holocron_lib.notebook.queries import STARTER_QUERIES, bound_query
 
 db = connect()
 

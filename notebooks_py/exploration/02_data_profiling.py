@@ -30,9 +30,9 @@ SHOW_ROWS: int = 25  # rows to show in each table below [min: 5] [max: 500]
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import profiling, quality
-from holocron_lib.ddl import load_schema_model
-from holocron_lib.display import bar_chart
+from holocron_lib.notebook import profiling, quality
+from holocron_lib.schema.ddl import load_schema_model
+from holocron_lib.notebook.display import bar_chart
 
 db = connect()
 schemas = [s.strip() for s in SCHEMAS.split(",") if s.strip()]

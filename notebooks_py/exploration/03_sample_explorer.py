@@ -26,8 +26,8 @@ CHAIN_HOPS: int = 2  # how far to follow shared events from the first sampled en
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import entities, lineage
-from holocron_lib.display import bar_chart, show_json
+from holocron_lib.notebook import entities, lineage
+from holocron_lib.notebook.display import bar_chart, show_json
 
 db = connect()
 

@@ -30,7 +30,7 @@ LIMIT: int = 8  # rows to show from each table [min: 1] [max: 50]
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib.display import bar_chart
+from holocron_lib.notebook.display import bar_chart
 
 db = connect()
 print(f"backend: {db.backend}")

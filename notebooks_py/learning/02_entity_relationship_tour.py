@@ -25,8 +25,8 @@ LIMIT: int = 10  # rows to show per table [min: 1] [max: 50]
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import entities
-from holocron_lib.display import bar_chart
+from holocron_lib.notebook import entities
+from holocron_lib.notebook.display import bar_chart
 
 db = connect()
 
@@ -83,7 +83,7 @@ show(entities.claims_about(db, key, limit=LIMIT), title="Claims, most confident 
 evidence = entities.evidence_for_claims(db, key, limit=LIMIT)
 if evidence.empty:
     print("No claim about this entity carries an evidence bundle; other claims with evidence:")
-    from holocron_lib.lineage import claims_with_evidence
+    from holocron_lib.notebook.lineage import claims_with_evidence
 
     evidence = claims_with_evidence(db, limit=LIMIT)
 show(evidence, title="Evidence items behind claims")

@@ -26,9 +26,9 @@ MAX_JSON_CHARS: int = 3000  # longest JSON excerpt to show [min: 200] [max: 2000
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import lineage
-from holocron_lib.display import bar_chart, show_json
-from holocron_lib.lake import read_lake_file, redact
+from holocron_lib.notebook import lineage
+from holocron_lib.notebook.display import bar_chart, show_json
+from holocron_lib.notebook.lake import read_lake_file, redact
 from holocron_lib.settings import load_settings
 
 db = connect()

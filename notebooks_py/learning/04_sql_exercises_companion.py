@@ -29,7 +29,7 @@ SHOW_ANSWER_ROWS: int = 5  # rows of each expected result to show after checking
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib.exercises import EXERCISES, answer_table, check, present
+from holocron_lib.notebook.exercises import EXERCISES, answer_table, check, present
 
 db = connect()
 print(f"{len(EXERCISES)} exercises; backend: {db.backend}")

@@ -29,7 +29,7 @@ COMPOSE_FILE: str = ""  # compose file to ask about; empty uses docker compose's
 
 # %%
 from holocron_lib import connect, load_settings, show
-from holocron_lib import stackcheck
+from holocron_lib.notebook import stackcheck
 
 settings = load_settings()
 print(f"backend: {settings.backend}")  # a backend name, never a connection string

@@ -38,8 +38,8 @@ CONFIRM: bool = False  # True writes the run; False rolls it back (dry run)
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import ingestion
-from holocron_lib.diffs import diff
+from holocron_lib.notebook import ingestion
+from holocron_lib.notebook.diffs import diff
 
 db = connect()
 

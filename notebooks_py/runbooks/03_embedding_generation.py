@@ -39,9 +39,9 @@ CONFIRM: bool = False  # True stores the vectors; False rolls back (dry run)
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import vectorstore
-from holocron_lib.display import bar_chart
-from holocron_lib.embeddings import choose_embedder
+from holocron_lib.notebook import vectorstore
+from holocron_lib.notebook.display import bar_chart
+from holocron_lib.notebook.embeddings import choose_embedder
 
 db = connect()
 embedder = choose_embedder(prefer_local=not USE_OLLAMA)

@@ -31,8 +31,8 @@ CONFIRM: bool = False  # True commits what the procedure wrote; False rolls it b
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib import procedure_check
-from holocron_lib.display import show_json
+from holocron_lib.notebook import procedure_check
+from holocron_lib.notebook.display import show_json
 
 db = connect()
 sample = procedure_check.sample(SAMPLE)

@@ -39,7 +39,7 @@ import tempfile
 from pathlib import Path
 
 from holocron_lib import connect, show
-from holocron_lib import checkpoint as cp
+from holocron_lib.notebook import checkpoint as cp
 
 db = connect()
 path = Path(CHECKPOINT_PATH) if CHECKPOINT_PATH else Path(tempfile.mkdtemp()) / "checkpoint.json"

@@ -1,0 +1,320 @@
+"""The one `Database` interface, `connect()` choosing its backend, and the notebooks' `query()`.
+
+Callers write T-SQL and use this interface with no assumptions about the backend: the
+embedded DuckDB copy (``duckdb_backend.py``) or SQL Server through pyodbc (``sqlserver.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from holocron_lib.errors import DatabaseError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+__all__ = ["Database", "ResultSets", "Transaction"]
+
+
+class Transaction:
+    """The handle ``Database.transaction()`` yields: statements run inside one transaction."""
+
+    def __init__(self, db: Database):
+        self._db = db
+        self.state = "open"  # open | committed | rolled back | failed
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.state == "open"
+
+    @property
+    def backend(self) -> str:
+        return self._db.backend
+
+    def _check(self) -> None:
+        if self.state == "failed":
+            raise DatabaseError(
+                "the transaction was rolled back after an error inside it; start a new one",
+                self._db.backend,
+            )
+        if self.state != "open":
+            raise DatabaseError(f"the transaction is already {self.state}", self._db.backend)
+
+    def query(self, tsql: str, params: Sequence | None = None) -> pd.DataFrame:
+        self._check()
+        return self._db._query(tsql, plain_params(params))
+
+    def scalar(self, tsql: str, params: Sequence | None = None) -> Any:
+        self._check()
+        return self._db._scalar(tsql, plain_params(params))
+
+    def execute(self, tsql: str, params: Sequence | None = None) -> int:
+        self._check()
+        return self._db._execute(tsql, plain_params(params))
+
+    def call(self, name: str, **params) -> ResultSets:
+        self._check()
+        return self._db.call(name, **params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self._db.transaction() as tx:
+            yield tx
+
+    def rollback(self) -> None:
+        """Undo everything done in the transaction (the outer one too, when nested)."""
+        if self.state == "open":
+            self._db._finish(self, commit=False)
+
+
+class Database(ABC):
+    """One connection. T-SQL in, pandas out; subclasses supply the backend primitives."""
+
+    backend: str = ""
+
+    def __init__(self) -> None:
+        self._tx: Transaction | None = None
+        self.closed = False
+
+    # --- the public interface ------------------------------------------------------------
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._tx is not None
+
+    def query(self, tsql: str, params: Sequence | None = None) -> pd.DataFrame:
+        """Rows of a T-SQL query as a DataFrame; ``params`` bind to ``?`` markers in order."""
+        self._check_open()
+        return self._query(tsql, plain_params(params))
+
+    def scalar(self, tsql: str, params: Sequence | None = None) -> Any:
+        """The first column of the first row, or None when there is no row."""
+        self._check_open()
+        return self._scalar(tsql, plain_params(params))
+
+    def execute(self, tsql: str, params: Sequence | None = None) -> int:
+        """Run a statement in its own transaction (or the open one); rows affected, -1 if none."""
+        self._check_open()
+        if self._tx is not None:
+            return self._tx.execute(tsql, params)
+        with self.transaction() as tx:
+            return tx.execute(tsql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Commit on success, roll back on an exception or ``tx.rollback()``; nested use joins."""
+        self._check_open()
+        if self._tx is not None:
+            outer = self._tx
+            try:
+                yield outer
+            except BaseException:
+                # As with SQL Server's ROLLBACK in a nested block: the whole transaction goes.
+                if outer.state == "open":
+                    self._finish(outer, commit=False)
+                raise
+            return
+        tx = Transaction(self)
+        self._begin()
+        self._tx = tx
+        try:
+            yield tx
+        except BaseException:
+            if tx.state == "open":
+                self._finish(tx, commit=False)
+            raise
+        if tx.state == "open":
+            self._finish(tx, commit=True)
+        elif tx.state == "failed":
+            raise DatabaseError(
+                "a statement failed inside the transaction, which was rolled back; "
+                "nothing was committed",
+                self.backend,
+            )
+
+    @abstractmethod
+    def call(self, name: str, **params) -> ResultSets:
+        """Run stored procedure ``name``; one DataFrame per result set."""
+
+    @abstractmethod
+    def schemas(self) -> list[str]:
+        """User schemas, sorted."""
+
+    @abstractmethod
+    def tables(self, schema: str | None = None) -> pd.DataFrame:
+        """Tables and views: columns ``schema``, ``name``, ``kind`` ('table' or 'view')."""
+
+    @abstractmethod
+    def columns(self, table: str) -> pd.DataFrame:
+        """Columns of a table or view in order: ``name``, ``type``, ``nullable``."""
+
+    @abstractmethod
+    def row_counts(self, schema: str | None = None) -> pd.DataFrame:
+        """Exact row counts of base tables: ``schema``, ``table``, ``rows``."""
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        if self._tx is not None and self._tx.state == "open":
+            self._finish(self._tx, commit=False)
+        self.closed = True
+        self._close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = ", closed" if self.closed else ""
+        return f"Database(backend={self.backend!r}, target={self.target!r}{state})"
+
+    # --- what a backend provides ---------------------------------------------------------
+
+    @property
+    @abstractmethod
+    def target(self) -> str:
+        """Where the connection points, fit to print: never a secret."""
+
+    @abstractmethod
+    def _query(self, tsql: str, params: list | None) -> pd.DataFrame: ...
+
+    @abstractmethod
+    def _scalar(self, tsql: str, params: list | None) -> Any: ...
+
+    @abstractmethod
+    def _execute(self, tsql: str, params: list | None) -> int: ...
+
+    @abstractmethod
+    def _begin(self) -> None: ...
+
+    @abstractmethod
+    def _commit(self) -> None: ...
+
+    @abstractmethod
+    def _rollback(self) -> None: ...
+
+    @abstractmethod
+    def _close(self) -> None: ...
+
+    # --- shared machinery ----------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise DatabaseError("the connection is closed; call connect() again", self.backend)
+
+    def _finish(self, tx: Transaction, *, commit: bool) -> None:
+        """End the open transaction; a failed commit is rolled back and reported."""
+        self._tx = None
+        if not commit:
+            tx.state = "rolled back"
+            self._rollback()
+            return
+        try:
+            self._commit()
+        except Exception as exc:
+            tx.state = "failed"
+            try:
+                self._rollback()
+            except Exception:  # noqa: BLE001 - the commit error is the one to report
+                pass
+            if isinstance(exc, DatabaseError):
+                raise
+            raise DatabaseError(f"commit failed: {exc}", self.backend) from None
+        tx.state = "committed"
+
+    def _fail_transaction(self) -> None:
+        """After a failed statement: roll back the open transaction so the connection works on."""
+        tx = self._tx
+        if tx is None:
+            return
+        self._tx = None
+        tx.state = "failed"
+        try:
+            self._rollback()
+        except Exception:  # noqa: BLE001 - the statement's error is the one to report
+            pass
+
+
+class ResultSets(list):
+    """The result sets of one call (a list of DataFrames), with OUTPUT values and PRINT lines."""
+
+    def __init__(self, frames: Iterable = (), outputs: Mapping | None = None, messages=()):
+        super().__init__(frames)
+        self.outputs = dict(outputs or {})
+        self.messages = list(messages)
+
+
+
+# --- helpers shared by the backends --------------------------------------------------------
+
+
+def plain_params(params: Sequence | None) -> list | None:
+    """``params`` as a list of plain Python values (numpy and pandas scalars unwrapped)."""
+    if params is None:
+        return None
+    if isinstance(params, (str, bytes, Mapping)):
+        raise TypeError(
+            "params must be a sequence of values bound to the ? markers in order, "
+            f"not {type(params).__name__}"
+        )
+    return [_plain(v) for v in params]
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool, bytes)):
+        return value
+    module = type(value).__module__
+    if module.startswith("pandas"):
+        import pandas as pd
+
+        if value is pd.NaT or value is pd.NA:
+            return None
+        if isinstance(value, pd.Timestamp):
+            return value.to_pydatetime()
+        if isinstance(value, pd.Timedelta):
+            return value.to_pytimedelta()
+    if module == "numpy" and hasattr(value, "item"):
+        item = value.item()
+        # numpy datetime64 unwraps to int nanoseconds at ns precision: go through pandas
+        if isinstance(item, int) and "datetime64" in type(value).__name__:
+            import pandas as pd
+
+            return pd.Timestamp(value).to_pydatetime()
+        return item
+    return value
+
+
+def excerpt(sql: str, limit: int = 200) -> str:
+    """One line of ``sql``, shortened for an error message."""
+    text = " ".join(str(sql).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_NAME_PART = r"(?:\[[^\]]+\]|\"[^\"]+\"|\w+)"
+NAME_RE = re.compile(rf"^{_NAME_PART}(?:\s*\.\s*{_NAME_PART}){{0,2}}$")
+
+
+def split_name(name: str, default_schema: str = "dbo") -> tuple[str, str]:
+    """``[dbo].[DimEntity]`` / ``dbo.DimEntity`` / ``DimEntity`` → ``("dbo", "DimEntity")``."""
+    parts = [p.strip().strip('[]"` ') for p in str(name).strip().split(".")]
+    if len(parts) == 1:
+        return default_schema, parts[0]
+    return parts[-2] or default_schema, parts[-1]
+
+
+def relative_to_home(path: Path, home: Path | None) -> str:
+    """``path`` relative to the project folder when it lies inside it (kinder in messages)."""
+    if home is not None:
+        try:
+            return str(Path(path).resolve().relative_to(Path(home).resolve()))
+        except ValueError:
+            pass
+    return str(path)

@@ -1,0 +1,83 @@
+"""`connect()`: the configured backend, and the notebooks' shared connection behind `query()`.
+
+SQL Server when the settings name it, else the embedded DuckDB copy of the seeded file. The
+backends are imported only when chosen, so a notebook that never uses SQL Server never loads
+pyodbc (deliberately lazy).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from holocron_lib.db.base import Database, relative_to_home
+from holocron_lib.errors import ConnectionFailedError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from holocron_lib.settings import Settings
+
+__all__ = ["connect", "query", "shared_database"]
+
+
+def connect(
+    settings: Settings | None = None, *, path: str | Path | None = None, read_only: bool = False
+) -> Database:
+    """A connection to the configured database: SQL Server when configured, else DuckDB.
+
+    The DuckDB backend works on a private temporary copy of the seeded file (deleted on
+    close), so writes never reach the seeded file; ``read_only=True`` opens the seeded file
+    itself, read-only, without copying. ``path`` names a DuckDB file and implies DuckDB.
+    """
+    if path is None:
+        if settings is None:
+            from holocron_lib.settings import load_settings
+
+            settings = load_settings()
+        if settings.backend == "sqlserver":
+            from holocron_lib.db.sqlserver import SqlServerDatabase
+
+            return SqlServerDatabase.from_settings(settings)
+        seeded, home = settings.db_path, settings.home
+    else:
+        home = settings.home if settings is not None else _project_home()
+        seeded = Path(path).expanduser()
+        if not seeded.is_absolute():
+            seeded = home / seeded
+    if not seeded.is_file():
+        shown = relative_to_home(seeded, home)
+        raise ConnectionFailedError(
+            f"the embedded database {shown} does not exist yet; run `holocron db build` "
+            "to create it (or set HOLOCRON_DB_PATH to a built file)",
+            "duckdb",
+        )
+    from holocron_lib.db.embedded import DuckDBDatabase
+
+    return DuckDBDatabase(seeded, read_only=read_only, shown_path=relative_to_home(seeded, home))
+
+
+def _project_home() -> Path:
+    from holocron_lib.settings import find_project_root
+
+    return find_project_root()
+
+
+_shared: Database | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_database() -> Database:
+    """This process's shared connection for `query()`, opened on first use."""
+    global _shared
+    with _shared_lock:
+        if _shared is None or _shared.closed:
+            _shared = connect()
+        return _shared
+
+
+def query(tsql: str, params: Sequence | None = None) -> pd.DataFrame:
+    """Run a T-SQL query on the process's shared connection (for quick notebook cells)."""
+    return shared_database().query(tsql, params)

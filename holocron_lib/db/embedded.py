@@ -1,0 +1,334 @@
+"""The embedded backend: DuckDB on a private copy of the seeded file, fed T-SQL via the dialect.
+
+Each connection copies the seeded file into its own temporary folder, so writes never reach
+the seeded file and any number of processes can work at once; the copy goes on close, on
+garbage collection or at interpreter exit, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import weakref
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+try:
+    import fcntl
+except ImportError:  # Windows: no sweeping of orphaned copies
+    fcntl = None
+
+from holocron_lib.db.base import Database, excerpt, split_name
+from holocron_lib.errors import (
+    ConnectionFailedError,
+    DatabaseError,
+    HolocronError,
+    UnknownObjectError,
+    close_matches,
+)
+from holocron_lib.schema.ddl import column_types, load_schema_model
+from holocron_lib.tsql.translate import configure_session, translate
+
+# DuckDB: 'Table with name X does not exist!' or 'Table with name "s.X" does not exist because
+# schema "s" does not exist.' The same words cover views.
+_MISSING_TABLE = re.compile(r'Table with name "?([^"!\s]+)"? does not exist')
+_SYSTEM_SCHEMAS = ("information_schema", "pg_catalog")
+_PREFIX = "holocron-db-"
+_LOCK_NAME = "owner.lock"
+
+
+def _sweep_orphans() -> None:
+    """Delete copies whose owner died without cleaning up (a killed kernel, say).
+
+    A live owner holds an exclusive lock on ``owner.lock`` in its folder; locks work across
+    process-id namespaces, where checking a process id would not.
+    """
+    if fcntl is None:
+        return
+    for folder in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+        try:
+            fd = os.open(folder / _LOCK_NAME, os.O_RDWR)
+        except FileNotFoundError:  # still being created, or not ours
+            continue
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # held: its owner is alive
+        finally:
+            os.close(fd)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _hold_folder(folder: str) -> int | None:
+    """Lock ``folder`` for as long as the returned descriptor stays open."""
+    if fcntl is None:
+        return None
+    fd = os.open(Path(folder) / _LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _discard(con: duckdb.DuckDBPyConnection, folder: str | None, lock: int | None) -> None:
+    try:
+        con.close()
+    finally:
+        if lock is not None:
+            os.close(lock)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class DuckDBDatabase(Database):
+    """DuckDB behind the T-SQL interface."""
+
+    backend = "duckdb"
+
+    def __init__(self, seeded: Path, *, read_only: bool = False, shown_path: str | None = None):
+        super().__init__()
+        self.seeded_path = Path(seeded)
+        self.read_only = read_only
+        self._shown = shown_path or str(seeded)
+        folder = lock = None
+        try:
+            if read_only:
+                target = self.seeded_path
+            else:
+                _sweep_orphans()
+                folder = tempfile.mkdtemp(prefix=_PREFIX)
+                lock = _hold_folder(folder)
+                # Same file name as the seeded file: DuckDB names the catalog after it.
+                target = Path(folder) / self.seeded_path.name
+                shutil.copyfile(self.seeded_path, target)
+                wal = self.seeded_path.with_name(self.seeded_path.name + ".wal")
+                if wal.is_file():
+                    shutil.copyfile(wal, target.with_name(target.name + ".wal"))
+            self.path = target
+            self._con = duckdb.connect(str(target), read_only=read_only)
+        except (OSError, duckdb.Error) as exc:
+            if lock is not None:
+                os.close(lock)
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise ConnectionFailedError(
+                f"cannot open the embedded database {self._shown}: {exc}", self.backend
+            ) from None
+        self._cleanup = weakref.finalize(self, _discard, self._con, folder, lock)
+        configure_session(self._con)
+
+    @property
+    def target(self) -> str:
+        return self._shown + (" (read-only)" if self.read_only else " (private copy)")
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The raw DuckDB connection, for DuckDB-only work (it takes DuckDB SQL, not T-SQL)."""
+        self._check_open()
+        return self._con
+
+    # --- statements ------------------------------------------------------------------------
+
+    def _run(self, tsql: str, params: list | None) -> duckdb.DuckDBPyConnection | None:
+        sql = translate(tsql, column_types())
+        if not sql.strip():  # only session no-ops such as SET NOCOUNT ON
+            return None
+        try:
+            return self._con.execute(sql, params)
+        except duckdb.Error as exc:
+            self._fail_transaction()
+            raise self._error(exc, tsql, sql) from None
+
+    def _query(self, tsql: str, params: list | None) -> pd.DataFrame:
+        cur = self._run(tsql, params)
+        if cur is None or cur.description is None:
+            return pd.DataFrame()
+        try:
+            return cur.df()
+        except duckdb.Error as exc:  # a failure while streaming rows (e.g. a bad cast)
+            self._fail_transaction()
+            raise self._error(exc, tsql, tsql) from None
+
+    def _scalar(self, tsql: str, params: list | None) -> Any:
+        cur = self._run(tsql, params)
+        if cur is None or cur.description is None:
+            return None
+        try:
+            row = cur.fetchone()
+        except duckdb.Error as exc:
+            self._fail_transaction()
+            raise self._error(exc, tsql, tsql) from None
+        return None if row is None else row[0]
+
+    def _execute(self, tsql: str, params: list | None) -> int:
+        cur = self._run(tsql, params)
+        desc = None if cur is None else cur.description
+        # INSERT/UPDATE/DELETE answer with one row holding a "Count"; DDL with no row.
+        if desc and len(desc) == 1 and desc[0][0] == "Count":
+            row = cur.fetchone()
+            return -1 if row is None else int(row[0])
+        return -1
+
+    def call(self, name: str, **params):
+        """Run the DuckDB emulation of stored procedure ``name`` (same parameters and results)."""
+        self._check_open()
+        from holocron_lib.db.procedures import call_emulated
+
+        return call_emulated(self, name, params)
+
+    def _begin(self) -> None:
+        self._con.begin()
+
+    def _commit(self) -> None:
+        try:
+            self._con.commit()
+        except duckdb.Error as exc:
+            raise DatabaseError(f"commit failed: {_first_part(exc)}", self.backend) from None
+
+    def _rollback(self) -> None:
+        self._con.rollback()
+
+    def _close(self) -> None:
+        self._cleanup()
+
+    # --- errors ----------------------------------------------------------------------------
+
+    def _error(self, exc: duckdb.Error, tsql: str, sql: str) -> Exception:
+        message = _first_part(exc)
+        if isinstance(exc, duckdb.CatalogException):
+            found = _MISSING_TABLE.search(message)
+            if found:
+                name = _as_written(found.group(1), tsql)
+                return UnknownObjectError("table", name, self._similar_objects(name))
+        text = f"{message}\n  in: {excerpt(tsql)}"
+        if " ".join(sql.split()) != " ".join(tsql.split()):
+            text += f"\n  as DuckDB SQL: {excerpt(sql)}"
+        return DatabaseError(text, self.backend)
+
+    def _similar_objects(self, name: str) -> list[str]:
+        try:
+            known = [f"{r.schema}.{r.name}" for r in self.tables().itertuples()]
+        except (DatabaseError, duckdb.Error):
+            return []
+        if "." in name:
+            hits = close_matches(name, known)
+            if hits:
+                return hits
+        bare = {k.split(".", 1)[1]: k for k in known}
+        return [bare[h] for h in close_matches(name.split(".")[-1], bare)]
+
+    # --- introspection (DuckDB's own catalog functions, not T-SQL) ---------------------------
+
+    def _catalog(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        self._check_open()
+        try:
+            return self._con.execute(sql, params).df()
+        except duckdb.Error as exc:
+            self._fail_transaction()
+            raise DatabaseError(_first_part(exc), self.backend) from None
+
+    def schemas(self) -> list[str]:
+        frame = self._catalog(
+            "SELECT schema_name FROM duckdb_schemas() s "
+            "WHERE database_name = current_database() AND NOT internal "
+            "AND schema_name NOT IN (?, ?) "
+            "AND (schema_name <> 'main' OR EXISTS (SELECT 1 FROM duckdb_tables() t "
+            "  WHERE t.database_name = s.database_name AND t.schema_name = 'main')) "
+            "ORDER BY schema_name",
+            list(_SYSTEM_SCHEMAS),
+        )
+        return frame["schema_name"].tolist()
+
+    def tables(self, schema: str | None = None) -> pd.DataFrame:
+        return self._catalog(
+            "SELECT schema, name, kind FROM ("
+            "  SELECT schema_name AS schema, table_name AS name, 'table' AS kind "
+            "  FROM duckdb_tables() WHERE database_name = current_database() AND NOT internal "
+            "  UNION ALL "
+            "  SELECT schema_name, view_name, 'view' FROM duckdb_views() "
+            "  WHERE database_name = current_database() AND NOT internal) "
+            "WHERE (CAST(? AS VARCHAR) IS NULL OR lower(schema) = lower(?)) "
+            "ORDER BY schema, name",
+            [schema, schema],
+        )
+
+    def columns(self, table: str) -> pd.DataFrame:
+        schema, name = split_name(table)
+        frame = self._catalog(
+            "SELECT c.schema_name, c.table_name, c.column_name AS name, c.data_type AS type, "
+            "c.is_nullable AS nullable FROM duckdb_columns() c "
+            "WHERE c.database_name = current_database() "
+            "AND lower(c.schema_name) = lower(?) AND lower(c.table_name) = lower(?) "
+            "ORDER BY c.column_index",
+            [schema, name],
+        )
+        if frame.empty:
+            shown = f"{schema}.{name}"
+            raise UnknownObjectError("table", shown, self._similar_objects(shown))
+        model = _model_types(frame.iloc[0]["schema_name"], frame.iloc[0]["table_name"])
+        if model:
+            # Only where the column still has the type the DDL gave it.
+            frame["type"] = [
+                model.get((c.lower(), _type_key(t)), t)
+                for c, t in zip(frame["name"], frame["type"], strict=True)
+            ]
+        return frame[["name", "type", "nullable"]].reset_index(drop=True)
+
+    def row_counts(self, schema: str | None = None) -> pd.DataFrame:
+        names = self.tables(schema)
+        names = names[names["kind"] == "table"]
+        if names.empty:
+            return pd.DataFrame({"schema": [], "table": [], "rows": []}).astype({"rows": "int64"})
+        parts = [
+            f"SELECT {_literal(r.schema)} AS schema, {_literal(r.name)} AS \"table\", "
+            f"COUNT(*) AS rows FROM {_ident(r.schema)}.{_ident(r.name)}"
+            for r in names.itertuples()
+        ]
+        frame = self._catalog(" UNION ALL ".join(parts) + " ORDER BY 1, 2")
+        frame["rows"] = frame["rows"].astype("int64")
+        return frame
+
+
+def _first_part(exc: Exception) -> str:
+    """DuckDB's message without the 'LINE 1: ...' pointer into the translated SQL."""
+    return str(exc).split("\n\nLINE ", 1)[0].strip()
+
+
+def _as_written(name: str, tsql: str) -> str:
+    """The object name as the T-SQL spelt it (with its schema), else DuckDB's spelling."""
+    bare = name.split(".")[-1]
+    pattern = (
+        r"((?:\[[^\]]+\]|\"[^\"]+\"|\w+)\s*\.\s*)?(?:\[" + re.escape(bare) + r"\]|\""
+        + re.escape(bare) + r"\"|\b" + re.escape(bare) + r"\b)"
+    )
+    found = re.search(pattern, tsql, flags=re.IGNORECASE)
+    if not found:
+        return name
+    schema, table = split_name(found.group(0), default_schema="")
+    return f"{schema}.{table}" if schema else table
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _model_types(schema: str, table: str) -> dict[tuple[str, str], str]:
+    """(column, DuckDB type) → T-SQL type, from the project's DDL model when it has the table."""
+    try:
+        model = load_schema_model().table(f"{schema}.{table}")
+    except (HolocronError, ImportError, OSError):
+        return {}
+    return {(c.name.lower(), _type_key(c.duckdb_type)): c.tsql_type for c in model.columns}
+
+
+def _type_key(duckdb_type: str) -> str:
+    return duckdb_type.upper().replace(" ", "")

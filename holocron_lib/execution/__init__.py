@@ -1,0 +1,1 @@
+"""Executing notebooks: what every kernel is given, for the book and for recorded runs alike."""

@@ -1,0 +1,301 @@
+"""The HTTP API: registered notebooks by name, runs with parameters, run history and outputs.
+
+Notebooks are addressed only by registered name, and no answer holds a filesystem path:
+outputs are links under ``/runs/{id}/``. Every route but ``/health`` and the docs needs a
+bearer token from HOLOCRON_API_TOKENS. Every error has one JSON shape:
+``{"error": {"status": 404, "code": "notebook_not_found", "message": "...", "details": {}}}``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from holocron_lib.errors import (
+    HolocronError,
+    NotebookNotFoundError,
+    ParameterError,
+    UnknownObjectError,
+)
+from holocron_lib.service import api_models as m
+from holocron_lib.service.pool import QueueFullError, RunService
+from holocron_lib.service.registry import is_valid_name, parameter_problems
+from holocron_lib.service.store import Run
+from holocron_lib.settings import Settings, load_settings
+
+MAX_BODY_BYTES = 64 * 1024
+_bearer = HTTPBearer(auto_error=False, description="A token from HOLOCRON_API_TOKENS.")
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, machine code, human message, optional details."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None,
+                 headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.details = details or {}
+        self.headers = headers
+
+
+def _error_response(status: int, code: str, message: str, details: dict | None = None,
+                    headers: dict | None = None) -> JSONResponse:
+    body = {"error": {"status": status, "code": code, "message": message,
+                      "details": details or {}}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes (413), declared or streamed."""
+
+    def __init__(self, app, limit: int = MAX_BODY_BYTES):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        too_big = _error_response(413, "body_too_large",
+                                  f"request bodies are limited to {self.limit} bytes")
+        for key, value in scope.get("headers", []):
+            if key == b"content-length" and value.isdigit() and int(value) > self.limit:
+                return await too_big(scope, receive, send)
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        # read the whole (small) body first, so a streamed body over the limit is refused too
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return await self.app(scope, receive, send)
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                return await too_big(scope, receive, send)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+
+async def current_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The user name the bearer token maps to; 401 without a valid token."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, "unauthorized", "a bearer token is required",
+                       headers={"WWW-Authenticate": "Bearer"})
+    given = credentials.credentials.encode()
+    for token, name in request.app.state.settings.api_tokens.items():
+        if hmac.compare_digest(token.encode(), given):
+            return name
+    raise ApiError(401, "unauthorized", "the bearer token is not valid",
+                   headers={"WWW-Authenticate": "Bearer"})
+
+
+Who = Annotated[str, Depends(current_user)]
+
+
+def _scrub(text: str | None, service: RunService) -> str | None:
+    """Error text without local paths or secrets (it came from a notebook or the runner)."""
+    if text is None:
+        return None
+    s = service.settings
+    for path in sorted({str(service.root), str(s.artifacts_dir), str(s.home)}, key=len,
+                       reverse=True):
+        text = text.replace(path, "<project>" if path == str(s.home) else "<folder>")
+    return s.redact(text)
+
+
+def _utc(when: datetime | None) -> datetime | None:
+    return when.replace(tzinfo=UTC) if when is not None else None
+
+
+def _run_out(run: Run, service: RunService) -> m.RunOut:
+    links = {"self": f"/runs/{run.id}", "notebook": f"/notebooks/{run.notebook}"}
+    if run.output_path:
+        links.update(output=f"/runs/{run.id}/output", output_html=f"/runs/{run.id}/output.html")
+    return m.RunOut(
+        id=run.id, notebook=run.notebook, user=run.user, status=run.status.value,
+        parameters=run.parameters, error=_scrub(run.error_message, service),
+        error_cell=run.error_cell, error_name=run.error_name,
+        duration_seconds=run.duration_seconds, timeout_seconds=run.timeout_seconds,
+        queued_at=_utc(run.queued_at), started_at=_utc(run.started_at),
+        completed_at=_utc(run.completed_at), links=links,
+    )
+
+
+def create_app(settings: Settings | None = None, *, notebooks_root: Path | str | None = None,
+               service: RunService | None = None, workers: int | None = None) -> FastAPI:
+    """The FastAPI application; the run service starts and stops with it."""
+    settings = settings or load_settings()
+    service = service or RunService(settings, Path(notebooks_root or settings.home
+                                                   / "notebooks_py"), workers=workers)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        await run_in_threadpool(service.start)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(service.stop)
+
+    app = FastAPI(
+        title="Holocron run service",
+        description="Run the book's notebooks with parameters and read the run history. "
+                    "Notebooks are addressed by registered name.",
+        version="1", lifespan=lifespan,
+        responses={401: {"model": m.ErrorOut}, 404: {"model": m.ErrorOut},
+                   422: {"model": m.ErrorOut}},
+    )
+    app.state.service = service
+    app.state.settings = settings
+    app.add_middleware(BodyLimit)
+
+    def notebook_or_404(name: str):
+        info = service.notebook(name) if is_valid_name(name) else None
+        if info is None:
+            raise ApiError(404, "notebook_not_found", "no registered notebook has this name "
+                           "(names look like runbooks/02_single_ingestion_run)",
+                           {"name": name[:200]})
+        return info
+
+    def run_or_404(run_id: int) -> Run:
+        try:
+            return service.store.get_run(run_id)
+        except UnknownObjectError:
+            raise ApiError(404, "run_not_found", f"no run has id {run_id}") from None
+
+    # ------------------------------------------------------------ errors
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request, exc: ApiError):
+        return _error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request, exc: StarletteHTTPException):
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request, exc: RequestValidationError):
+        problems = [{"location": [str(x) for x in e.get("loc", ())], "message": e.get("msg")}
+                    for e in exc.errors()]
+        return _error_response(422, "invalid_request", "the request is not valid",
+                               {"problems": problems})
+
+    @app.exception_handler(HolocronError)
+    async def _library_error(_request, exc: HolocronError):
+        return _error_response(500, "internal_error", _scrub(str(exc), service))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request, exc: Exception):
+        return _error_response(500, "internal_error", f"unexpected {type(exc).__name__}")
+
+    # ------------------------------------------------------------ routes
+
+    @app.get("/health", response_model=m.HealthOut, tags=["service"])
+    def health():
+        """Liveness and queue depth; needs no token."""
+        return m.HealthOut(status="ok", store=service.store.dialect, **service.status())
+
+    @app.get("/notebooks", response_model=m.NotebookList, tags=["notebooks"])
+    def list_notebooks(_user: Who, category: str | None = None, tag: str | None = None):
+        """Registered notebooks, optionally of one category or with one tag."""
+        items = [m.notebook_out(i) for i in service.notebooks(category, tag)]
+        return m.NotebookList(notebooks=items, total=len(items))
+
+    @app.post("/notebooks/{name:path}/runs", status_code=202, response_model=m.RunOut,
+              tags=["runs"], responses={413: {"model": m.ErrorOut}, 503: {"model": m.ErrorOut}})
+    def request_run(name: str, body: m.RunRequest, response: Response, who: Who):
+        """Queue a run with parameters; answers at once with the run's id and links."""
+        info = notebook_or_404(name)
+        problems = parameter_problems(info, body.parameters)
+        try:
+            run = service.request_run(info.name, body.parameters, who, timeout=body.timeout)
+        except ParameterError:
+            raise ApiError(422, "invalid_parameters", str(problems[0]), {"problems": [
+                {"field": p.parameter, "reason": p.reason,
+                 "allowed": [a if isinstance(a, str | int | float | bool) else str(a)
+                             for a in p.allowed]} for p in problems]}) from None
+        except NotebookNotFoundError:
+            raise ApiError(404, "notebook_not_found", f"no registered notebook is named "
+                           f"{name!r}") from None
+        except QueueFullError as exc:
+            raise ApiError(503, "queue_full", str(exc)) from None
+        response.headers["Location"] = f"/runs/{run.id}"
+        return _run_out(run, service)
+
+    @app.get("/notebooks/{name:path}", response_model=m.NotebookDetail, tags=["notebooks"])
+    def show_notebook(name: str, _user: Who):
+        """One notebook: metadata, parameters, and how to run it."""
+        info = notebook_or_404(name)
+        return m.notebook_detail(info)
+
+    @app.get("/runs", response_model=m.RunList, tags=["runs"])
+    def list_runs(_user: Who, notebook: str | None = None,
+                  status: m.StatusName | None = None,
+                  user_name: Annotated[str | None, Query(alias="user")] = None,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                  offset: Annotated[int, Query(ge=0)] = 0):
+        """Run history, newest first, with filters and paging."""
+        runs, total = service.store.list_runs(notebook=notebook, status=status,
+                                              user=user_name, limit=limit, offset=offset)
+        return m.RunList(runs=[_run_out(r, service) for r in runs], total=total, limit=limit,
+                         offset=offset)
+
+    @app.get("/runs/{run_id}", response_model=m.RunOut, tags=["runs"])
+    def show_run(run_id: int, _user: Who):
+        """One run: status, parameters, timing, error and output links."""
+        return _run_out(run_or_404(run_id), service)
+
+    def output_file(run: Run) -> Path:
+        path = Path(run.output_path).resolve() if run.output_path else None
+        artifacts = settings.artifacts_dir.resolve()
+        if path is None or artifacts not in path.parents or not path.is_file():
+            raise ApiError(404, "output_not_found", f"run {run.id} has no output "
+                           f"(status {run.status.value})")
+        return path
+
+    @app.get("/runs/{run_id}/output", tags=["runs"],
+             responses={200: {"content": {"application/x-ipynb+json": {}}}})
+    def run_output(run_id: int, _user: Who):
+        """The executed notebook (.ipynb), partial while running or after a failure."""
+        run = run_or_404(run_id)
+        data = json.loads(output_file(run).read_text(encoding="utf-8"))
+        filename = f"{run.notebook.replace('/', '__')}-{run.id}.ipynb"
+        return Response(json.dumps(data), media_type="application/x-ipynb+json",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    @app.get("/runs/{run_id}/output.html", response_class=HTMLResponse, tags=["runs"])
+    def run_output_html(run_id: int, _user: Who):
+        """The executed notebook rendered as HTML."""
+        import nbformat
+        from nbconvert import HTMLExporter
+
+        run = run_or_404(run_id)
+        nb = nbformat.reads(output_file(run).read_text(encoding="utf-8"), as_version=4)
+        html, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+        return HTMLResponse(html, headers={
+            "Content-Security-Policy": "sandbox; default-src 'none'; img-src data:; "
+                                       "style-src 'unsafe-inline'"})
+
+    return app
+

@@ -1,0 +1,122 @@
+"""The HTTP API's request and response shapes (they also make the OpenAPI page at /docs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from holocron_lib.service.registry import NotebookInfo
+
+StatusName = Literal["queued", "running", "succeeded", "failed", "error", "timed_out"]
+
+
+class ErrorBody(BaseModel):
+    status: int
+    code: str = Field(description="Stable machine-readable code, e.g. notebook_not_found.")
+    message: str
+    details: dict[str, Any] = {}
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class HealthOut(BaseModel):
+    status: str
+    store: str = Field(description="Store backend: sqlite or postgresql.")
+    workers: int
+    in_pool: int = Field(description="Runs handed to this server's pool and not yet done.")
+    queued: int
+    running: int
+
+
+class ParameterOut(BaseModel):
+    name: str
+    type: str
+    default: Any = None
+    required: bool
+    description: str
+    allowed: list[Any] | None = None
+    min: float | int | None = None
+    max: float | int | None = None
+    pattern: str | None = None
+    nullable: bool = False
+
+
+class NotebookOut(BaseModel):
+    name: str
+    title: str
+    description: str
+    category: str
+    tags: list[str]
+    owner: str | None
+    links: dict[str, str]
+
+
+class NotebookList(BaseModel):
+    notebooks: list[NotebookOut]
+    total: int
+
+
+class NotebookDetail(NotebookOut):
+    prerequisites: str | None
+    last_verified: str | None
+    parameters: list[ParameterOut]
+    command: str = Field(description="The command line that runs it with its defaults.")
+
+
+class RunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    parameters: dict[str, Any] = Field(default_factory=dict,
+                                       description="Values by parameter name; the rest "
+                                                   "keep their defaults.")
+    timeout: int | None = Field(None, ge=1, le=86_400,
+                                description="Seconds before the run is stopped "
+                                            "(default: HOLOCRON_RUN_TIMEOUT).")
+
+
+class RunOut(BaseModel):
+    id: int
+    notebook: str
+    user: str
+    status: StatusName
+    parameters: dict[str, Any]
+    error: str | None
+    error_cell: int | None = Field(description="Index of the failing cell in the source "
+                                               "notebook, counting from 0.")
+    error_name: str | None
+    duration_seconds: float | None
+    timeout_seconds: int | None
+    queued_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    links: dict[str, str]
+
+
+class RunList(BaseModel):
+    runs: list[RunOut]
+    total: int
+    limit: int
+    offset: int
+
+
+def _links(info: NotebookInfo) -> dict[str, str]:
+    return {"self": f"/notebooks/{info.name}", "runs": f"/runs?notebook={info.name}",
+            "run": f"/notebooks/{info.name}/runs"}
+
+
+def notebook_out(info: NotebookInfo) -> NotebookOut:
+    return NotebookOut(name=info.name, title=info.title, description=info.description,
+                       category=info.category, tags=list(info.tags), owner=info.owner,
+                       links=_links(info))
+
+
+def notebook_detail(info: NotebookInfo) -> NotebookDetail:
+    return NotebookDetail(
+        **notebook_out(info).model_dump(), prerequisites=info.prerequisites,
+        last_verified=info.last_verified,
+        parameters=[ParameterOut(**p.to_dict()) for p in info.parameters],
+        command=info.run_command(),
+    )

@@ -1,0 +1,255 @@
+"""Fixes to the sqlglot tree where T-SQL and DuckDB give the same text different meanings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlglot import exp
+
+from holocron_lib.errors import TranslationError
+from holocron_lib.tsql.textcolumns import NO_TABLES, ColumnTypes, text_column_test
+
+_T = exp.DataType.Type
+# ``?`` markers travel through sqlglot as ``@<prefix>N`` so their order can be checked after.
+PARAM_PREFIX = "hcparam"
+
+_STRING_TYPES = frozenset(exp.DataType.TEXT_TYPES)
+_SIZED_TYPES = _STRING_TYPES | {_T.VARBINARY, _T.BINARY}
+_STRING_FUNCS = (
+    exp.Concat,
+    exp.ConcatWs,
+    exp.DPipe,
+    exp.Upper,
+    exp.Lower,
+    exp.Substring,
+    exp.Trim,
+    exp.Left,
+    exp.Right,
+    exp.Replace,
+    exp.TimeToStr,
+    exp.GroupConcat,
+)
+_STRING_ANONYMOUS = frozenset({"LTRIM", "RTRIM", "REPLICATE", "REVERSE", "FORMAT", "QUOTENAME"})
+_UNSUPPORTED_FUNCS = {
+    "SCOPE_IDENTITY": "SCOPE_IDENTITY() has no DuckDB equivalent; read the key back with a query",
+    "OBJECT_ID": "OBJECT_ID() is not available; query information_schema instead",
+    "PATINDEX": "PATINDEX is not supported; use CHARINDEX or LIKE",
+}
+
+
+def check_supported(original: str, tree: exp.Expression) -> None:
+    """Raise ``TranslationError`` for T-SQL that would run with a different meaning or not at all."""
+    for node in tree.walk():
+        if isinstance(node, exp.Parameter) and not _is_marker(node):
+            name = node.sql(dialect="tsql")
+            raise TranslationError(
+                original,
+                f"T-SQL variables such as {name} are not supported on the embedded DuckDB "
+                "backend; pass values as ? parameters",
+            )
+        if isinstance(node, exp.Declare):
+            raise TranslationError(original, "DECLARE is not supported; use ? parameters")
+        if isinstance(node, exp.OpenJSON):
+            raise TranslationError(
+                original, "OPENJSON is not supported on the embedded backend; use JSON_VALUE"
+            )
+        if isinstance(node, exp.ForClause):
+            raise TranslationError(
+                original,
+                f"FOR {node.args.get('kind')} is not supported; shape the output in Python",
+            )
+        if isinstance(node, exp.LimitOptions) and node.args.get("with_ties"):
+            raise TranslationError(original, "TOP ... WITH TIES is not supported")
+        if isinstance(node, exp.Anonymous) and node.name.upper() in _UNSUPPORTED_FUNCS:
+            raise TranslationError(original, _UNSUPPORTED_FUNCS[node.name.upper()])
+
+
+def _is_marker(node: exp.Parameter) -> bool:
+    return isinstance(node.this, exp.Var) and node.name.startswith(PARAM_PREFIX)
+
+
+def limit_dml(original: str, tree: exp.Expression, top: exp.Expression) -> exp.Expression:
+    """``UPDATE/DELETE TOP (n)`` as a ``rowid IN (SELECT ... LIMIT n)`` filter."""
+    if isinstance(tree, exp.Delete):
+        tree = _delete_target(tree)
+    if (
+        not isinstance(tree, exp.Update | exp.Delete)
+        or tree.args.get("from_")
+        or (isinstance(tree, exp.Delete) and tree.args.get("using"))
+    ):
+        raise TranslationError(
+            original, "TOP (n) is supported only on a single-table UPDATE/DELETE"
+        )
+    table = tree.this
+    inner = exp.select("rowid").from_(table.copy()).limit(top)
+    where = tree.args.get("where")
+    if where is not None:
+        inner = inner.where(where.this.copy())
+    tree.set("where", exp.Where(this=exp.In(this=exp.column("rowid"), query=inner.subquery())))
+    return tree
+
+
+def _delete_target(tree: exp.Delete) -> exp.Delete:
+    # T-SQL allows ``DELETE t WHERE ...``; DuckDB needs ``DELETE FROM t``.
+    tables = tree.args.get("tables") or []
+    if not tree.this and len(tables) == 1:
+        tree.set("this", tables[0])
+        tree.set("tables", None)
+    return tree
+
+
+def rewrite(tree: exp.Expression, columns: ColumnTypes = NO_TABLES) -> exp.Expression:
+    """Apply every fix; casts first (they need the declared lengths), then the rest bottom-up."""
+    if isinstance(tree, exp.Delete):
+        tree = _delete_target(tree)
+    for node in list(tree.walk()):
+        if isinstance(node, exp.Cast | exp.Convert):
+            _truncate_to_length(node)
+    is_text = text_column_test(tree, columns)
+    for node in reversed(list(tree.walk())):
+        replacement = _fix(node, is_text)
+        if replacement is not node:
+            if node is tree:
+                tree = replacement
+            else:
+                node.replace(replacement)
+    return tree
+
+
+def _fix(node: exp.Expression, is_text: Callable[[exp.Expression], bool]) -> exp.Expression:
+    if isinstance(node, exp.DataType):
+        return _fix_type(node)
+    if isinstance(node, exp.Join) and isinstance(node.this, exp.Lateral):
+        return _apply_join(node)
+    if isinstance(node, exp.Table) and _is_string_split(node.this):
+        return _split_rows(node.this, node.args.get("alias"))
+    if isinstance(node, exp.Convert) and not node.args.get("style"):
+        cast = exp.TryCast if node.args.get("safe") else exp.Cast
+        return cast(this=node.expression, to=node.this)
+    if isinstance(node, exp.Add) and (_is_string(node.this) or _is_string(node.expression)
+                                      or (is_text(node.this) and is_text(node.expression))):
+        return exp.DPipe(this=node.this, expression=node.expression, safe=False)
+    if isinstance(node, exp.Avg | exp.Sum) and not isinstance(node.this, exp.Distinct):
+        return _integer_aggregate(node)
+    if isinstance(node, exp.Window) and isinstance(node.this, exp.Avg | exp.Sum) and isinstance(
+        node.this.this, exp.Count
+    ):
+        return _integer_cast(node.copy(), isinstance(node.this, exp.Avg))
+    if isinstance(node, exp.CurrentTimestamp):
+        return exp.Anonymous(this="GETDATE", expressions=[])
+    if isinstance(node, exp.CurrentTimestampLTZ):
+        return exp.Anonymous(this="SYSDATETIMEOFFSET", expressions=[])
+    if isinstance(node, exp.Extract) and node.this.name.upper() == "DAYOFWEEK":
+        # SQL Server (DATEFIRST 7) counts Sunday as 1; DuckDB counts it as 0.
+        return exp.Paren(this=exp.Add(this=node.copy(), expression=exp.Literal.number(1)))
+    if isinstance(node, exp.DateDiff) and node.text("unit").upper() == "WEEK":
+        # SQL Server counts Sunday boundaries; DuckDB counts whole ISO weeks (see ``macros``).
+        return exp.Anonymous(this="tsql_datediff_week", expressions=[node.expression, node.this])
+    if isinstance(node, exp.Length):
+        # LEN ignores trailing spaces.
+        return exp.Length(this=exp.Anonymous(this="RTRIM", expressions=[node.this]))
+    return node
+
+
+def _apply_join(node: exp.Join) -> exp.Join:
+    """CROSS APPLY as ``CROSS JOIN LATERAL``, OUTER APPLY as ``LEFT JOIN LATERAL ... ON TRUE``."""
+    lateral = node.this
+    outer = lateral.args.get("cross_apply") is False
+    if lateral.args.get("cross_apply") is None:
+        return node
+    lateral = lateral.copy()
+    lateral.set("cross_apply", None)
+    if _is_string_split(lateral.this):
+        lateral.set("this", _split_rows(lateral.this, None))
+    if outer:
+        return exp.Join(this=lateral, side="LEFT", on=exp.true())
+    return exp.Join(this=lateral, kind="CROSS")
+
+
+def _is_string_split(node: exp.Expression) -> bool:
+    return (
+        isinstance(node, exp.Anonymous)
+        and node.name.upper() == "STRING_SPLIT"
+        and len(node.expressions) == 2
+    )
+
+
+def _split_rows(call: exp.Anonymous, alias: exp.TableAlias | None) -> exp.Subquery:
+    """The table function ``STRING_SPLIT(s, sep)``: one row per piece, in a column ``value``."""
+    pieces = exp.Anonymous(this="string_split", expressions=[e.copy() for e in call.expressions])
+    rows = exp.select(exp.alias_(exp.Unnest(expressions=[pieces]), "value"))
+    return exp.Subquery(this=rows, alias=alias.copy() if alias else None)
+
+
+def _fix_type(node: exp.DataType) -> exp.DataType:
+    kind = node.this
+    if kind == _T.BIT:
+        return exp.DataType.build("BOOLEAN")
+    if kind == _T.FLOAT:
+        size = node.expressions[0].this if node.expressions else None
+        # T-SQL FLOAT is FLOAT(53), eight bytes; only FLOAT(1..24) is single precision.
+        if size is None or not str(size).isdigit() or int(str(size)) > 24:
+            return exp.DataType.build("DOUBLE")
+        return exp.DataType.build("FLOAT")
+    if kind == _T.MONEY:
+        return exp.DataType.build("DECIMAL(19, 4)")
+    if kind == _T.SMALLMONEY:
+        return exp.DataType.build("DECIMAL(10, 4)")
+    if kind in _SIZED_TYPES and node.expressions:
+        return exp.DataType(this=kind)
+    return node
+
+
+def _truncate_to_length(node: exp.Cast | exp.Convert) -> None:
+    """``CAST(x AS VARCHAR(n))`` cuts to n characters in T-SQL; DuckDB ignores the length."""
+    target = node.args.get("to") if isinstance(node, exp.Cast) else node.this
+    if not isinstance(target, exp.DataType) or target.this not in _STRING_TYPES:
+        return
+    size = target.expressions[0].this if target.expressions else None
+    if not isinstance(size, exp.Literal) or not size.is_int:
+        return
+    wrapper = exp.Left(this=node.copy(), expression=exp.Literal.number(int(size.this)))
+    node.replace(wrapper)
+
+
+def _integer_cast(value: exp.Expression, truncate: bool) -> exp.Expression:
+    """``value`` as T-SQL's integer result: truncated toward zero for AVG, then BIGINT."""
+    if truncate:
+        value = exp.Anonymous(this="trunc", expressions=[value])
+    return exp.Cast(this=value, to=exp.DataType.build("BIGINT"))
+
+
+def _integer_aggregate(node: exp.Avg | exp.Sum) -> exp.Expression:
+    """AVG/SUM keep integer results for integer input, as in T-SQL (see ``macros``)."""
+    name = "tsql_avg" if isinstance(node, exp.Avg) else "tsql_sum"
+    if isinstance(node.this, exp.Count):
+        # COUNT is an integer, and a macro cannot see the type of an aggregate nested in a
+        # window (``SUM(COUNT(*)) OVER ()``), so write the integer form directly; inside a
+        # window the cast goes around the whole window expression (see ``_fix``).
+        if isinstance(node.parent, exp.Window):
+            return node
+        call = _integer_cast(node.copy(), isinstance(node, exp.Avg))
+    else:
+        call = exp.Anonymous(this=name, expressions=[node.this])
+    if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":
+        # Keep the column name DuckDB would have given the built-in.
+        label = f"{type(node).__name__.lower()}({node.this.sql(dialect='duckdb')})"
+        return exp.alias_(call, label, quoted=True)
+    return call
+
+
+def _is_string(node: exp.Expression) -> bool:
+    """True when ``node`` is text whatever the table types, so ``+`` means concatenation."""
+    if isinstance(node, exp.Paren):
+        return _is_string(node.this)
+    if isinstance(node, exp.Literal):
+        return node.is_string
+    if isinstance(node, exp.National):
+        return True
+    if isinstance(node, exp.Cast | exp.TryCast):
+        return node.to.this in _STRING_TYPES
+    if isinstance(node, exp.Anonymous):
+        return node.name.upper() in _STRING_ANONYMOUS
+    if isinstance(node, exp.Coalesce):
+        return any(_is_string(a) for a in [node.this, *node.expressions])
+    return isinstance(node, _STRING_FUNCS)

@@ -1,0 +1,256 @@
+"""T-SQL to DuckDB, so every query, view and procedure body is written once, in T-SQL.
+
+sqlglot does the translation; ``rewrites`` mends what it leaves with the wrong meaning on
+DuckDB, ``macros`` supplies the built-ins it passes through, and ``configure_session``
+gives a DuckDB connection the SQL Server session behaviour those rely on.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.tsql import TSQL
+from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, TokenError
+from sqlglot.tokens import TokenType
+
+from holocron_lib.errors import TranslationError
+from holocron_lib.tsql.macros import install_macros
+from holocron_lib.tsql.rewrites import PARAM_PREFIX, check_supported, limit_dml, rewrite
+from holocron_lib.tsql.textcolumns import NO_TABLES, ColumnTypes
+
+__all__ = ["configure_session", "split_batches", "translate"]
+
+# Session options that change nothing on DuckDB; scripts copied from SSMS start with them.
+_NOOP_SET_OPTIONS = frozenset(
+    {
+        "ANSI_NULLS",
+        "ANSI_PADDING",
+        "ANSI_WARNINGS",
+        "ARITHABORT",
+        "CONCAT_NULL_YIELDS_NULL",
+        "NOCOUNT",
+        "QUOTED_IDENTIFIER",
+        "XACT_ABORT",
+    }
+)
+# Statements that only print messages; they have no result to reproduce.
+_DROPPED_COMMANDS = frozenset({"PRINT"})
+_GO_LINE = re.compile(r"^\s*GO\s*(--.*)?$", re.IGNORECASE)
+_TOP_DML = re.compile(r"^(\s*(?:UPDATE|DELETE))\s+TOP\s*\(([^()]*)\)(\s+PERCENT\b)?", re.I)
+_PARAM_OUT = re.compile(r"\$" + PARAM_PREFIX + r"(\d+)\b")
+
+
+def split_batches(script: str) -> list[str]:
+    """Split a T-SQL script on lines holding only ``GO``; drop batches with no statements."""
+    batches: list[str] = []
+    current: list[str] = []
+    scanner = _Scanner()
+    for line in script.splitlines(keepends=True):
+        if scanner.at_code_boundary() and _GO_LINE.match(line):
+            if scanner.has_code:
+                batches.append("".join(current).strip())
+            current = []
+            scanner.has_code = False
+            continue
+        current.append(line)
+        scanner.feed(line)
+    if scanner.has_code:
+        batches.append("".join(current).strip())
+    return batches
+
+
+class _Scanner:
+    """Tracks strings, quoted names and comments across lines, so ``GO`` inside them is text."""
+
+    def __init__(self) -> None:
+        self.state = "code"  # code, string, bracket, quoted, block
+        self.depth = 0  # T-SQL block comments nest
+        self.has_code = False
+
+    def at_code_boundary(self) -> bool:
+        return self.state == "code"
+
+    def feed(self, line: str) -> None:
+        i, n = 0, len(line)
+        while i < n:
+            ch, nxt = line[i], line[i + 1 : i + 2]
+            if self.state == "block":
+                if ch == "/" and nxt == "*":
+                    self.depth += 1
+                    i += 1
+                elif ch == "*" and nxt == "/":
+                    self.depth -= 1
+                    i += 1
+                    if self.depth == 0:
+                        self.state = "code"
+            elif self.state in ("string", "bracket", "quoted"):
+                close = {"string": "'", "bracket": "]", "quoted": '"'}[self.state]
+                if ch == close:
+                    if nxt == close:  # doubled closer is an escaped character
+                        i += 1
+                    else:
+                        self.state = "code"
+            elif ch == "-" and nxt == "-":
+                return
+            elif ch == "/" and nxt == "*":
+                self.state, self.depth = "block", 1
+                i += 1
+            else:
+                opener = {"'": "string", "[": "bracket", '"': "quoted"}.get(ch)
+                if opener:
+                    self.state = opener
+                if not ch.isspace():
+                    self.has_code = True
+            i += 1
+
+
+@functools.lru_cache(maxsize=4096)
+def translate(tsql: str, columns: ColumnTypes = NO_TABLES) -> str:
+    """T-SQL statements (``;``-separated, ``GO`` allowed) as DuckDB SQL, joined by ``;``.
+
+    ``?`` markers stay ``?`` while their order survives; where a rewrite moves one (``TOP (?)``
+    becomes a trailing ``LIMIT``) they come out as ``$1``, ``$2``, ... numbered in source
+    order, so the same positional list still binds. Session no-ops (``SET NOCOUNT ON``,
+    ``SET ANSI_NULLS ON``, ...) and ``PRINT`` are dropped: a script of only those gives ``""``.
+    ``columns`` tells which table columns are text, so ``+`` between two of them concatenates.
+    """
+    counter = [0]
+    out: list[str] = []
+    for batch in split_batches(tsql):
+        for original, marked in _statements(batch, counter):
+            sql = _translate_statement(original, marked, columns)
+            if sql:
+                out.append(sql)
+    return _restore_parameters(";\n".join(out), counter[0])
+
+
+def _statements(batch: str, counter: list[int]) -> list[tuple[str, str]]:
+    """Each statement as (original text, text with ``?`` numbered as ``@<prefix>N``)."""
+    try:
+        tokens = TSQL().tokenize(batch)
+    except (TokenError, SqlglotError) as err:
+        raise TranslationError(batch, f"cannot read the text: {_first_line(err)}") from None
+    groups: list[list] = [[]]
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    result = []
+    for group in groups:
+        if not group:
+            continue
+        start, end = group[0].start, group[-1].end + 1
+        pieces, pos = [], start
+        for token in group:
+            if token.token_type == TokenType.PLACEHOLDER and token.text == "?":
+                counter[0] += 1
+                pieces.append(batch[pos : token.start])
+                pieces.append(f"@{PARAM_PREFIX}{counter[0]}")
+                pos = token.end + 1
+        pieces.append(batch[pos:end])
+        first = group[0]
+        if first.token_type == TokenType.COMMAND and first.text.upper() in _DROPPED_COMMANDS:
+            continue
+        result.append((batch[start:end], "".join(pieces)))
+    return result
+
+
+def _translate_statement(original: str, marked: str, columns: ColumnTypes) -> str:
+    top, text = None, marked
+    match = _TOP_DML.match(marked)
+    if match:
+        if match.group(3):
+            raise TranslationError(original, "UPDATE/DELETE TOP (n) PERCENT is not supported")
+        top = _parse(original, match.group(2))
+        text = match.group(1) + marked[match.end() :]
+    tree = _parse(original, text)
+    if _is_noop(original, tree):
+        return ""
+    check_supported(original, tree)
+    if top is not None:
+        tree = limit_dml(original, tree, top)
+    tree = rewrite(tree, columns)
+    try:
+        return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
+    except SqlglotError as err:
+        raise TranslationError(original, f"DuckDB has no equivalent: {_first_line(err)}") from None
+
+
+def _parse(original: str, text: str) -> exp.Expression:
+    try:
+        tree = sqlglot.parse_one(text, read="tsql", error_level=ErrorLevel.RAISE)
+    except ParseError as err:
+        raise TranslationError(original, _parse_reason(err)) from None
+    except SqlglotError as err:
+        raise TranslationError(original, f"cannot parse: {_first_line(err)}") from None
+    if isinstance(tree, exp.Command):
+        keyword = str(tree.this).upper()
+        raise TranslationError(
+            original, f"{keyword} statements are not supported on the embedded DuckDB backend"
+        )
+    return tree
+
+
+def _is_noop(original: str, tree: exp.Expression) -> bool:
+    if not isinstance(tree, exp.Set):
+        return False
+    names = []
+    for item in tree.expressions:
+        target = item.this.this if isinstance(item.this, exp.EQ) else item.this
+        names.append(target.name.upper() if isinstance(target, exp.Expression) else "")
+    if all(name in _NOOP_SET_OPTIONS for name in names):
+        return True
+    unknown = ", ".join(n for n in names if n not in _NOOP_SET_OPTIONS) or "this option"
+    raise TranslationError(original, f"SET {unknown} has no DuckDB equivalent")
+
+
+def _parse_reason(err: ParseError) -> str:
+    if not err.errors:
+        return f"syntax error: {_first_line(err)}"
+    first = err.errors[0]
+    near = re.sub("@" + PARAM_PREFIX + r"\d+", "?", (first.get("highlight") or "").strip())
+    near_text = f" near {near!r}" if near else ""
+    # sqlglot names its own classes; say which clause is incomplete instead.
+    description = re.sub(
+        r"Required keyword: '(\w+)' missing for <class '[\w.]*?(\w+)'>",
+        r"incomplete \2 (missing its \1)",
+        str(first.get("description")),
+    )
+    description = re.sub(r"<Token token_type: [\w.]+, text: ([^,]*),[^>]*>", r"'\1'", description)
+    return f"syntax error on line {first.get('line')}{near_text}: {description}"
+
+
+def _first_line(err: Exception) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(err))
+    return text.strip().splitlines()[0] if text.strip() else type(err).__name__
+
+
+def _restore_parameters(sql: str, count: int) -> str:
+    """``?`` again where the order survived; ``$N`` (still bound positionally) where it moved."""
+    order = [int(n) for n in _PARAM_OUT.findall(sql)]
+    if order == list(range(1, count + 1)):
+        return _PARAM_OUT.sub("?", sql)
+    return _PARAM_OUT.sub(lambda m: f"${m.group(1)}", sql)
+
+
+def configure_session(con: duckdb.DuckDBPyConnection) -> None:
+    """Make a DuckDB connection behave like a SQL Server session; safe to call again.
+
+    Installs the T-SQL macros (TEMP, so nothing is written to the file), compares strings
+    case-insensitively, divides integers as integers, and resolves unqualified names in
+    ``dbo`` once that schema exists: call again after creating it.
+    """
+    install_macros(con)
+    con.execute("SET default_collation = 'nocase'")
+    con.execute("SET integer_division = true")
+    has_dbo = con.execute(
+        "SELECT count(*) FROM duckdb_schemas() "
+        "WHERE database_name = current_database() AND schema_name = 'dbo'"
+    ).fetchone()[0]
+    if has_dbo:
+        con.execute("SET search_path = 'dbo,main'")
