@@ -13,7 +13,6 @@ import pytest
 from conftest import CANARY_PASSWORD
 
 from holocron_lib.db.connection import connect
-from holocron_lib.db.procedures import ProcedureParameterError
 from holocron_lib.db.sqlserver import (
     SqlServerDatabase,
     build_connection_string,
@@ -21,7 +20,12 @@ from holocron_lib.db.sqlserver import (
     parse_connection_string,
     scrub,
 )
-from holocron_lib.errors import ConnectionFailedError, DatabaseError, UnknownObjectError
+from holocron_lib.errors import (
+    ConnectionFailedError,
+    DatabaseError,
+    ProcedureParameterError,
+    UnknownObjectError,
+)
 from holocron_lib.settings import load_settings
 
 pytestmark = pytest.mark.odbc
@@ -132,8 +136,9 @@ def test_exec_statement_sends_named_parameters_as_markers():
 def test_exec_statement_refuses_names_that_are_not_names():
     with pytest.raises(UnknownObjectError):
         exec_statement("llm.usp_x; DROP TABLE llm.job", {})
-    with pytest.raises(ProcedureParameterError, match="a = 1"):
+    with pytest.raises(ProcedureParameterError, match="a = 1") as info:
         exec_statement("llm.usp_x", {"a = 1; --": 1})
+    assert info.value.procedure == "llm.usp_x"
 
 
 # --- the backend through unixODBC ---------------------------------------------------------
