@@ -198,6 +198,21 @@ def test_a_transaction_commits_or_really_rolls_back(odbc_db, sqlite_env):
     assert names == ["Rey"]
 
 
+def test_a_dry_run_rolls_back_unless_confirmed(odbc_db):
+    with odbc_db.dry_run(False) as tx:
+        tx.execute("INSERT INTO character (id, name) VALUES (?, ?)", [1, "Rey"])
+        assert not tx.keeps_writes and tx.scalar("SELECT COUNT(*) FROM character") == 1
+    with odbc_db.dry_run(True) as tx:
+        tx.execute("INSERT INTO character (id, name) VALUES (?, ?)", [2, "Finn"])
+    with pytest.raises(RuntimeError), odbc_db.dry_run(True) as tx:
+        tx.execute("INSERT INTO character (id, name) VALUES (?, ?)", [3, "Poe"])
+        raise RuntimeError("undo")
+    assert not odbc_db.in_transaction
+    with connect() as other:  # a second connection sees only the confirmed row
+        names = other.query("SELECT name FROM character ORDER BY id")["name"].tolist()
+    assert names == ["Finn"]
+
+
 def test_a_bad_statement_is_a_database_error_and_the_connection_works_on(odbc_db):
     with pytest.raises(DatabaseError) as err:
         odbc_db.query("SELEC name FROM character")
