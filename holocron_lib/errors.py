@@ -123,6 +123,19 @@ class ConnectionFailedError(DatabaseError):
     """The database could not be reached (server down, driver missing, bad login)."""
 
 
+class ProcedureFailedError(DatabaseError):
+    """An emulated procedure raised the error SQL Server would raise (RAISERROR, constraint)."""
+
+    def __init__(self, procedure: str, message: str):
+        HolocronError.__init__(self, procedure, message)
+        self.procedure = procedure
+        self.message = message
+        self.backend = "duckdb"
+
+    def __str__(self) -> str:
+        return f"{self.procedure}: {self.message}"
+
+
 class NotebookNotFoundError(UnknownObjectError):
     """No registered notebook has this name."""
 
@@ -151,6 +164,28 @@ class ParameterError(HolocronError, ValueError):
         return msg
 
 
+class ProcedureParameterError(HolocronError, ValueError):
+    """A stored-procedure argument SQL Server would reject; lists the declared parameters.
+
+    A sibling of `ParameterError`, not a kind of it: the subject is a procedure, not a
+    notebook, and nothing that handles a notebook's bad parameters should catch it.
+    """
+
+    def __init__(self, procedure: str, parameter: str, reason: str, allowed: tuple | list = ()):
+        allowed = tuple(allowed)
+        super().__init__(procedure, parameter, reason, allowed)
+        self.procedure = procedure
+        self.parameter = parameter
+        self.reason = reason
+        self.allowed = allowed
+
+    def __str__(self) -> str:
+        msg = f"Procedure {self.procedure}, parameter {self.parameter!r}: {self.reason}"
+        if self.allowed:
+            msg += "; parameters: " + ", ".join(str(a) for a in self.allowed)
+        return msg
+
+
 class NotebookExecutionError(HolocronError, RuntimeError):
     """A notebook raised while executing; names the notebook and the failing cell."""
 
@@ -175,3 +210,52 @@ class NotebookExecutionError(HolocronError, RuntimeError):
         if self.output_path:
             msg += f" (partial output kept at {self.output_path})"
         return msg
+
+
+class BookBuildError(HolocronError, RuntimeError):
+    """The book did not build; ``notebook`` names the page that failed, when known."""
+
+    def __init__(self, reason: str, notebook: str | None = None):
+        super().__init__(reason, notebook)
+        self.reason = reason
+        self.notebook = notebook
+
+    def __str__(self) -> str:
+        if self.notebook:
+            return f"Book build failed in notebook {self.notebook}: {self.reason}"
+        return f"Book build failed: {self.reason}"
+
+
+class LakePathError(HolocronError, ValueError):
+    """A lake_uri that is absolute or climbs out of the lake root."""
+
+    def __init__(self, lake_uri: str, reason: str):
+        super().__init__(lake_uri, reason)
+        self.lake_uri = lake_uri
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"Lake path {self.lake_uri!r} rejected: {self.reason}"
+
+
+class EmbeddingError(HolocronError, RuntimeError):
+    """The embedding service answered with an error or with something unexpected."""
+
+    def __init__(self, service: str, reason: str):
+        super().__init__(service, reason)
+        self.service = service
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"Embedding service {self.service}: {self.reason}"
+
+
+class QueueFullError(HolocronError, RuntimeError):
+    """Too many runs are waiting; the client should try again later."""
+
+    def __init__(self, waiting: int):
+        super().__init__(waiting)
+        self.waiting = waiting
+
+    def __str__(self) -> str:
+        return f"{self.waiting} runs are already waiting; try again later"

@@ -3,6 +3,7 @@
 import pytest
 from seeded_db import fresh
 
+from holocron_lib.errors import HolocronError
 from holocron_lib.notebook import checkpoint as cp
 
 
@@ -54,17 +55,50 @@ def test_duplicate_jobs_finds_a_planted_duplicate(db):
     assert list(dups["jobs"]) == [2]
 
 
-def test_a_trial_rolls_back_every_step_unless_confirmed(db):
+def test_a_dry_run_trial_shows_the_proof_and_leaves_nothing(db, tmp_path):
     before = cp.snapshot(db)
-    trial = cp.Trial(db)
-    out = cp.run_step(db, cp.select_batch(db, "Character", 3), confirm=True)
-    assert out.enqueued > 0 and cp.snapshot(db).jobs == before.jobs + out.enqueued
-    assert trial.finish() == "rolled back"
+    path = tmp_path / "cp.json"
+    with cp.trial(db, cp.select_batch(db, "Character", 3), path) as trial:
+        first = trial.step("run")
+        assert first.enqueued == 3 and not first.committed
+        assert trial.step("re-run").skipped == 3
+        assert trial.step("lost", use_checkpoint=False).already_queued == 3
+        assert cp.snapshot(db).jobs == before.jobs + 3  # the trial sees its own writes
+    assert trial.outcome == "rolled back" and trial.idempotent
+    assert list(trial.snapshots) == ["before", "run", "re-run", "lost"]
+    assert not db.in_transaction
     assert cp.snapshot(db) == before
-    kept = cp.Trial(db, confirm=True)
-    cp.run_step(db, cp.select_batch(db, "Character", 3), confirm=True)
-    assert kept.finish() == "committed"
-    assert cp.snapshot(db).jobs == before.jobs + out.enqueued
+    assert not path.exists()  # no checkpoint claims work that was rolled back
+
+
+def test_a_confirmed_trial_keeps_the_jobs_and_saves_the_checkpoint(db, tmp_path):
+    before = cp.snapshot(db)
+    path = tmp_path / "cp.json"
+    batch = cp.select_batch(db, "Character", 3)
+    with cp.trial(db, batch, path, confirm=True) as trial:
+        trial.step("run")
+        trial.step("re-run")
+    assert trial.outcome == "committed" and trial.idempotent
+    assert cp.snapshot(db).jobs == before.jobs + 3
+    assert cp.Checkpoint.load(path, cp.INTERROGATION_KEY).done == sorted(
+        cp.dedupe_key(k) for k in batch["EntityKey"])
+    with cp.trial(db, batch, path, confirm=True) as again:  # the saved checkpoint is read back
+        assert again.step("next day").skipped == 3
+
+
+def test_an_error_inside_a_trial_rolls_back_and_releases_the_transaction(db, tmp_path):
+    before = cp.snapshot(db)
+    path = tmp_path / "cp.json"
+    with pytest.raises(RuntimeError, match="cell failed"), \
+            cp.trial(db, cp.select_batch(db, "Character", 3), path, confirm=True) as trial:
+        trial.step("run")
+        raise RuntimeError("cell failed")
+    assert not db.in_transaction
+    assert cp.snapshot(db) == before and not path.exists()
+    assert trial.outcome == "rolled back"
+    with pytest.raises(HolocronError, match="'late'.*trial has ended"):
+        trial.step("late")
+    assert cp.run_step(db, cp.select_batch(db, "Character", 1), confirm=True).committed
 
 
 def test_compare_marks_equal_neighbours():

@@ -307,6 +307,47 @@ def test_a_caught_failure_still_prevents_the_commit(db):
     assert db.scalar("SELECT COUNT(*) FROM dbo.DimWork") == 1
 
 
+def test_a_dry_run_rolls_back_unless_confirmed(db):
+    with db.dry_run(False) as tx:
+        assert not tx.keeps_writes
+        tx.execute("DELETE FROM dbo.DimWork")
+        assert tx.scalar("SELECT COUNT(*) FROM dbo.DimWork") == 0
+    assert tx.state == "rolled back" and not db.in_transaction
+    assert db.scalar("SELECT COUNT(*) FROM dbo.DimWork") == 1
+    with db.dry_run(True) as tx:
+        assert tx.keeps_writes
+        tx.execute("INSERT INTO dbo.DimWork VALUES (?, ?)", [2, "Return of the Jedi"])
+    assert tx.state == "committed" and tx.keeps_writes
+    assert db.scalar("SELECT COUNT(*) FROM dbo.DimWork") == 2
+
+
+def test_a_confirmed_dry_run_rolls_back_on_error(db):
+    with pytest.raises(RuntimeError, match="stop"), db.dry_run(True) as tx:
+        tx.execute("DELETE FROM dbo.DimEntity")
+        raise RuntimeError("stop")
+    assert tx.state == "rolled back" and not tx.keeps_writes and not db.in_transaction
+    assert db.scalar("SELECT COUNT(*) FROM dbo.DimEntity") == 4
+
+
+def test_a_dry_run_keeps_nothing_written_by_what_it_encloses(db):
+    with db.dry_run(False) as outer:
+        with db.transaction() as inner, inner.dry_run(True) as innermost:
+            assert inner is outer and innermost is outer and not innermost.keeps_writes
+            innermost.execute("DELETE FROM dbo.DimEntity")
+        assert db.in_transaction
+    assert db.scalar("SELECT COUNT(*) FROM dbo.DimEntity") == 4
+
+
+def test_an_unconfirmed_dry_run_inside_a_committing_transaction_is_refused(db):
+    with pytest.raises(DatabaseError, match="dry run cannot be nested"), db.transaction() as tx:
+        tx.execute("DELETE FROM dbo.DimWork")
+        with db.dry_run(False):
+            tx.execute("DELETE FROM dbo.DimEntity")  # never reached
+    assert not db.in_transaction
+    assert db.scalar("SELECT COUNT(*) FROM dbo.DimWork") == 1
+    assert db.scalar("SELECT COUNT(*) FROM dbo.DimEntity") == 4
+
+
 # --- procedures ---------------------------------------------------------------------------
 
 

@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from holocron_lib.errors import EmbeddingError
 from holocron_lib.notebook.embeddings import (
-    EmbeddingError,
     HashingEmbedder,
     OllamaEmbedder,
     choose_embedder,

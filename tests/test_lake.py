@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from holocron_lib.notebook.lake import LakePathError, read_lake_file, redact, resolve_lake_path
+from holocron_lib.errors import LakePathError
+from holocron_lib.notebook.lake import read_lake_file, redact, resolve_lake_path
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import pytest
 from conftest import CANARY_PASSWORD
 
 from holocron_lib.db.connection import connect
-from holocron_lib.db.procedures import ProcedureParameterError
 from holocron_lib.db.sqlserver import (
     SqlServerDatabase,
     build_connection_string,
@@ -21,7 +20,12 @@ from holocron_lib.db.sqlserver import (
     parse_connection_string,
     scrub,
 )
-from holocron_lib.errors import ConnectionFailedError, DatabaseError, UnknownObjectError
+from holocron_lib.errors import (
+    ConnectionFailedError,
+    DatabaseError,
+    ProcedureParameterError,
+    UnknownObjectError,
+)
 from holocron_lib.settings import load_settings
 
 pytestmark = pytest.mark.odbc
@@ -132,8 +136,9 @@ def test_exec_statement_sends_named_parameters_as_markers():
 def test_exec_statement_refuses_names_that_are_not_names():
     with pytest.raises(UnknownObjectError):
         exec_statement("llm.usp_x; DROP TABLE llm.job", {})
-    with pytest.raises(ProcedureParameterError, match="a = 1"):
+    with pytest.raises(ProcedureParameterError, match="a = 1") as info:
         exec_statement("llm.usp_x", {"a = 1; --": 1})
+    assert info.value.procedure == "llm.usp_x"
 
 
 # --- the backend through unixODBC ---------------------------------------------------------
@@ -191,6 +196,21 @@ def test_a_transaction_commits_or_really_rolls_back(odbc_db, sqlite_env):
     with connect() as other:  # a second connection sees what was committed, and only that
         names = other.query("SELECT name FROM character ORDER BY id")["name"].tolist()
     assert names == ["Rey"]
+
+
+def test_a_dry_run_rolls_back_unless_confirmed(odbc_db):
+    with odbc_db.dry_run(False) as tx:
+        tx.execute("INSERT INTO character (id, name) VALUES (?, ?)", [1, "Rey"])
+        assert not tx.keeps_writes and tx.scalar("SELECT COUNT(*) FROM character") == 1
+    with odbc_db.dry_run(True) as tx:
+        tx.execute("INSERT INTO character (id, name) VALUES (?, ?)", [2, "Finn"])
+    with pytest.raises(RuntimeError), odbc_db.dry_run(True) as tx:
+        tx.execute("INSERT INTO character (id, name) VALUES (?, ?)", [3, "Poe"])
+        raise RuntimeError("undo")
+    assert not odbc_db.in_transaction
+    with connect() as other:  # a second connection sees only the confirmed row
+        names = other.query("SELECT name FROM character ORDER BY id")["name"].tolist()
+    assert names == ["Finn"]
 
 
 def test_a_bad_statement_is_a_database_error_and_the_connection_works_on(odbc_db):

@@ -23,15 +23,21 @@ __all__ = ["Database", "ResultSets", "Transaction"]
 
 
 class Transaction:
-    """The handle ``Database.transaction()`` yields: statements run inside one transaction."""
+    """The handle ``transaction()`` and ``dry_run()`` yield: statements run inside one transaction."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, *, keep: bool = True):
         self._db = db
+        self._keep = keep
         self.state = "open"  # open | committed | rolled back | failed
 
     @property
     def in_transaction(self) -> bool:
         return self.state == "open"
+
+    @property
+    def keeps_writes(self) -> bool:
+        """Whether what is written here stays: False for a dry run, or once rolled back."""
+        return self._keep and self.state in ("open", "committed")
 
     @property
     def backend(self) -> str:
@@ -65,6 +71,11 @@ class Transaction:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self._db.transaction() as tx:
+            yield tx
+
+    @contextmanager
+    def dry_run(self, confirm: bool) -> Iterator[Transaction]:
+        with self._db.dry_run(confirm) as tx:
             yield tx
 
     def rollback(self) -> None:
@@ -109,9 +120,33 @@ class Database(ABC):
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """Commit on success, roll back on an exception or ``tx.rollback()``; nested use joins."""
+        with self._transaction(keep=True) as tx:
+            yield tx
+
+    @contextmanager
+    def dry_run(self, confirm: bool) -> Iterator[Transaction]:
+        """A transaction that commits only when ``confirm`` is true: writes are rolled back
+        otherwise, and on an exception either way. ``tx.keeps_writes`` says which it is.
+
+        Nested in a dry run, it joins it (and its writes go when the outer one rolls back).
+        An unconfirmed dry run inside a transaction that commits is refused: undoing its
+        writes would undo the outer transaction's too.
+        """
+        with self._transaction(keep=bool(confirm)) as tx:
+            yield tx
+
+    @contextmanager
+    def _transaction(self, *, keep: bool) -> Iterator[Transaction]:
         self._check_open()
         if self._tx is not None:
             outer = self._tx
+            if not keep and outer._keep:
+                raise DatabaseError(
+                    "a dry run cannot be nested in a transaction that commits (rolling it back "
+                    "would undo the outer work too); run it on its own or make the outer one a "
+                    "dry run",
+                    self.backend,
+                )
             try:
                 yield outer
             except BaseException:
@@ -120,7 +155,7 @@ class Database(ABC):
                     self._finish(outer, commit=False)
                 raise
             return
-        tx = Transaction(self)
+        tx = Transaction(self, keep=keep)
         self._begin()
         self._tx = tx
         try:
@@ -130,7 +165,7 @@ class Database(ABC):
                 self._finish(tx, commit=False)
             raise
         if tx.state == "open":
-            self._finish(tx, commit=True)
+            self._finish(tx, commit=keep)
         elif tx.state == "failed":
             raise DatabaseError(
                 "a statement failed inside the transaction, which was rolled back; "

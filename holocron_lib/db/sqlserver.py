@@ -26,6 +26,7 @@ from holocron_lib.db.base import NAME_RE, Database, ResultSets, excerpt, split_n
 from holocron_lib.errors import (
     ConnectionFailedError,
     DatabaseError,
+    ProcedureParameterError,
     UnknownObjectError,
     close_matches,
 )
@@ -347,8 +348,6 @@ class SqlServerDatabase(Database):
 
 def exec_statement(name: str, params: Mapping[str, Any]) -> tuple[str, list]:
     """``EXEC schema.proc @a = ?, @b = ?`` and the values in order, names checked first."""
-    from holocron_lib.db.procedures import ProcedureParameterError
-
     if not NAME_RE.match(str(name).strip()):
         raise UnknownObjectError("procedure", str(name))
     assignments, values = [], []

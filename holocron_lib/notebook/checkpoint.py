@@ -4,15 +4,20 @@ The step enqueues entity-classification jobs through `llm.usp_enqueue_job` with 
 pipeline's dedupe key (`entity_classify:<EntityKey>`). A checkpoint records which keys
 are done, so a re-run skips them; and even without a checkpoint the dedupe key makes
 the procedure return the existing job instead of inserting a second one. A snapshot
-fingerprints the step's rows so two moments can be compared exactly.
+fingerprints the step's rows so two moments can be compared exactly. A `trial` runs the
+step and its re-runs in one dry run, so the proof can be shown and then left behind.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+
+from holocron_lib.errors import DatabaseError
 
 INTERROGATION_KEY = "entity_classification_v1"
 DEDUPE_PREFIX = "entity_classify:"
@@ -80,31 +85,37 @@ def dedupe_key(entity_key) -> str:
 
 def run_step(db, batch, checkpoint: Checkpoint | None = None, *, confirm: bool = False,
              priority: int = 100) -> StepOutcome:
-    """Enqueue one job per entity not yet in the checkpoint; roll back unless ``confirm``."""
+    """Enqueue one job per entity not yet in the checkpoint; roll back unless ``confirm``.
+
+    The outcome's checkpoint moves on only when the writes are kept.
+    """
     checkpoint = checkpoint or Checkpoint(INTERROGATION_KEY)
+    with db.dry_run(confirm) as tx:
+        outcome = _enqueue(tx, batch, checkpoint, priority)
+    return outcome if outcome.committed else replace(outcome, checkpoint=checkpoint)
+
+
+def _enqueue(tx, batch, checkpoint: Checkpoint, priority: int) -> StepOutcome:
+    """The step inside an open transaction; the outcome holds the checkpoint moved on."""
     done = set(checkpoint.done)
     enqueued = already = skipped = 0
     finished: list[str] = []
-    with db.transaction() as tx:
-        for row in batch.to_dict("records"):
-            key = dedupe_key(row["EntityKey"])
-            if key in done:
-                skipped += 1
-                continue
-            payload = json.dumps({"entity_key": int(row["EntityKey"]), "display_name": row["DisplayName"],
-                                  "entity_type": row["EntityType"]}, sort_keys=True)
-            result = tx.call("llm.usp_enqueue_job", interrogation_key=INTERROGATION_KEY,
-                             input_json=payload, dedupe_key=key, priority=int(priority))[0]
-            if int(result.loc[0, "is_duplicate"]):
-                already += 1
-            else:
-                enqueued += 1
-            finished.append(key)
-        if not confirm:
-            tx.rollback()
-    if confirm:
-        checkpoint = Checkpoint(checkpoint.step, sorted(done | set(finished)))
-    return StepOutcome(enqueued, already, skipped, confirm, checkpoint)
+    for row in batch.to_dict("records"):
+        key = dedupe_key(row["EntityKey"])
+        if key in done:
+            skipped += 1
+            continue
+        payload = json.dumps({"entity_key": int(row["EntityKey"]), "display_name": row["DisplayName"],
+                              "entity_type": row["EntityType"]}, sort_keys=True)
+        result = tx.call("llm.usp_enqueue_job", interrogation_key=INTERROGATION_KEY,
+                         input_json=payload, dedupe_key=key, priority=int(priority))[0]
+        if int(result.loc[0, "is_duplicate"]):
+            already += 1
+        else:
+            enqueued += 1
+        finished.append(key)
+    return StepOutcome(enqueued, already, skipped, tx.keeps_writes,
+                       Checkpoint(checkpoint.step, sorted(done | set(finished))))
 
 
 def snapshot(db, interrogation_key: str = INTERROGATION_KEY) -> Snapshot:
@@ -147,24 +158,61 @@ def compare(snapshots: dict[str, Snapshot]):
 
 
 class Trial:
-    """Several notebook cells in one transaction, kept only when ``confirm`` is true.
+    """The step and its re-runs inside one transaction, with a snapshot after each.
 
-    Steps called inside it join its transaction, so a dry run can still show a real
-    run, checkpoint and re-run, and then leave nothing behind.
+    Made by `trial()`. During the trial the checkpoint lives here, in memory; it is saved
+    to its file only when the trial's writes are kept, so a dry run never leaves behind a
+    checkpoint that claims work nobody kept.
     """
 
-    def __init__(self, db, confirm: bool = False):
-        self.confirm = bool(confirm)
-        self._cm = db.transaction()
-        self.tx = self._cm.__enter__()
-        self.outcome = "open"
+    def __init__(self, tx, batch, checkpoint: Checkpoint, priority: int):
+        self._tx = tx
+        self.batch = batch
+        self.checkpoint = checkpoint
+        self.priority = priority
+        self.steps: dict[str, StepOutcome] = {}
+        self.snapshots: dict[str, Snapshot] = {"before": snapshot(tx)}
+        self.duplicates = None  # dedupe keys held twice, looked up as the trial ends
+        self.committed = False
 
-    def finish(self) -> str:
-        """Commit (confirmed) or roll back; says which."""
-        if self.outcome != "open":
-            return self.outcome
-        if not self.confirm:
-            self.tx.rollback()
-        self._cm.__exit__(None, None, None)
-        self.outcome = "committed" if self.confirm else "rolled back"
-        return self.outcome
+    def step(self, label: str, *, use_checkpoint: bool = True) -> StepOutcome:
+        """Run the step and snapshot the state as ``label``; without the checkpoint when
+        ``use_checkpoint`` is false, as if its file had been lost."""
+        if self._tx is None:
+            raise DatabaseError(f"step {label!r}: the trial has ended; start a new one")
+        start = self.checkpoint if use_checkpoint else Checkpoint(self.checkpoint.step)
+        outcome = _enqueue(self._tx, self.batch, start, self.priority)
+        self.checkpoint = Checkpoint(self.checkpoint.step,
+                                     sorted(set(self.checkpoint.done) | set(outcome.checkpoint.done)))
+        self.steps[label] = outcome
+        self.snapshots[label] = snapshot(self._tx)
+        return outcome
+
+    @property
+    def outcome(self) -> str:
+        return "committed" if self.committed else "rolled back"
+
+    @property
+    def idempotent(self) -> bool:
+        """Every snapshot after the first step equals it, and no dedupe key is held twice."""
+        after = [self.snapshots[label] for label in self.steps]
+        same = all(snap == after[0] for snap in after)
+        return same and self.duplicates is not None and self.duplicates.empty
+
+
+@contextmanager
+def trial(db, batch, checkpoint_path: str | Path, *, confirm: bool = False,
+          priority: int = 100) -> Iterator[Trial]:
+    """A `Trial` for one ``with`` block: kept only when ``confirm`` is true, and rolled back
+    (transaction released, checkpoint file untouched) when anything inside raises."""
+    path = Path(checkpoint_path)
+    with db.dry_run(confirm) as tx:
+        run = Trial(tx, batch, Checkpoint.load(path, INTERROGATION_KEY), priority)
+        try:
+            yield run
+            run.duplicates = duplicate_jobs(tx)
+        finally:
+            run._tx = None
+    run.committed = tx.keeps_writes
+    if run.committed:
+        run.checkpoint.save(path)

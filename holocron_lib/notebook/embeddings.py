@@ -19,21 +19,9 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from holocron_lib.errors import HolocronError
+from holocron_lib.errors import EmbeddingError
 
 TOKEN = re.compile(r"[a-z0-9]+")
-
-
-class EmbeddingError(HolocronError, RuntimeError):
-    """The embedding service answered with an error or with something unexpected."""
-
-    def __init__(self, service: str, reason: str):
-        super().__init__(service, reason)
-        self.service = service
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"Embedding service {self.service}: {self.reason}"
 
 
 @dataclass(frozen=True)

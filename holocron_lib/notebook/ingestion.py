@@ -144,7 +144,7 @@ def execute(db, plan: IngestionPlan, *, confirm: bool = False, fetcher=None,
     fetcher = fetcher or OfflineFetcher()
     now = (now or datetime.now(UTC)).replace(tzinfo=None)
     records, errors = [], []
-    with db.transaction() as tx:
+    with db.dry_run(confirm) as tx:
         tx.execute(
             "INSERT INTO ingest.ingest_runs (run_id, started_at, status, items_processed, "
             "items_succeeded, items_failed, items_discovered, config_hash, metadata) "
@@ -167,12 +167,11 @@ def execute(db, plan: IngestionPlan, *, confirm: bool = False, fetcher=None,
              plan.run_id],
         )
         run = tx.query("SELECT * FROM ingest.ingest_runs WHERE run_id = ?", [plan.run_id])
-        if not confirm:
-            tx.rollback()
     import pandas as pd
 
-    notes = [] if confirm else ["dry run: the transaction was rolled back, nothing was written"]
-    return IngestionOutcome(plan.run_id, confirm, False,
+    committed = tx.keeps_writes
+    notes = [] if committed else ["dry run: the transaction was rolled back, nothing was written"]
+    return IngestionOutcome(plan.run_id, committed, False,
                             pd.DataFrame(records, columns=RECORD_COLUMNS),
                             pd.DataFrame(errors, columns=ERROR_COLUMNS), run, notes)
 

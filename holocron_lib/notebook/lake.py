@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from holocron_lib.errors import HolocronError
+from holocron_lib.errors import LakePathError
 
 DEFAULT_MAX_BYTES = 256_000
 REDACTED = "***redacted***"
@@ -22,18 +22,6 @@ SECRET_KEY_PATTERN = re.compile(
     r"(pass(word)?|pwd|secret|token|api[_-]?key|authorization|auth|credential|conn(ection)?_?str)",
     re.IGNORECASE,
 )
-
-
-class LakePathError(HolocronError, ValueError):
-    """A lake_uri that is absolute or climbs out of the lake root."""
-
-    def __init__(self, lake_uri: str, reason: str):
-        super().__init__(lake_uri, reason)
-        self.lake_uri = lake_uri
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"Lake path {self.lake_uri!r} rejected: {self.reason}"
 
 
 @dataclass(frozen=True)

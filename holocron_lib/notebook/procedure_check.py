@@ -125,16 +125,13 @@ def validate(db, s: Sample, params: dict | None = None, *, confirm: bool = False
     report = Validation(s, params, committed=False)
     before = _counts(db, s.tables)
     try:
-        with db.transaction() as tx:
+        with db.dry_run(confirm) as tx:
             report.result_sets = list(tx.call(s.procedure, **params))
             report.checks = pd.DataFrame([_run_check(tx, s, params, c, report.result_sets)
                                           for c in s.checks],
                                          columns=["check", "expected", "actual", "passed"])
             during = _counts(tx, s.tables)
-            if confirm:
-                report.committed = True
-            else:
-                tx.rollback()
+        report.committed = tx.keeps_writes
     except HolocronError as exc:
         report.error = str(exc)
         report.committed = False

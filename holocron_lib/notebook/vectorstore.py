@@ -61,7 +61,7 @@ def embed_slice(db, texts, embedder, *, confirm: bool = False, now: datetime | N
     run_id = str(uuid.uuid5(NAMESPACE, f"run|{job_id}")).upper()
     now = (now or datetime.now(UTC)).replace(tzinfo=None)
     new = existing = 0
-    with db.transaction() as tx:
+    with db.dry_run(confirm) as tx:
         if not tx.scalar("SELECT COUNT(*) FROM vector.embedding_space WHERE embedding_space_id = ?", [space_id]):
             tx.execute(
                 "INSERT INTO vector.embedding_space (embedding_space_id, provider, model_name, dimensions, "
@@ -87,10 +87,8 @@ def embed_slice(db, texts, embedder, *, confirm: bool = False, now: datetime | N
                 new += 1
             else:
                 existing += 1
-        if not confirm:
-            tx.rollback()
     return EmbeddingRun(space_id, run_id, texts[["chunk_id", "EntityKey", "DisplayName", "text"]],
-                        new, existing, confirm, vectors)
+                        new, existing, tx.keeps_writes, vectors)
 
 
 def _store(tx, row: dict, vector: list[float], space_id: str, run_id: str, now: datetime) -> bool:

@@ -26,10 +26,11 @@ from holocron_lib.errors import (
     HolocronError,
     NotebookNotFoundError,
     ParameterError,
+    QueueFullError,
     UnknownObjectError,
 )
 from holocron_lib.service import api_models as m
-from holocron_lib.service.pool import QueueFullError, RunService
+from holocron_lib.service.pool import RunService
 from holocron_lib.service.registry import is_valid_name, parameter_problems
 from holocron_lib.service.store import Run
 from holocron_lib.settings import Settings, load_settings

@@ -14,24 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from holocron_lib.errors import HolocronError
+from holocron_lib.errors import QueueFullError
 from holocron_lib.service.registry import NotebookInfo, discover_notebooks, folder_fingerprint
 from holocron_lib.service.runner import Heartbeat, perform_run, queue_run
 from holocron_lib.service.store import Run, RunStatus, Store
 from holocron_lib.settings import Settings
 
 RECOVERY_EVERY_SECONDS = 30
-
-
-class QueueFullError(HolocronError, RuntimeError):
-    """Too many runs are waiting; the client should try again later."""
-
-    def __init__(self, waiting: int):
-        super().__init__(waiting)
-        self.waiting = waiting
-
-    def __str__(self) -> str:
-        return f"{self.waiting} runs are already waiting; try again later"
 
 
 class RunService:

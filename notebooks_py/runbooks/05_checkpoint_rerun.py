@@ -24,15 +24,16 @@
 # finished items, so a re-run skips them) and the **dedupe key** (`entity_classify:<EntityKey>`,
 # with which `llm.usp_enqueue_job` returns the existing job instead of inserting another).
 #
-# **Safe by default.** Everything below runs inside one transaction, rolled back at the end
-# unless `CONFIRM = True`. With `CHECKPOINT_PATH` empty the checkpoint goes to a
-# temporary file.
+# **Safe by default.** The run and both re-runs happen in one transaction, inside one
+# cell, rolled back at its end unless `CONFIRM = True` (and rolled back at once if anything
+# in it fails). The checkpoint is written to its file only when the jobs are kept; with
+# `CHECKPOINT_PATH` empty it goes to a temporary file.
 
 # %% tags=["parameters"]
 ENTITY_TYPE: str = "Character"  # entities to enqueue classification jobs for [allowed: Character|Droid|Species|Location|Organization|TechInstance]
 BATCH_SIZE: int = 5  # entities in the batch [min: 1] [max: 50]
 CHECKPOINT_PATH: str = ""  # where the checkpoint is kept; empty uses a temporary file
-CONFIRM: bool = False  # True keeps the enqueued jobs; False rolls everything back
+CONFIRM: bool = False  # True keeps the enqueued jobs and the checkpoint; False rolls everything back
 
 # %%
 import tempfile
@@ -45,39 +46,27 @@ db = connect()
 path = Path(CHECKPOINT_PATH) if CHECKPOINT_PATH else Path(tempfile.mkdtemp()) / "checkpoint.json"
 batch = cp.select_batch(db, ENTITY_TYPE, BATCH_SIZE)
 display(show(batch, title="The batch", max_rows=BATCH_SIZE))
-trial = cp.Trial(db, confirm=CONFIRM)
-snapshots = {"before": cp.snapshot(db)}
 
 # %% [markdown]
-# ## 1. Run the step and save the checkpoint
+# ## The trial
+#
+# Three runs of the step, each followed by a snapshot of the state:
+#
+# 1. **the run**, which enqueues a job per entity and records each in the checkpoint;
+# 2. **a re-run from the checkpoint**, which skips every item the checkpoint holds;
+# 3. **a re-run without the checkpoint**, as if the file were lost: the step calls the
+#    procedure for every item again, and the dedupe key makes each call return the
+#    existing job.
 
 # %%
-first = cp.run_step(db, batch, cp.Checkpoint.load(path, cp.INTERROGATION_KEY), confirm=True)
-first.checkpoint.save(path)
-snapshots["after the run"] = cp.snapshot(db)
-print(f"enqueued {first.enqueued}, already queued {first.already_queued}, "
+with cp.trial(db, batch, path, confirm=CONFIRM) as trial:
+    first = trial.step("after the run")
+    second = trial.step("re-run from checkpoint")
+    third = trial.step("re-run, checkpoint lost", use_checkpoint=False)
+print(f"1. the run: enqueued {first.enqueued}, already queued {first.already_queued}, "
       f"checkpoint holds {len(first.checkpoint.done)} item(s)")
-
-# %% [markdown]
-# ## 2. Re-run from the checkpoint
-#
-# Every item is in the checkpoint, so the step skips it.
-
-# %%
-second = cp.run_step(db, batch, cp.Checkpoint.load(path, cp.INTERROGATION_KEY), confirm=True)
-snapshots["re-run from checkpoint"] = cp.snapshot(db)
-print(f"enqueued {second.enqueued}, skipped by the checkpoint {second.skipped}")
-
-# %% [markdown]
-# ## 3. Re-run without the checkpoint
-#
-# As if the file were lost: the step calls the procedure for every item again, and the
-# dedupe key makes each call return the existing job.
-
-# %%
-third = cp.run_step(db, batch, None, confirm=True)
-snapshots["re-run, checkpoint lost"] = cp.snapshot(db)
-print(f"enqueued {third.enqueued}, found already queued {third.already_queued}")
+print(f"2. re-run from the checkpoint: enqueued {second.enqueued}, skipped {second.skipped}")
+print(f"3. re-run, checkpoint lost: enqueued {third.enqueued}, found already queued {third.already_queued}")
 
 # %% [markdown]
 # ## The proof
@@ -87,11 +76,10 @@ print(f"enqueued {third.enqueued}, found already queued {third.already_queued}")
 # twice.
 
 # %%
+snapshots, duplicates = trial.snapshots, trial.duplicates
 display(show(cp.compare(snapshots), title="State snapshots"))
-duplicates = cp.duplicate_jobs(db)
 display(show(duplicates, title="Dedupe keys held by more than one job (should be none)"))
-idempotent = snapshots["after the run"] == snapshots["re-run from checkpoint"] == snapshots["re-run, checkpoint lost"]
-print(f"idempotent: {idempotent and duplicates.empty}; transaction {trial.finish()}")
+print(f"idempotent: {trial.idempotent}; transaction {trial.outcome}")
 
 # %%
 db.close()

@@ -11,8 +11,6 @@ from holocron_lib.db.procedures import dbo, llm, queue_monitoring  # noqa: F401 
 from holocron_lib.db.procedures.base import (
     Param,
     Procedure,
-    ProcedureFailedError,
-    ProcedureParameterError,
     ResultSets,
     bind_params,
     call_emulated,
@@ -25,8 +23,6 @@ from holocron_lib.db.procedures.base import (
 __all__ = [
     "Param",
     "Procedure",
-    "ProcedureFailedError",
-    "ProcedureParameterError",
     "ResultSets",
     "bind_params",
     "call_emulated",

@@ -17,41 +17,13 @@ from typing import Any
 
 from holocron_lib.db.base import ResultSets
 from holocron_lib.errors import (
-    DatabaseError,
-    HolocronError,
-    ParameterError,
+    ProcedureFailedError,
     ProcedureNotEmulatedError,
+    ProcedureParameterError,
     close_matches,
 )
 
 _NOTHING = object()
-
-
-class ProcedureParameterError(ParameterError):
-    """A stored-procedure argument SQL Server would reject; lists the valid parameters."""
-
-    @property
-    def procedure(self) -> str:
-        return self.notebook
-
-    def __str__(self) -> str:
-        msg = f"Procedure {self.notebook}, parameter {self.parameter!r}: {self.reason}"
-        if self.allowed:
-            msg += "; parameters: " + ", ".join(str(a) for a in self.allowed)
-        return msg
-
-
-class ProcedureFailedError(DatabaseError):
-    """An emulated procedure raised the error SQL Server would raise (RAISERROR, constraint)."""
-
-    def __init__(self, procedure: str, message: str):
-        HolocronError.__init__(self, procedure, message)
-        self.procedure = procedure
-        self.message = message
-        self.backend = "duckdb"
-
-    def __str__(self) -> str:
-        return f"{self.procedure}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ import pandas as pd
 
 from holocron_lib.db.procedures.base import (
     Param,
-    ProcedureFailedError,
     ResultSets,
     procedure,
     top_count,
     utc_now,
 )
+from holocron_lib.errors import ProcedureFailedError
 
 ENTITY_BATCH_RESULTS = (
     ("inserted_count", "updated_count", "skipped_count", "error_count", "error_message", "status"),

@@ -13,11 +13,11 @@ import pandas as pd
 
 from holocron_lib.db.procedures.base import (
     Param,
-    ProcedureFailedError,
     ResultSets,
     procedure,
     utc_now,
 )
+from holocron_lib.errors import ProcedureFailedError
 
 JOB_COLUMNS = (
     "job_id, created_utc, status, priority, interrogation_key, input_json, evidence_ref_json, "
