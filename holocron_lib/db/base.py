@@ -1,7 +1,8 @@
-"""The one `Database` interface, `connect()` choosing its backend, and the notebooks' `query()`.
+"""The one `Database` interface: T-SQL in, pandas out, the same on every backend.
 
 Callers write T-SQL and use this interface with no assumptions about the backend: the
-embedded DuckDB copy (``duckdb_backend.py``) or SQL Server through pyodbc (``sqlserver.py``).
+embedded DuckDB copy (``db/embedded.py``) or SQL Server through pyodbc (``db/sqlserver.py``);
+``db/connection.py`` chooses between them.
 """
 
 from __future__ import annotations
