@@ -44,7 +44,7 @@ from holocron_lib.notebook import checkpoint as cp
 db = connect()
 path = Path(CHECKPOINT_PATH) if CHECKPOINT_PATH else Path(tempfile.mkdtemp()) / "checkpoint.json"
 batch = cp.select_batch(db, ENTITY_TYPE, BATCH_SIZE)
-display(show(batch, title="The batch", max_rows=BATCH_SIZE))
+show(batch, title="The batch", max_rows=BATCH_SIZE)
 trial = cp.Trial(db, confirm=CONFIRM)
 snapshots = {"before": cp.snapshot(db)}
 
@@ -87,9 +87,9 @@ print(f"enqueued {third.enqueued}, found already queued {third.already_queued}")
 # twice.
 
 # %%
-display(show(cp.compare(snapshots), title="State snapshots"))
+show(cp.compare(snapshots), title="State snapshots")
 duplicates = cp.duplicate_jobs(db)
-display(show(duplicates, title="Dedupe keys held by more than one job (should be none)"))
+show(duplicates, title="Dedupe keys held by more than one job (should be none)")
 idempotent = snapshots["after the run"] == snapshots["re-run from checkpoint"] == snapshots["re-run, checkpoint lost"]
 print(f"idempotent: {idempotent and duplicates.empty}; transaction {trial.finish()}")
 
