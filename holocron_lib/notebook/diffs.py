@@ -6,6 +6,8 @@ their status mix, so two snapshots bracket a run without copying any rows.
 
 from __future__ import annotations
 
+LOST = "rows disappeared"  # the anomaly of a table that has fewer rows after than before
+
 # table -> (timestamp column, status column or None)
 TIMESTAMPED = {
     "llm.job": ("created_utc", "status"),
@@ -63,7 +65,7 @@ def diff(before, after, growth_warn_pct: float = 50.0):
 
     def flag(row) -> str:
         if row["measure"] == "rows" and row["delta"] < 0:
-            return "rows disappeared"
+            return LOST
         if row["count_before"] == 0 and row["count_after"] > 0 and row["measure"] == "rows":
             return "new"
         if row["pct_change"] == row["pct_change"] and row["pct_change"] > growth_warn_pct:
@@ -107,7 +109,6 @@ def choose_moments(db, run_before: str = "", run_after: str = "", before_utc: st
     return before, after, f"before = {how_before}; after = {how_after}"
 
 
-def anomaly_rows(changes) -> dict[int, str]:
-    """Row positions to highlight in `display.show`: shrinking tables fail, surges warn."""
-    return {i: ("fail" if a == "rows disappeared" else "warn")
-            for i, a in enumerate(changes["anomaly"]) if a}
+def lost_rows(row) -> bool:
+    """Whether a row of `diff` is a table that lost rows: the anomaly `display.show` marks red."""
+    return row["anomaly"] == LOST

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from holocron_lib.errors import UnknownObjectError
+from holocron_lib.notebook import lake
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,29 @@ def artifact_content(db, artifact_id: str):
         "SELECT artifact_id, artifact_type, lake_uri, content_sha256, byte_count, content "
         "FROM llm.artifact WHERE artifact_id = ?",
         [artifact_id],
+    )
+
+
+def artifact_views(db, lake_root, artifacts, max_bytes: int | None = None) -> list[tuple[str, object]]:
+    """A title and a redacted value to display for each artifact row: its lake file, else the SQL copy.
+
+    ``artifacts`` is a frame of `job_lineage(...).artifacts` or `run_artifacts` rows. An
+    artifact whose SQL copy is NULL, or whose row is gone, falls back to what the lake holds.
+    """
+    views = []
+    for _, art in artifacts.iterrows():
+        content = artifact_content(db, str(art["artifact_id"]))
+        sql_copy = content.loc[0, "content"] if not content.empty else None
+        views.append(lake.artifact_view(lake_root, art, sql_content=sql_copy,
+                                        max_bytes=max_bytes or lake.DEFAULT_MAX_BYTES))
+    return views
+
+
+def bundle_documents(db, bundle_id: str):
+    """An evidence bundle's policy and summary JSON documents (one-row DataFrame, or empty)."""
+    return db.query(
+        "SELECT bundle_id, policy_json, summary_json FROM llm.evidence_bundle WHERE bundle_id = ?",
+        [str(bundle_id)],
     )
 
 

@@ -112,18 +112,14 @@ def recent_jobs(db, limit: int = 200):
     )
 
 
-STATUS_COLORS = {"NEW": "#9aa5b1", "RUNNING": "#4a6fa5", "SUCCEEDED": "#3c8d5a",
-                 "FAILED": "#c8553d", "DEADLETTER": "#7a1f1f"}
-
-
 def timeline_chart(jobs, title: str = "Recent jobs"):
     """Each job as a line from creation to its last run's end, coloured by status."""
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from holocron_lib.notebook.display import style_axes
+    from holocron_lib.notebook.display import CHART_WIDTH, colour_for, style_axes
 
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(CHART_WIDTH, 4))
     if jobs.empty:
         ax.text(0.5, 0.5, "no jobs", ha="center", va="center", transform=ax.transAxes)
         style_axes(ax, title)
@@ -132,12 +128,12 @@ def timeline_chart(jobs, title: str = "Recent jobs"):
     start = pd.to_datetime(ordered["created_utc"])
     end = pd.to_datetime(ordered["last_completed_utc"]).fillna(pd.to_datetime(ordered["first_started_utc"]))
     end = end.fillna(start)
-    for status in sorted(ordered["status"].unique()):
+    for i, status in enumerate(sorted(ordered["status"].unique())):
         mask = ordered["status"] == status
-        ax.hlines(ordered.index[mask], start[mask], end[mask], colors=STATUS_COLORS.get(status, "#555"),
-                  linewidth=2)
-        ax.plot(start[mask], ordered.index[mask], "o", markersize=3,
-                color=STATUS_COLORS.get(status, "#555"), label=f"{status} ({int(mask.sum())})")
+        colour = colour_for(status, i)
+        ax.hlines(ordered.index[mask], start[mask], end[mask], colors=colour, linewidth=2)
+        ax.plot(start[mask], ordered.index[mask], "o", markersize=3, color=colour,
+                label=f"{status} ({int(mask.sum())})")
     style_axes(ax, title, xlabel="UTC time", ylabel="job (oldest at the bottom)")
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     fig.autofmt_xdate()
