@@ -259,3 +259,15 @@ class QueueFullError(HolocronError, RuntimeError):
 
     def __str__(self) -> str:
         return f"{self.waiting} runs are already waiting; try again later"
+
+
+class RunStateError(HolocronError, RuntimeError):
+    """A run is not in a state that allows what was asked (e.g. cancelling a finished run)."""
+
+    def __init__(self, run_id: int, status: str, action: str):
+        super().__init__(run_id, status, action)
+        self.run_id, self.status, self.action = run_id, status, action
+
+    def __str__(self) -> str:
+        return (f"cannot {self.action} run {self.run_id}: it has already ended "
+                f"(status {self.status})")

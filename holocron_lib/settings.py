@@ -85,8 +85,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOLOCRON_RUN_TIMEOUT", "600",
             "Seconds a notebook run may take before it is stopped and recorded as timed out.",
             kind="int", group="Run service"),
-    Setting("HOLOCRON_WORKERS", "2", "Size of the API's notebook worker pool.", kind="int",
-            group="Run service"),
+    Setting("HOLOCRON_WORKERS", "2",
+            "Runs executed at once by each worker process: `holocron worker`, and the worker "
+            "`holocron serve` runs in-process.",
+            kind="int", group="Run service"),
+    Setting("HOLOCRON_RUN_ATTEMPTS", "3",
+            "Most attempts of a run of a retry-safe notebook (`**Retry safe** | yes` in its "
+            "metadata) whose worker died; other runs are tried once and recorded failed.",
+            kind="int", group="Workers"),
+    Setting("HOLOCRON_WORKER_POLL", "1",
+            "Seconds an idle worker waits before it looks for queued runs again; also how often "
+            "it looks for cancel requests of the runs it holds.",
+            kind="int", group="Workers"),
+    Setting("HOLOCRON_RECOVERY_SECONDS", "30",
+            "How often each worker looks for running runs whose runner died, on any machine.",
+            kind="int", group="Workers"),
+    Setting("HOLOCRON_STALE_SECONDS", "60",
+            "Heartbeat silence after which a run held on another machine counts as abandoned "
+            "(on the same machine a dead process is seen at once).",
+            kind="int", group="Workers"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -163,6 +180,22 @@ class Settings:
     @property
     def workers(self) -> int:
         return int(self.get("HOLOCRON_WORKERS"))
+
+    @property
+    def run_attempts(self) -> int:
+        return max(1, int(self.get("HOLOCRON_RUN_ATTEMPTS")))
+
+    @property
+    def worker_poll(self) -> float:
+        return max(0.1, float(self.get("HOLOCRON_WORKER_POLL")))
+
+    @property
+    def recovery_every(self) -> float:
+        return max(1.0, float(self.get("HOLOCRON_RECOVERY_SECONDS")))
+
+    @property
+    def stale_after(self) -> int:
+        return max(1, int(self.get("HOLOCRON_STALE_SECONDS")))
 
     def secrets(self) -> list[str]:
         """Every secret value in force, so output can be scrubbed of them."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -27,21 +28,37 @@ def auth(user: str = "alice") -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+@contextlib.contextmanager
+def pg_schema():
+    """A URL of a fresh PostgreSQL schema of holocron_test, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def store_url(request, tmp_path):
     """A private, empty store: a SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/runs.sqlite"
         return
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with pg_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url():
+    """A private, empty PostgreSQL store (tests of several machines sharing one)."""
+    with pg_schema() as url:
+        yield url
 
 
 @pytest.fixture
@@ -116,3 +133,26 @@ def wait_for_runs(client, ids, headers, timeout: float = 90) -> dict[int, dict]:
             raise AssertionError(f"runs still open: {sorted(set(ids) - set(done))}")
         time.sleep(0.1)
     return done
+
+
+def wait_for_store(store, ids, timeout: float = 120) -> dict:
+    """Poll the store until every run in ``ids`` has ended; returns id → Run."""
+    deadline = time.monotonic() + timeout
+    while True:
+        runs = {i: store.get_run(i) for i in ids}
+        if all(r.status.terminal for r in runs.values()):
+            return runs
+        if time.monotonic() > deadline:
+            raise AssertionError(f"runs still open: {sorted(i for i, r in runs.items() if not r.status.terminal)}")
+        time.sleep(0.2)
+
+
+def wait_for_file(path: Path, proc=None, timeout: float = 90) -> None:
+    """Wait for a notebook to touch ``path`` (its READY_FILE)."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"process {proc.pid} ended with {proc.returncode}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path.name} never appeared")
+        time.sleep(0.1)

@@ -59,7 +59,7 @@ def test_every_other_route_needs_a_token(client, headers):
 def test_list_and_filter_notebooks(client):
     body = client.get("/notebooks", headers=auth()).json()
     names = [n["name"] for n in body["notebooks"]]
-    assert body["total"] == len(names) == 7 and "_draft" not in names
+    assert body["total"] == len(names) == 8 and "_draft" not in names
     runbooks = client.get("/notebooks?category=runbooks", headers=auth()).json()["notebooks"]
     assert [n["name"] for n in runbooks] == ["runbooks/echo", "simple_params"]
     tagged = client.get("/notebooks", params={"tag": "ops"}, headers=auth()).json()
@@ -235,3 +235,27 @@ def test_real_server_twenty_concurrent_runs_none_lost_or_doubled(run_settings, s
         assert listing["total"] == 20 and sorted(r["id"] for r in listing["runs"]) == sorted(ids)
         names = {r["parameters"].get("NAME") for r in done.values()} - {None}
         assert names == {f"n{i}" for i in range(0, 20, 2)}
+
+
+def test_cancel_a_queued_run_then_409_once_it_has_ended(home):
+    settings = load_settings(env={
+        "HOLOCRON_HOME": str(home), "HOLOCRON_STORE_URL": f"sqlite:///{home}/runs.sqlite",
+        "HOLOCRON_API_TOKENS": "tok-alice=alice,tok-bob=bob"}, dotenv=False)
+    with TestClient(create_app(settings, notebooks_root=NOTEBOOKS, run_worker=False)) as c:
+        assert c.get("/health").json()["workers"] == 0
+        queued = c.post("/notebooks/simple_params/runs", headers=auth(), json={}).json()
+        assert queued["status"] == "queued" and queued["links"]["cancel"] == (
+            f"/runs/{queued['id']}/cancel")
+        _error(c.post(f"/runs/{queued['id']}/cancel"), 401, "unauthorized")
+        r = c.post(f"/runs/{queued['id']}/cancel", headers=auth("bob"))
+        assert r.status_code == 202, r.text
+        body = r.json()
+        assert body["status"] == "cancelled" and body["cancel_requested_by"] == "bob"
+        assert body["error"] == "cancelled by bob before it started"
+        assert "cancel" not in body["links"]
+        again = _error(c.post(f"/runs/{queued['id']}/cancel", headers=auth()), 409,
+                       "run_finished")
+        assert "status cancelled" in again["message"]
+        assert again["details"] == {"status": "cancelled"}
+        _error(c.post("/runs/999/cancel", headers=auth()), 404, "run_not_found")
+        _error(c.delete(f"/runs/{queued['id']}", headers=auth()), 405, "method_not_allowed")

@@ -65,7 +65,8 @@ def test_every_command_and_subcommand_has_a_section_on_the_command_line_page():
     for expected in ("holocron db build", "holocron db info", "holocron book build",
                      "holocron notebooks list", "holocron notebooks show",
                      "holocron notebooks sync", "holocron notebooks pair", "holocron run",
-                     "holocron runs list", "holocron runs show", "holocron serve",
+                     "holocron runs list", "holocron runs show", "holocron runs cancel",
+                     "holocron serve", "holocron worker",
                      "holocron settings show"):
         assert expected in names
     headings = set(re.findall(r"^## (holocron.*)$", _read("book/command-line.md"), re.M))

@@ -48,6 +48,7 @@ EXAMPLES: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "EmbeddingError": (("http://localhost:11434", "HTTP 404 for model 'nomic-embed-text'"),
                        ("http://localhost:11434", "'nomic-embed-text'")),
     "QueueFullError": ((1000,), ("1000 runs",)),
+    "RunStateError": ((7, "succeeded", "cancel"), ("run 7", "succeeded")),
 }
 
 

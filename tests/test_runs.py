@@ -1,6 +1,7 @@
 """The run store on SQLite and PostgreSQL: schema, registry sync, lifecycle, orphans, concurrency."""
 
 import multiprocessing
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -9,9 +10,16 @@ import pytest
 import sqlalchemy as sa
 from runservice_fixtures import NOTEBOOKS
 
-from holocron_lib.errors import DatabaseError, UnknownObjectError
+from holocron_lib.errors import DatabaseError, RunStateError, UnknownObjectError
 from holocron_lib.service.registry import discover_notebooks, get_notebook
-from holocron_lib.service.store import SCHEMA_VERSION, RunStatus, Store, executions, utcnow
+from holocron_lib.service.store import (
+    SCHEMA_VERSION,
+    RunStatus,
+    Store,
+    executions,
+    metadata,
+    utcnow,
+)
 
 
 def test_schema_is_versioned_and_opening_twice_changes_nothing(store, store_url):
@@ -140,16 +148,132 @@ def test_a_silent_runner_on_another_host_is_closed(store):
     assert "no heartbeat" in store.get_run(run.id).error_message
 
 
-def test_heartbeat_and_adoption_of_queued_runs(store):
+def test_heartbeat_marks_only_the_runs_this_process_executes(store):
     info = get_notebook(NOTEBOOKS, "simple_params")
-    run = store.create_run(info, "alice", {})
+    store.create_run(info, "alice", {})  # queued: any worker may take it, nobody beats for it
+    running = store.create_run(info, "alice", {}, status=RunStatus.RUNNING)
     assert store.heartbeat() == 1
-    assert store.adopt_queued() == []  # its owner (this process) is alive
+    assert store.get_run(running.id).heartbeat_at is not None
+
+
+def _set(store, run_id, **values):
     with store.engine.begin() as conn:
-        conn.execute(executions.update().where(executions.c.id == run.id)
-                     .values(runner_pid=2 ** 22 + 17))  # beyond pid_max: no such process
-    assert store.adopt_queued() == [run.id]
-    assert store.get_run(run.id).status == RunStatus.QUEUED
+        conn.execute(executions.update().where(executions.c.id == run_id).values(**values))
+
+
+DEAD_PID = 2 ** 22 + 17  # beyond pid_max: no such process
+
+
+def test_claim_next_takes_the_oldest_queued_run_once(store):
+    info = get_notebook(NOTEBOOKS, "simple_params")
+    first, second = (store.create_run(info, "alice", {}) for _ in range(2))
+    store.create_run(info, "alice", {}, status=RunStatus.ERROR, error_message="bad")
+    claimed = store.claim_next()
+    assert claimed.id == first.id and claimed.status == RunStatus.RUNNING
+    assert claimed.started_at is not None and claimed.runner_pid == os.getpid()
+    assert store.claim_next().id == second.id
+    assert store.claim_next() is None
+
+
+def _claim_all(url: str, label: str, out) -> None:
+    with Store(url) as s:
+        mine = []
+        while (run := s.claim_next()) is not None:
+            s.finish_run(run.id, RunStatus.SUCCEEDED, error_name=label)
+            mine.append(run.id)
+    out.put((label, mine))
+
+
+def test_workers_in_several_processes_claim_each_run_exactly_once(store, store_url):
+    info = get_notebook(NOTEBOOKS, "simple_params")
+    ids = {store.create_run(info, "alice", {"NAME": str(i)}).id for i in range(40)}
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    procs = [ctx.Process(target=_claim_all, args=(store_url, f"w{i}", out)) for i in range(4)]
+    for p in procs:
+        p.start()
+    results = dict(out.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    claimed = [run_id for mine in results.values() for run_id in mine]
+    assert sorted(claimed) == sorted(ids)  # none twice, none left
+    runs, _ = store.list_runs(limit=100)
+    assert {r.status for r in runs} == {RunStatus.SUCCEEDED}
+    assert all(r.error_name == w for w, mine in results.items() for r in runs if r.id in mine)
+
+
+def test_cancel_a_queued_run_at_once_and_a_running_one_by_request(store):
+    info = get_notebook(NOTEBOOKS, "simple_params")
+    queued = store.create_run(info, "alice", {})
+    done = store.request_cancel(queued.id, "bob")
+    assert done.status == RunStatus.CANCELLED and done.completed_at is not None
+    assert done.error_message == "cancelled by bob before it started"
+    assert store.claim_next() is None  # a cancelled run is never claimed
+
+    running = store.create_run(info, "alice", {}, status=RunStatus.RUNNING)
+    asked = store.request_cancel(running.id, "bob")
+    assert asked.status == RunStatus.RUNNING and asked.cancel_requested_by == "bob"
+    assert store.cancel_requests([running.id, queued.id]) == {running.id: "bob"}
+    store.finish_run(running.id, RunStatus.CANCELLED, error_message="cancelled by bob")
+    with pytest.raises(RunStateError, match=f"run {running.id}.*status cancelled"):
+        store.request_cancel(running.id, "bob")
+    with pytest.raises(UnknownObjectError):
+        store.request_cancel(999, "bob")
+
+
+def test_a_dead_runners_retry_safe_run_is_queued_again_until_its_attempts_are_spent(store):
+    tally = get_notebook(NOTEBOOKS, "tally")
+    assert tally.retry_safe and not get_notebook(NOTEBOOKS, "slow").retry_safe
+    run = store.create_run(tally, "alice", {}, max_attempts=2)
+    assert store.claim_next().id == run.id
+    _set(store, run.id, runner_pid=DEAD_PID)
+    assert store.recover_orphans() == [run.id]
+    again = store.get_run(run.id)
+    assert (again.status, again.attempt, again.max_attempts) == (RunStatus.QUEUED, 2, 2)
+    assert again.started_at is None and "attempt 1 of 2 was interrupted" in again.error_message
+    (first,) = again.attempt_history
+    assert first["attempt"] == 1 and f"process {DEAD_PID}" in first["reason"]
+
+    assert store.claim_next().id == run.id
+    _set(store, run.id, runner_pid=DEAD_PID)
+    assert store.recover_orphans() == [run.id]
+    failed = store.get_run(run.id)
+    assert failed.status == RunStatus.FAILED and failed.completed_at is not None
+    assert "(attempt 2 of 2)" in failed.error_message and len(failed.attempt_history) == 2
+
+
+def test_a_run_tried_once_fails_and_a_cancelled_one_is_cancelled_when_its_runner_dies(store):
+    info = get_notebook(NOTEBOOKS, "slow")
+    once = store.create_run(info, "alice", {}, status=RunStatus.RUNNING)
+    asked = store.create_run(info, "alice", {}, status=RunStatus.RUNNING)
+    store.request_cancel(asked.id, "bob")
+    for run in (once, asked):
+        _set(store, run.id, runner_pid=DEAD_PID)
+    assert sorted(store.recover_orphans()) == [once.id, asked.id]
+    assert store.get_run(once.id).status == RunStatus.FAILED
+    assert store.get_run(once.id).error_message.startswith("Interrupted: its runner process")
+    assert store.get_run(asked.id).status == RunStatus.CANCELLED
+    assert "cancelled by bob" in store.get_run(asked.id).error_message
+
+
+def test_a_version_1_store_is_upgraded_in_place(store_url):
+    engine = sa.create_engine(store_url)
+    with engine.begin() as conn:  # the tables as version 1 made them
+        metadata.create_all(conn)
+        for column in ("attempt", "max_attempts", "attempt_history", "cancel_requested_by"):
+            conn.execute(sa.text(f"ALTER TABLE notebook_executions DROP COLUMN {column}"))
+        conn.execute(sa.text("INSERT INTO holocron_schema_version (version, applied_at) "
+                             "VALUES (1, :t)"), {"t": utcnow()})
+        conn.execute(sa.text("INSERT INTO notebook_executions (notebook_name, username, "
+                             "input_path, parameters_used, status, queued_at) VALUES ('slow', "
+                             "'alice', 'slow.py', '{}', 'succeeded', :t)"), {"t": utcnow()})
+    engine.dispose()
+    with Store(store_url) as upgraded:
+        assert upgraded.schema_version() == SCHEMA_VERSION
+        run = upgraded.get_run(1)
+        assert (run.status, run.attempt, run.max_attempts) == (RunStatus.SUCCEEDED, 1, 1)
+        assert run.attempt_history == () and run.cancel_requested_by is None
 
 
 def _create_many(url: str, count: int, user: str) -> None:

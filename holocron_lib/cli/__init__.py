@@ -21,6 +21,7 @@ COMMAND_MODULES = {
     "runs_cmd": "runs",
     "run_cmd": "run",
     "serve_cmd": "serve",
+    "worker_cmd": "worker",
     "book_cmd": "book",
 }
 

@@ -22,7 +22,7 @@ def context(notebooks_root: Path | None, *, store: bool = True):
         return settings, root, None
     from holocron_lib.service.store import Store
 
-    opened = Store(settings.store_url)
+    opened = Store(settings.store_url, stale_after=settings.stale_after)
     opened.recover_orphans()
     return settings, root, opened
 

@@ -33,11 +33,16 @@ def _interrupt(_signum, _frame):
 @click.option("--dry-run", is_flag=True, help="Check the parameters and show what would run.")
 @click.option("--timeout", type=click.IntRange(1), default=None,
               help="Seconds before the run is stopped (default: HOLOCRON_RUN_TIMEOUT).")
+@click.option("--queue", "queue_only", is_flag=True,
+              help="Only queue the run for a worker (holocron worker or serve) and print its id.")
 @click.option("--quiet", "-q", is_flag=True, help="No cell progress.")
 @ROOT_OPTION
-def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None, quiet: bool,
-        notebooks_root: Path | None) -> None:
-    """Run notebook NAME with parameters; exits 1 unless the run succeeded."""
+def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
+        queue_only: bool, quiet: bool, notebooks_root: Path | None) -> None:
+    """Run notebook NAME with parameters; exits 1 unless the run succeeded.
+
+    The run executes in this process, unless --queue hands it to the workers.
+    """
     from holocron_lib.service.registry import get_notebook, validate_parameters
     from holocron_lib.service.store import RunStatus
 
@@ -54,6 +59,14 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None, 
         click.echo(table(["parameter", "value", "source"], rows) if rows else "  (no parameters)")
         click.echo(f"output: {settings.artifacts_dir}/notebooks/<date>/"
                    f"{info.name.replace('/', '__')}-<run id>.ipynb")
+        return
+    if queue_only:
+        from holocron_lib.service.runner import queue_run
+
+        with store:
+            queued = queue_run(store, root, name, values, current_user(), from_strings=True,
+                               timeout=timeout, attempts=settings.run_attempts)
+        click.echo(f"run {queued.id}: {queued.notebook} queued")
         return
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -72,12 +85,14 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None, 
 
 def _execute(store, root, name, values, timeout, limit, quiet, settings):
     """Record the run as running, execute it here, and close it whatever happens."""
-    from holocron_lib.service.runner import Heartbeat, perform_run, queue_run
+    from holocron_lib.service.runner import perform_run, queue_run
     from holocron_lib.service.store import RunStatus
+    from holocron_lib.service.worker import RunWatch
 
-    with store, Heartbeat(store):
+    with store, RunWatch(store) as watch:
         recorded = queue_run(store, root, name, values, current_user(), from_strings=True,
                              timeout=timeout, status=RunStatus.RUNNING)
+        stop = watch.register(recorded.id)  # `holocron runs cancel` reaches it here too
         click.echo(f"run {recorded.id}: {recorded.notebook} (time limit {limit} s)")
 
         def progress(i: int, n: int) -> None:
@@ -87,7 +102,8 @@ def _execute(store, root, name, values, timeout, limit, quiet, settings):
         try:
             done = perform_run(store, recorded, root, home=settings.home,
                                artifacts_dir=settings.artifacts_dir,
-                               default_timeout=settings.run_timeout, progress=progress)
+                               default_timeout=settings.run_timeout, progress=progress,
+                               stop=stop)
         except KeyboardInterrupt:
             store.finish_run(recorded.id, RunStatus.FAILED,
                              error_message="Interrupted: the runner was stopped (Ctrl-C or "

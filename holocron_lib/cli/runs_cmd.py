@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from holocron_lib.cli._common import ROOT_OPTION, context, table, when
+from holocron_lib.cli._common import ROOT_OPTION, context, current_user, table, when
 
-STATUSES = ["queued", "running", "succeeded", "failed", "error", "timed_out"]
+STATUSES = ["queued", "running", "succeeded", "failed", "error", "timed_out", "cancelled"]
 
 
 @click.group("runs")
@@ -60,6 +60,8 @@ def show(run_id: int, as_json: bool, notebooks_root: Path | None):
               ("status", r.status.value), ("queued", when(r.queued_at)),
               ("started", when(r.started_at)), ("completed", when(r.completed_at)),
               ("seconds", r.duration_seconds), ("time limit", r.timeout_seconds),
+              ("attempt", f"{r.attempt} of {r.max_attempts}" if r.max_attempts > 1 else None),
+              ("cancelled by", r.cancel_requested_by),
               ("runner", f"{r.runner_host} pid {r.runner_pid}" if r.runner_pid else None),
               ("output", r.output_path), ("failing cell", r.error_cell),
               ("error", r.error_message)]
@@ -69,3 +71,21 @@ def show(run_id: int, as_json: bool, notebooks_root: Path | None):
     click.echo("parameters:")
     for key, value in r.parameters.items():
         click.echo(f"  {key} = {json.dumps(value)}")
+    for earlier in r.attempt_history:
+        click.echo(f"attempt {earlier['attempt']}: {earlier['runner']}, ended "
+                   f"{earlier['ended_at']}: {earlier['reason']}")
+
+
+@runs.command("cancel")
+@click.argument("run_id", type=int)
+@ROOT_OPTION
+def cancel(run_id: int, notebooks_root: Path | None):
+    """Cancel a run: a queued one at once, a running one by the worker that holds it."""
+    _, _, store = context(notebooks_root)
+    with store:
+        r = store.request_cancel(run_id, current_user())
+    if r.status.value == "cancelled":
+        click.echo(f"run {r.id} ({r.notebook}) cancelled")
+    else:
+        click.echo(f"run {r.id} ({r.notebook}) is {r.status.value}: cancel requested; the "
+                   "worker holding it stops it within seconds")

@@ -13,10 +13,17 @@ from holocron_lib.cli._common import ROOT_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(1), default=None,
-              help="Notebook runs at once (default: HOLOCRON_WORKERS).")
+              help="Runs the in-process worker executes at once (default: HOLOCRON_WORKERS).")
+@click.option("--no-worker", is_flag=True,
+              help="Only queue runs; `holocron worker` processes execute them.")
 @ROOT_OPTION
-def serve(host: str, port: int, workers: int | None, notebooks_root: Path | None) -> None:
-    """Serve the run API: list notebooks, queue runs, read history and outputs."""
+def serve(host: str, port: int, workers: int | None, no_worker: bool,
+          notebooks_root: Path | None) -> None:
+    """Serve the run API: list notebooks, queue runs, read history and outputs.
+
+    Runs are queued in the store. Unless --no-worker is given, this process also runs
+    a worker, so one machine needs only this command.
+    """
     import uvicorn
 
     from holocron_lib.service.api import create_app
@@ -27,6 +34,7 @@ def serve(host: str, port: int, workers: int | None, notebooks_root: Path | None
         click.echo("warning: HOLOCRON_API_TOKENS is empty, so every request except /health "
                    "will be refused (401)", err=True)
     root = (notebooks_root or settings.home / "notebooks_py").resolve()
-    app = create_app(settings, notebooks_root=root, workers=workers)
-    click.echo(f"serving {root.name}/ on http://{host}:{port} (docs at /docs)")
+    app = create_app(settings, notebooks_root=root, workers=workers, run_worker=not no_worker)
+    worker = "no worker" if no_worker else f"a worker of {workers or settings.workers}"
+    click.echo(f"serving {root.name}/ on http://{host}:{port} with {worker} (docs at /docs)")
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -27,6 +27,7 @@ from holocron_lib.errors import (
     NotebookNotFoundError,
     ParameterError,
     QueueFullError,
+    RunStateError,
     UnknownObjectError,
 )
 from holocron_lib.service import api_models as m
@@ -131,6 +132,8 @@ def _utc(when: datetime | None) -> datetime | None:
 
 def _run_out(run: Run, service: RunService) -> m.RunOut:
     links = {"self": f"/runs/{run.id}", "notebook": f"/notebooks/{run.notebook}"}
+    if not run.status.terminal:
+        links["cancel"] = f"/runs/{run.id}/cancel"
     if run.output_path:
         links.update(output=f"/runs/{run.id}/output", output_html=f"/runs/{run.id}/output.html")
     return m.RunOut(
@@ -138,17 +141,20 @@ def _run_out(run: Run, service: RunService) -> m.RunOut:
         parameters=run.parameters, error=_scrub(run.error_message, service),
         error_cell=run.error_cell, error_name=run.error_name,
         duration_seconds=run.duration_seconds, timeout_seconds=run.timeout_seconds,
-        queued_at=_utc(run.queued_at), started_at=_utc(run.started_at),
+        attempt=run.attempt, max_attempts=run.max_attempts,
+        cancel_requested_by=run.cancel_requested_by, queued_at=_utc(run.queued_at), started_at=_utc(run.started_at),
         completed_at=_utc(run.completed_at), links=links,
     )
 
 
 def create_app(settings: Settings | None = None, *, notebooks_root: Path | str | None = None,
-               service: RunService | None = None, workers: int | None = None) -> FastAPI:
-    """The FastAPI application; the run service starts and stops with it."""
+               service: RunService | None = None, workers: int | None = None,
+               run_worker: bool = True) -> FastAPI:
+    """The FastAPI application; the run service (and its worker) starts and stops with it."""
     settings = settings or load_settings()
     service = service or RunService(settings, Path(notebooks_root or settings.home
-                                                   / "notebooks_py"), workers=workers)
+                                                   / "notebooks_py"), workers=workers,
+                                    run_worker=run_worker)
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -266,6 +272,17 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
     def show_run(run_id: int, _user: Who):
         """One run: status, parameters, timing, error and output links."""
         return _run_out(run_or_404(run_id), service)
+
+    @app.post("/runs/{run_id}/cancel", status_code=202, response_model=m.RunOut,
+              tags=["runs"], responses={409: {"model": m.ErrorOut}})
+    def cancel_run(run_id: int, who: Who):
+        """Cancel a run: a queued one at once; a running one is stopped by its worker."""
+        run_or_404(run_id)
+        try:
+            run = service.store.request_cancel(run_id, who)
+        except RunStateError as exc:
+            raise ApiError(409, "run_finished", str(exc), {"status": exc.status}) from None
+        return _run_out(run, service)
 
     def output_file(run: Run) -> Path:
         path = Path(run.output_path).resolve() if run.output_path else None

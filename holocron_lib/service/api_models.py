@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from holocron_lib.service.registry import NotebookInfo
 
-StatusName = Literal["queued", "running", "succeeded", "failed", "error", "timed_out"]
+StatusName = Literal["queued", "running", "succeeded", "failed", "error", "timed_out",
+                     "cancelled"]
 
 
 class ErrorBody(BaseModel):
@@ -26,8 +27,9 @@ class ErrorOut(BaseModel):
 class HealthOut(BaseModel):
     status: str
     store: str = Field(description="Store backend: sqlite or postgresql.")
-    workers: int
-    in_pool: int = Field(description="Runs handed to this server's pool and not yet done.")
+    workers: int = Field(description="Runs this server's own worker executes at once "
+                                     "(0: started with --no-worker).")
+    running_here: int = Field(description="Runs this server's worker is executing now.")
     queued: int
     running: int
 
@@ -89,6 +91,10 @@ class RunOut(BaseModel):
     error_name: str | None
     duration_seconds: float | None
     timeout_seconds: int | None
+    attempt: int = Field(description="Which attempt this is (a retry-safe run whose worker "
+                                     "died is queued again).")
+    max_attempts: int
+    cancel_requested_by: str | None = Field(description="Who asked to cancel it, if anyone.")
     queued_at: datetime
     started_at: datetime | None
     completed_at: datetime | None

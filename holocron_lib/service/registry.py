@@ -50,6 +50,9 @@ class NotebookInfo:
     prerequisites: str | None
     last_verified: str | None
     parameters: tuple[Parameter, ...]
+    # `**Retry safe** | yes` in the metadata table: a run interrupted by a dead worker may be
+    # queued again (the notebook's effects are idempotent)
+    retry_safe: bool = False
 
     @property
     def source_file(self) -> str:
@@ -71,6 +74,7 @@ class NotebookInfo:
             "category": self.category, "tags": list(self.tags), "owner": self.owner,
             "prerequisites": self.prerequisites, "last_verified": self.last_verified,
             "parameters": [p.to_dict() for p in self.parameters],
+            "retry_safe": self.retry_safe,
         }
 
     def run_command(self, values: dict[str, Any] | None = None) -> str:
@@ -141,6 +145,7 @@ def read_notebook(path: Path, name: str) -> NotebookInfo:
         description=meta["description"], category=category, tags=tags,
         owner=rows.get("owner") or None, prerequisites=rows.get("prerequisites") or None,
         last_verified=rows.get("last verified") or None, parameters=params,
+        retry_safe=rows.get("retry safe", "").strip().lower() in ("yes", "true"),
     )
 
 

@@ -5,7 +5,8 @@ The `.py` source is read with jupytext, parameters are injected by papermill (it
 as HOLOCRON_HOME. The executed notebook is written to
 ``artifacts/notebooks/YYYY-MM-DD/<name with __>-<run id>.ipynb`` after every cell, so a
 failure or a timeout keeps the partial output. A watchdog kills the kernel at the run's time
-limit. Runs execute in the calling thread, so the API's worker pool is a thread pool.
+limit, or as soon as the caller's ``stop`` event is set (a cancelled run). Runs execute in the
+calling thread, so a worker runs several at once with threads.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 from holocron_lib.errors import HolocronError, NotebookNotFoundError, ParameterError
 from holocron_lib.execution.environment import kernel_environment
 from holocron_lib.service.registry import NotebookInfo, get_notebook, validate_parameters
-from holocron_lib.service.store import HEARTBEAT_SECONDS, Run, RunStatus, Store
+from holocron_lib.service.store import Run, RunStatus, Store
 
 KERNEL_NAME = "python3"
 Progress = Callable[[int, int], None]  # (code cells started, code cells in all)
@@ -120,9 +121,12 @@ def _source_index(nb, index: int) -> int:
 def execute_notebook(
     info: NotebookInfo, parameters: dict[str, Any], output: Path, *, home: Path,
     timeout: int | None = None, progress: Progress | None = None,
-    kernel_name: str = KERNEL_NAME,
+    kernel_name: str = KERNEL_NAME, stop: threading.Event | None = None,
 ) -> Outcome:
-    """Run ``info`` with ``parameters`` (already checked), writing ``output``; never raises."""
+    """Run ``info`` with ``parameters`` (already checked), writing ``output``; never raises.
+
+    Setting ``stop`` kills the kernel and ends the run as cancelled.
+    """
     import jupytext
     import papermill
     from jupyter_client.kernelspec import NoSuchKernel
@@ -154,16 +158,32 @@ def execute_notebook(
     km = _kernel_manager(kernel_environment(home), str(info.path.parent),
                          output.with_suffix(".kernel.log"))
     km.kernel_name = kernel_name
-    timed_out = threading.Event()
+    ended = threading.Event()
+    why: list[RunStatus] = []  # set by the watchdog when it killed the kernel
 
-    def on_timeout():
-        timed_out.set()
-        _kill_kernel(km)
+    def watchdog():
+        deadline = time.monotonic() + timeout if timeout else None
+        while not ended.wait(0.2):
+            if stop is not None and stop.is_set():
+                why.append(RunStatus.CANCELLED)
+            elif deadline is not None and time.monotonic() >= deadline:
+                why.append(RunStatus.TIMED_OUT)
+            else:
+                continue
+            _kill_kernel(km)
+            return
 
-    watchdog = threading.Timer(timeout, on_timeout) if timeout else None
-    if watchdog:
-        watchdog.daemon = True
-        watchdog.start()
+    watcher = threading.Thread(target=watchdog, name="holocron-watchdog", daemon=True)
+    watcher.start()
+
+    def stopped(seconds: float) -> Outcome | None:
+        if not why:
+            return None
+        if why[0] == RunStatus.CANCELLED:
+            return Outcome(RunStatus.CANCELLED, "cancelled while running", seconds=seconds)
+        return Outcome(RunStatus.TIMED_OUT, f"stopped after the time limit of {timeout} s",
+                       seconds=seconds)
+
     try:
         nb = papermill_engines.execute_notebook_with_engine(
             _register_engine(), nb, input_path=info.source_file, output_path=str(output),
@@ -174,9 +194,10 @@ def execute_notebook(
         write_ipynb(nb, str(output))
     except Exception as exc:  # noqa: BLE001 - every ending becomes an Outcome
         seconds = time.monotonic() - started
-        if timed_out.is_set():
-            return Outcome(RunStatus.TIMED_OUT, f"stopped after the time limit of {timeout} s",
-                           seconds=seconds)
+        ended.set()
+        watcher.join()
+        if (halted := stopped(seconds)) is not None:
+            return halted
         if isinstance(exc, PapermillExecutionError):
             return Outcome(RunStatus.FAILED, f"{exc.ename}: {exc.evalue}",
                            _source_index(nb, exc.cell_index), exc.ename, seconds)
@@ -189,49 +210,20 @@ def execute_notebook(
         return Outcome(RunStatus.ERROR, f"{type(exc).__name__}: {exc}",
                        error_name=type(exc).__name__, seconds=seconds)
     finally:
-        if watchdog:
-            watchdog.cancel()
-    if timed_out.is_set():
-        return Outcome(RunStatus.TIMED_OUT, f"stopped after the time limit of {timeout} s",
-                       seconds=time.monotonic() - started)
-    return Outcome(RunStatus.SUCCEEDED, seconds=time.monotonic() - started)
-
-
-class Heartbeat:
-    """A daemon thread that keeps this process's open runs marked alive in the store."""
-
-    def __init__(self, store: Store, every: float = HEARTBEAT_SECONDS,
-                 also: Callable[[], None] | None = None):
-        self.store = store
-        self.every = every
-        self.also = also
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="holocron-heartbeat",
-                                        daemon=True)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.every):
-            try:
-                self.store.heartbeat()
-                if self.also:
-                    self.also()
-            except Exception:  # noqa: BLE001 - a missed beat must not end the runner
-                pass
-
-    def __enter__(self) -> Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
+        ended.set()
+    watcher.join()
+    seconds = time.monotonic() - started
+    return stopped(seconds) or Outcome(RunStatus.SUCCEEDED, seconds=seconds)
 
 
 def queue_run(store: Store, root: Path, name: str, values: dict[str, Any], user: str, *,
               from_strings: bool = False, timeout: int | None = None,
-              status: RunStatus = RunStatus.QUEUED) -> Run:
+              status: RunStatus = RunStatus.QUEUED, attempts: int = 1) -> Run:
     """Check the parameters and record a new run; bad parameters are recorded as `error`.
 
-    Raises `NotebookNotFoundError` (nothing recorded) or `ParameterError` (recorded).
+    A retry-safe notebook's run may be tried up to ``attempts`` times when its worker
+    dies; any other run is tried once. Raises `NotebookNotFoundError` (nothing recorded)
+    or `ParameterError` (recorded).
     """
     info = get_notebook(root, name)
     try:
@@ -240,7 +232,8 @@ def queue_run(store: Store, root: Path, name: str, values: dict[str, Any], user:
         store.create_run(info, user, {str(k)[:100]: _jsonable(v) for k, v in values.items()},
                          status=RunStatus.ERROR, error_message=str(exc), timeout=timeout)
         raise
-    return store.create_run(info, user, checked, status=status, timeout=timeout)
+    return store.create_run(info, user, checked, status=status, timeout=timeout,
+                            max_attempts=attempts if info.retry_safe else 1)
 
 
 def _jsonable(value: Any) -> Any:
@@ -251,8 +244,11 @@ def _jsonable(value: Any) -> Any:
 
 def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir: Path,
                 default_timeout: int | None, progress: Progress | None = None,
-                kernel_name: str = KERNEL_NAME) -> Run:
-    """Execute a recorded run (claiming it if queued) and record how it ended."""
+                kernel_name: str = KERNEL_NAME, stop: threading.Event | None = None) -> Run:
+    """Execute a recorded run (claiming it if queued) and record how it ended.
+
+    ``stop`` is set by whoever watches the store for a cancel request of this run.
+    """
     if run.status == RunStatus.QUEUED and not store.claim_run(run.id):
         return store.get_run(run.id)  # another worker has it, or it was closed
     try:
@@ -266,7 +262,7 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
     try:
         outcome = execute_notebook(info, run.parameters, output, home=home,
                                    timeout=run.timeout_seconds or default_timeout or None,
-                                   progress=progress, kernel_name=kernel_name)
+                                   progress=progress, kernel_name=kernel_name, stop=stop)
     except HolocronError as exc:
         outcome = Outcome(RunStatus.ERROR, str(exc))
     except Exception as exc:  # noqa: BLE001 - whatever happens, the run must be closed
@@ -278,6 +274,12 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
         from holocron_lib.settings import load_settings
 
         message = load_settings(home=home).redact(message)
+    if outcome.status == RunStatus.CANCELLED:
+        who = store.get_run(run.id).cancel_requested_by
+        if who is None:  # stopped by its own worker shutting down, not by a person
+            store.release_run(run.id, "its worker was stopped")
+            return store.get_run(run.id)
+        message = f"cancelled by {who} while running"
     store.finish_run(run.id, outcome.status, error_message=message,
                      error_cell=outcome.error_cell, error_name=outcome.error_name,
                      output_path=str(output) if output.exists() else None)

@@ -3,8 +3,11 @@
 SQLAlchemy Core over three tables (`notebooks`, `notebook_parameters`,
 `notebook_executions`) plus `holocron_schema_version`. SQLite runs in WAL mode with a busy
 timeout and takes its write lock up front (BEGIN IMMEDIATE), so several processes can share
-one file. Lifecycle: queued → running → succeeded | failed | error | timed_out; a row moves
-out of a state only through a conditional UPDATE, so two processes never both win.
+one file. Lifecycle: queued → running → succeeded | failed | error | timed_out | cancelled;
+a row moves out of a state only through a conditional UPDATE, so two processes never both
+win. The table of runs is also the queue: workers on any number of machines take the oldest
+queued run with `claim_next()` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock of
+``BEGIN IMMEDIATE`` on SQLite).
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from holocron_lib.errors import DatabaseError, UnknownObjectError
+from holocron_lib.errors import DatabaseError, RunStateError, UnknownObjectError
 from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of this module's surface
+    add_missing_columns,
     create_engine,
     executions,
     metadata,
@@ -29,7 +33,7 @@ from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of
     schema_version,
 )
 
-SCHEMA_VERSION = 1  # bump with a migration step in Store.ensure_schema
+SCHEMA_VERSION = 2  # 2: attempts, cancellation (columns added by add_missing_columns)
 HEARTBEAT_SECONDS = 5
 STALE_AFTER_SECONDS = 60  # a live runner beats every HEARTBEAT_SECONDS; this is many misses
 
@@ -41,6 +45,7 @@ class RunStatus(enum.StrEnum):
     FAILED = "failed"        # the notebook raised, or its runner died
     ERROR = "error"          # never started: bad parameters, no kernel, missing notebook
     TIMED_OUT = "timed_out"
+    CANCELLED = "cancelled"  # someone asked for it to stop, before or while it ran
 
     @property
     def terminal(self) -> bool:
@@ -69,6 +74,13 @@ class Run:
     runner_host: str | None
     runner_pid: int | None
     heartbeat_at: datetime | None
+    attempt: int = 1
+    max_attempts: int = 1
+    attempt_history: tuple[dict[str, Any], ...] = ()
+    cancel_requested_by: str | None = None
+
+
+OPEN = (str(RunStatus.QUEUED), str(RunStatus.RUNNING))
 
 
 def utcnow() -> datetime:
@@ -104,14 +116,19 @@ def _row_to_run(row) -> Run:
         duration_seconds=row.execution_time_seconds, timeout_seconds=row.timeout_seconds,
         queued_at=row.queued_at, started_at=row.started_at, completed_at=row.completed_at,
         runner_host=row.runner_host, runner_pid=row.runner_pid, heartbeat_at=row.heartbeat_at,
+        attempt=row.attempt, max_attempts=row.max_attempts,
+        attempt_history=tuple(row.attempt_history or ()),
+        cancel_requested_by=row.cancel_requested_by,
     )
 
 
 class Store:
     """The run-history store. Open with `Store(url)`; the schema is created or checked."""
 
-    def __init__(self, url: str, *, create: bool = True):
+    def __init__(self, url: str, *, create: bool = True,
+                 stale_after: int = STALE_AFTER_SECONDS):
         self.url = url
+        self.stale_after = stale_after  # heartbeat silence after which a runner counts as dead
         self.engine = create_engine(url)
         self.dialect = self.engine.dialect.name
         self._write = self.engine.execution_options(holocron_write=True)
@@ -139,7 +156,9 @@ class Store:
                 self._lock(conn)
                 metadata.create_all(conn, checkfirst=True)
                 current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
-                if current is None:
+                if current is not None and current < SCHEMA_VERSION:
+                    add_missing_columns(conn)
+                if current is None or current < SCHEMA_VERSION:
                     conn.execute(schema_version.insert().values(version=SCHEMA_VERSION,
                                                                 applied_at=utcnow()))
                     current = SCHEMA_VERSION
@@ -235,7 +254,7 @@ class Store:
 
     def create_run(self, info, user: str, parameters: dict[str, Any], *,
                    status: RunStatus = RunStatus.QUEUED, timeout: int | None = None,
-                   error_message: str | None = None) -> Run:
+                   error_message: str | None = None, max_attempts: int = 1) -> Run:
         """Record a new run owned by this process (queued, running, or error)."""
         host, pid = this_runner()
         now = utcnow()
@@ -246,7 +265,7 @@ class Store:
                           input_path=info.source_file, parameters_used=parameters,
                           status=str(status), timeout_seconds=timeout, queued_at=now,
                           runner_host=host, runner_pid=pid, heartbeat_at=now,
-                          error_message=error_message)
+                          error_message=error_message, max_attempts=max(1, max_attempts))
             if status == RunStatus.RUNNING:
                 values["started_at"] = now
             elif status.terminal:
@@ -271,6 +290,68 @@ class Store:
             ).values(status=str(RunStatus.RUNNING), started_at=now, heartbeat_at=now,
                      runner_host=host, runner_pid=pid)).rowcount
         return done == 1
+
+    def claim_next(self) -> Run | None:
+        """Take the oldest queued run for this process (queued → running), or None.
+
+        On PostgreSQL the row is locked with SKIP LOCKED, so workers on other machines pass
+        over it instead of waiting; on SQLite the write lock taken by BEGIN IMMEDIATE
+        serializes the claimants. Either way the conditional UPDATE lets one win.
+        """
+        host, pid = this_runner()
+        now = utcnow()
+        with self._write.begin() as conn:
+            query = (sa.select(executions.c.id)
+                     .where(executions.c.status == str(RunStatus.QUEUED))
+                     .order_by(executions.c.id).limit(1))
+            if self.dialect == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            row = conn.execute(query).first()
+            if row is None:
+                return None
+            done = conn.execute(executions.update().where(
+                executions.c.id == row.id, executions.c.status == str(RunStatus.QUEUED)
+            ).values(status=str(RunStatus.RUNNING), started_at=now, heartbeat_at=now,
+                     runner_host=host, runner_pid=pid)).rowcount
+        return self.get_run(row.id) if done == 1 else None
+
+    def request_cancel(self, run_id: int, user: str) -> Run:
+        """Cancel a queued run now, or ask the worker holding a running one to stop it.
+
+        Raises `RunStateError` for a run that has already ended.
+        """
+        now = utcnow()
+        with self._write.begin() as conn:
+            row = conn.execute(sa.select(executions.c.status).where(
+                executions.c.id == run_id)).first()
+            if row is None:
+                raise UnknownObjectError("run", str(run_id))
+            done = conn.execute(executions.update().where(
+                executions.c.id == run_id, executions.c.status == str(RunStatus.QUEUED)
+            ).values(status=str(RunStatus.CANCELLED), completed_at=now, cancel_requested_by=user,
+                     error_message=f"cancelled by {user} before it started", runner_pid=None,
+                     heartbeat_at=None)).rowcount
+            if not done:  # running, or claimed since we looked
+                done = conn.execute(executions.update().where(
+                    executions.c.id == run_id, executions.c.status == str(RunStatus.RUNNING),
+                    executions.c.cancel_requested_by.is_(None),
+                ).values(cancel_requested_by=user)).rowcount
+        run = self.get_run(run_id)
+        if not done and run.status.terminal:
+            raise RunStateError(run_id, run.status.value, "cancel")
+        return run
+
+    def cancel_requests(self, run_ids: Iterable[int]) -> dict[int, str]:
+        """Which of these running runs someone asked to stop: run id → who asked."""
+        ids = list(run_ids)
+        if not ids:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(executions.c.id, executions.c.cancel_requested_by)
+                                .where(executions.c.id.in_(ids),
+                                       executions.c.status == str(RunStatus.RUNNING),
+                                       executions.c.cancel_requested_by.is_not(None))).all()
+        return {r.id: r.cancel_requested_by for r in rows}
 
     def set_output(self, run_id: int, output_path: str) -> None:
         with self._write.begin() as conn:
@@ -307,12 +388,12 @@ class Store:
                          .values(execution_time_seconds=round(seconds, 3)))
 
     def heartbeat(self) -> int:
-        """Mark every open run owned by this process as alive; returns how many."""
+        """Mark every run this process is executing as alive; returns how many."""
         host, pid = this_runner()
         with self._write.begin() as conn:
             return conn.execute(executions.update().where(
                 executions.c.runner_host == host, executions.c.runner_pid == pid,
-                executions.c.status.in_([str(RunStatus.QUEUED), str(RunStatus.RUNNING)])
+                executions.c.status == str(RunStatus.RUNNING)
             ).values(heartbeat_at=utcnow())).rowcount
 
     def list_runs(self, *, notebook: str | None = None, status: str | None = None,
@@ -337,7 +418,7 @@ class Store:
     def count_open(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(executions.c.status, sa.func.count())
-                                .where(executions.c.status.in_(["queued", "running"]))
+                                .where(executions.c.status.in_(OPEN))
                                 .group_by(executions.c.status)).all()
         return {"queued": 0, "running": 0, **{r[0]: r[1] for r in rows}}
 
@@ -346,7 +427,7 @@ class Store:
     def _owner_gone(self, row, now: datetime, alive: Callable[[int], bool]) -> str | None:
         host, _ = this_runner()
         stale = row.heartbeat_at is None or now - row.heartbeat_at > timedelta(
-            seconds=STALE_AFTER_SECONDS)
+            seconds=self.stale_after)
         if row.runner_host == host and row.runner_pid is not None:
             if not alive(row.runner_pid):
                 return f"its runner process {row.runner_pid} on {host} is gone"
@@ -356,13 +437,56 @@ class Store:
             return None
         if stale:
             return (f"its runner process {row.runner_pid} on {row.runner_host} sent no "
-                    f"heartbeat for over {STALE_AFTER_SECONDS} s")
+                    f"heartbeat for over {self.stale_after} s")
         return None
 
-    def recover_orphans(self, alive: Callable[[int], bool] = process_alive) -> list[int]:
-        """Close running runs whose runner died (status failed); returns their ids."""
+    def release_run(self, run_id: int, reason: str, *, runner_pid: int | None = None,
+                    owner_check: bool = False) -> RunStatus | None:
+        """End an interrupted attempt: queued again if retry-safe attempts remain, else failed.
+
+        A run someone asked to cancel is recorded cancelled instead. ``owner_check`` makes
+        the update conditional on ``runner_pid`` still owning it (recovery by another
+        process). Returns the new status, or None when the run was no longer running.
+        """
         now = utcnow()
-        closed = []
+        with self._write.begin() as conn:
+            row = conn.execute(sa.select(executions).where(executions.c.id == run_id)).first()
+            if row is None or row.status != str(RunStatus.RUNNING):
+                return None
+            where = [executions.c.id == run_id, executions.c.status == str(RunStatus.RUNNING)]
+            if owner_check:
+                where.append(executions.c.runner_pid.is_not_distinct_from(runner_pid))
+            history = [*(row.attempt_history or ()), {
+                "attempt": row.attempt, "runner": f"{row.runner_host} pid {row.runner_pid}",
+                "started_at": row.started_at.isoformat() if row.started_at else None,
+                "ended_at": now.isoformat(), "reason": reason}]
+            if row.cancel_requested_by:
+                status = RunStatus.CANCELLED
+                values: dict[str, Any] = dict(
+                    completed_at=now, error_message=f"cancelled by {row.cancel_requested_by}; "
+                                                    f"its runner ended first: {reason}")
+            elif row.attempt < row.max_attempts:
+                status = RunStatus.QUEUED
+                values = dict(attempt=row.attempt + 1, started_at=None, heartbeat_at=None,
+                              runner_pid=None, output_path=None,
+                              error_message=f"attempt {row.attempt} of {row.max_attempts} "
+                                            f"was interrupted ({reason}); queued again")
+            else:
+                status = RunStatus.FAILED
+                tries = (f" (attempt {row.attempt} of {row.max_attempts})"
+                         if row.max_attempts > 1 else "")
+                values = dict(completed_at=now,
+                              error_message=f"Interrupted: {reason}{tries}.")
+                if row.started_at is not None:
+                    values["execution_time_seconds"] = (now - row.started_at).total_seconds()
+            done = conn.execute(executions.update().where(*where).values(
+                status=str(status), attempt_history=history, **values)).rowcount
+        return status if done else None
+
+    def recover_orphans(self, alive: Callable[[int], bool] = process_alive) -> list[int]:
+        """Close or re-queue running runs whose runner died; returns their ids."""
+        now = utcnow()
+        recovered = []
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(executions).where(
                 executions.c.status == str(RunStatus.RUNNING))).all()
@@ -370,35 +494,6 @@ class Store:
             reason = self._owner_gone(row, now, alive)
             if reason is None:
                 continue
-            with self._write.begin() as conn:
-                done = conn.execute(executions.update().where(
-                    executions.c.id == row.id, executions.c.status == str(RunStatus.RUNNING),
-                    executions.c.runner_pid.is_not_distinct_from(row.runner_pid),
-                ).values(status=str(RunStatus.FAILED), completed_at=now,
-                         error_message=f"Interrupted: {reason}; the run was closed when the "
-                                       "run service next started.")).rowcount
-            if done:
-                closed.append(row.id)
-        return closed
-
-    def adopt_queued(self, alive: Callable[[int], bool] = process_alive) -> list[int]:
-        """Take over queued runs whose owner died, so they still run; returns their ids."""
-        now = utcnow()
-        host, pid = this_runner()
-        adopted = []
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(executions).where(
-                executions.c.status == str(RunStatus.QUEUED)).order_by(executions.c.id)).all()
-        for row in rows:
-            if row.runner_pid == pid and row.runner_host == host:
-                continue
-            if self._owner_gone(row, now, alive) is None:
-                continue
-            with self._write.begin() as conn:
-                done = conn.execute(executions.update().where(
-                    executions.c.id == row.id, executions.c.status == str(RunStatus.QUEUED),
-                    executions.c.runner_pid.is_not_distinct_from(row.runner_pid),
-                ).values(runner_host=host, runner_pid=pid, heartbeat_at=now)).rowcount
-            if done:
-                adopted.append(row.id)
-        return adopted
+            if self.release_run(row.id, reason, runner_pid=row.runner_pid, owner_check=True):
+                recovered.append(row.id)
+        return recovered

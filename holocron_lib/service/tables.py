@@ -1,4 +1,4 @@
-"""The run store's tables (the seed's three entities plus a schema version) and engine setup.
+"""The run store's tables (notebooks, parameters, runs, schema version) and engine setup.
 
 SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for write transactions, so several
 processes can share one file without "database is locked" surprises mid-transaction.
@@ -73,7 +73,30 @@ executions = sa.Table(
     sa.Column("runner_host", sa.String(255)),
     sa.Column("runner_pid", sa.Integer),
     sa.Column("heartbeat_at", sa.DateTime),
+    # schema version 2: the store is the queue of a team's workers
+    sa.Column("attempt", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("max_attempts", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("attempt_history", sa.JSON),  # earlier attempts: who ran them, why they ended
+    sa.Column("cancel_requested_by", sa.String(100)),
 )
+
+
+def add_missing_columns(conn) -> list[str]:
+    """Add the columns a newer version declares to tables an older version created.
+
+    Every column added after version 1 is nullable or has a server default, so an
+    ``ALTER TABLE ... ADD COLUMN`` brings an old store up to date without rewriting a row.
+    """
+    inspector = sa.inspect(conn)
+    added = []
+    for table in metadata.sorted_tables:
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present:
+                ddl = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
+                conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
+                added.append(f"{table.name}.{column.name}")
+    return added
 
 
 def create_engine(url: str) -> sa.Engine:
