@@ -1,16 +1,11 @@
 """Profiling: row counts, null rates, duplicate keys and the per-table summary."""
 
-import pytest
-from seeded_db import fresh
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.notebook import profiling
 from holocron_lib.schema.ddl import load_schema_model
 
-
-@pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture()
 
 
 def test_row_counts_cover_only_the_chosen_schemas_largest_first(db):
@@ -84,8 +79,3 @@ def test_table_summary_flags_duplicates_and_empty_tables(db):
     assert (empty["flag"] == "empty").all()
     marks = profiling.highlight_rows(summary)
     assert all(summary.iloc[i]["flag"] for i in marks)
-
-
-def test_quote_escapes_brackets():
-    assert profiling.quote("rank") == "[rank]"
-    assert profiling.quote("a]b") == "[a]]b]"
