@@ -44,6 +44,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
     The run executes in this process, unless --queue hands it to the workers.
     """
     from holocron_lib.service.registry import get_notebook, validate_parameters
+    from holocron_lib.service.runner import output_file_name
     from holocron_lib.service.store import RunStatus
 
     values = _pairs(params)
@@ -58,7 +59,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
                 for k, v in checked.items()]
         click.echo(table(["parameter", "value", "source"], rows) if rows else "  (no parameters)")
         click.echo(f"output: {settings.artifacts_dir}/notebooks/<date>/"
-                   f"{info.name.replace('/', '__')}-<run id>.ipynb")
+                   f"{output_file_name(info.name, '<run id>')}")
         return
     if queue_only:
         from holocron_lib.service.runner import queue_run

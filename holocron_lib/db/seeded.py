@@ -7,7 +7,6 @@ so two builds of the same data are recognisably the same.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from holocron_lib.fingerprint import LIBRARY, source_files, tree_fingerprint
 from holocron_lib.seed.file import SeedFile, read_seed_file, seed_paths
 from holocron_lib.seed.gcpause import gc_paused
 from holocron_lib.seed.load import load_seed_dir, load_seed_files
@@ -36,8 +36,8 @@ __all__ = [
     "synthetic_fingerprint",
 ]
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-SYNTHETIC_DIR = Path(__file__).resolve().parent / "synthetic"
+SQL_DIR = LIBRARY / "schema" / "sql"
+SYNTHETIC_DIR = LIBRARY / "synthetic"
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,7 @@ def read_meta(db_path: Path) -> dict | None:
 
 def fingerprint(seed_files: list[Path]) -> str:
     """SHA-256 over the seed files (name + bytes) and the schema/view SQL files."""
-    digest = hashlib.sha256()
-    for path in sorted(seed_files, key=lambda p: p.name):
-        digest.update(b"seed:" + path.name.encode() + b"\0")
-        digest.update(path.read_bytes())
-    return _with_sql(digest)
+    return tree_fingerprint(seed_files, extra="seed files; " + _sql_fingerprint())
 
 
 def synthetic_fingerprint(scale: int, seed: int, as_of: datetime) -> str:
@@ -80,19 +76,14 @@ def synthetic_fingerprint(scale: int, seed: int, as_of: datetime) -> str:
     That is the generator's arguments, its source and the Python version (the random
     streams); hashing them identifies the data without serialising it.
     """
-    digest = hashlib.sha256(f"synthetic:{scale}:{seed}:{as_of.isoformat()}:"
-                            f"python {sys.version_info[0]}.{sys.version_info[1]}\0".encode())
-    for path in sorted(SYNTHETIC_DIR.glob("*.py")):
-        digest.update(b"generator:" + path.name.encode() + b"\0")
-        digest.update(path.read_bytes())
-    return _with_sql(digest)
+    arguments = (f"synthetic:{scale}:{seed}:{as_of.isoformat()}:"
+                 f"python {sys.version_info[0]}.{sys.version_info[1]}")
+    return tree_fingerprint(source_files(SYNTHETIC_DIR, (".py",)), base=SYNTHETIC_DIR,
+                            extra=f"{arguments}; {_sql_fingerprint()}")
 
 
-def _with_sql(digest) -> str:
-    for path in sorted(SQL_DIR.rglob("*.sql")):
-        digest.update(b"sql:" + path.relative_to(SQL_DIR).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def _sql_fingerprint() -> str:
+    return "sql " + tree_fingerprint(source_files(SQL_DIR, (".sql",)), base=SQL_DIR)
 
 
 def _utc(moment: datetime | None) -> datetime:
