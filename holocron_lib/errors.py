@@ -274,3 +274,21 @@ class RunStateError(HolocronError, RuntimeError):
     def __str__(self) -> str:
         return (f"cannot {self.action} run {self.run_id}: it has already ended "
                 f"(status {self.status})")
+
+
+class ScheduleError(HolocronError, ValueError):
+    """A schedule cannot be made as asked: bad name, cron expression or time zone, a clash."""
+
+    def __init__(self, schedule: str, reason: str):
+        super().__init__(schedule, reason)
+        self.schedule, self.reason = schedule, reason
+
+    def __str__(self) -> str:
+        return f"Schedule {self.schedule!r}: {self.reason}"
+
+
+class ScheduleExistsError(ScheduleError):
+    """A schedule of that name already exists (names are unique across the store)."""
+
+    def __init__(self, schedule: str, reason: str = "a schedule with this name exists"):
+        super().__init__(schedule, reason)

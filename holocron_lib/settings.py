@@ -104,6 +104,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Heartbeat silence after which a run held on another machine counts as abandoned "
             "(on the same machine a dead process is seen at once).",
             kind="int", group="Workers"),
+    Setting("HOLOCRON_SCHEDULER_POLL", "15",
+            "Seconds between two looks of a server's scheduler for due schedules (a run is "
+            "queued at most this late; several servers still queue each due run once).",
+            kind="int", group="Schedules"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -192,6 +196,10 @@ class Settings:
     @property
     def recovery_every(self) -> float:
         return max(1.0, float(self.get("HOLOCRON_RECOVERY_SECONDS")))
+
+    @property
+    def scheduler_poll(self) -> float:
+        return max(1.0, float(self.get("HOLOCRON_SCHEDULER_POLL")))
 
     @property
     def stale_after(self) -> int:

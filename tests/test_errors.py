@@ -49,6 +49,9 @@ EXAMPLES: dict[str, tuple[tuple, tuple[str, ...]]] = {
                        ("http://localhost:11434", "'nomic-embed-text'")),
     "QueueFullError": ((1000,), ("1000 runs",)),
     "RunStateError": ((7, "succeeded", "cancel"), ("run 7", "succeeded")),
+    "ScheduleExistsError": (("nightly",), ("'nightly'", "exists")),
+    "ScheduleError": (("nightly", "'61 * * * *' is not a cron expression"),
+                      ("'nightly'", "'61 * * * *'")),
 }
 
 

@@ -269,7 +269,10 @@ def test_a_version_1_store_is_upgraded_in_place(store_url):
     engine = sa.create_engine(store_url)
     with engine.begin() as conn:  # the tables as version 1 made them
         metadata.create_all(conn)
-        for column in ("attempt", "max_attempts", "attempt_history", "cancel_requested_by"):
+        conn.execute(sa.text("DROP INDEX ux_run_schedule_due"))
+        conn.execute(sa.text("DROP TABLE schedules"))
+        for column in ("attempt", "max_attempts", "attempt_history", "cancel_requested_by",
+                       "schedule_id", "scheduled_for"):
             conn.execute(sa.text(f"ALTER TABLE notebook_executions DROP COLUMN {column}"))
         conn.execute(sa.text("INSERT INTO holocron_schema_version (version, applied_at) "
                              "VALUES (1, :t)"), {"t": utcnow()})
@@ -282,6 +285,10 @@ def test_a_version_1_store_is_upgraded_in_place(store_url):
         run = upgraded.get_run(1)
         assert (run.status, run.attempt, run.max_attempts) == (RunStatus.SUCCEEDED, 1, 1)
         assert run.attempt_history == () and run.cancel_requested_by is None
+        with upgraded.engine.connect() as conn:
+            indexes = {i["name"] for i in sa.inspect(conn).get_indexes("notebook_executions")}
+            assert "ux_run_schedule_due" in indexes
+            assert "schedules" in sa.inspect(conn).get_table_names()
 
 
 def _create_many(url: str, count: int, user: str) -> None:

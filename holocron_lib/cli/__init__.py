@@ -20,6 +20,7 @@ COMMAND_MODULES = {
     "notebooks_cmd": "notebooks",
     "runs_cmd": "runs",
     "run_cmd": "run",
+    "schedules_cmd": "schedules",
     "serve_cmd": "serve",
     "worker_cmd": "worker",
     "book_cmd": "book",

@@ -11,7 +11,7 @@ import click
 from holocron_lib.cli._common import ROOT_OPTION, context, current_user, table
 
 
-def _pairs(values: tuple[str, ...]) -> dict[str, str]:
+def pairs(values: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in values:
         key, sep, value = item.partition("=")
@@ -47,7 +47,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
     from holocron_lib.service.runner import output_file_name
     from holocron_lib.service.store import RunStatus
 
-    values = _pairs(params)
+    values = pairs(params)
     settings, root, store = context(notebooks_root, store=not dry_run)
     limit = timeout or settings.run_timeout
     if dry_run:

@@ -16,13 +16,16 @@ from holocron_lib.cli._common import ROOT_OPTION
               help="Runs the in-process worker executes at once (default: HOLOCRON_WORKERS).")
 @click.option("--no-worker", is_flag=True,
               help="Only queue runs; `holocron worker` processes execute them.")
+@click.option("--no-scheduler", is_flag=True,
+              help="Queue no runs of schedules here (another server does).")
 @ROOT_OPTION
-def serve(host: str, port: int, workers: int | None, no_worker: bool,
+def serve(host: str, port: int, workers: int | None, no_worker: bool, no_scheduler: bool,
           notebooks_root: Path | None) -> None:
     """Serve the run API: list notebooks, queue runs, read history and outputs.
 
     Runs are queued in the store. Unless --no-worker is given, this process also runs
-    a worker, so one machine needs only this command.
+    a worker, so one machine needs only this command; unless --no-scheduler is given,
+    it queues the runs of due schedules.
     """
     import uvicorn
 
@@ -34,7 +37,8 @@ def serve(host: str, port: int, workers: int | None, no_worker: bool,
         click.echo("warning: HOLOCRON_API_TOKENS is empty, so every request except /health "
                    "will be refused (401)", err=True)
     root = (notebooks_root or settings.home / "notebooks_py").resolve()
-    app = create_app(settings, notebooks_root=root, workers=workers, run_worker=not no_worker)
+    app = create_app(settings, notebooks_root=root, workers=workers, run_worker=not no_worker,
+                     run_scheduler=not no_scheduler)
     worker = "no worker" if no_worker else f"a worker of {workers or settings.workers}"
     click.echo(f"serving {root.name}/ on http://{host}:{port} with {worker} (docs at /docs)")
     uvicorn.run(app, host=host, port=port, log_level="info")

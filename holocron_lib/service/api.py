@@ -28,9 +28,12 @@ from holocron_lib.errors import (
     ParameterError,
     QueueFullError,
     RunStateError,
+    ScheduleError,
+    ScheduleExistsError,
     UnknownObjectError,
 )
 from holocron_lib.service import api_models as m
+from holocron_lib.service import schedules as sched
 from holocron_lib.service.pool import RunService
 from holocron_lib.service.registry import is_valid_name, parameter_problems
 from holocron_lib.service.runner import output_file_name
@@ -143,19 +146,40 @@ def _run_out(run: Run, service: RunService) -> m.RunOut:
         error_cell=run.error_cell, error_name=run.error_name,
         duration_seconds=run.duration_seconds, timeout_seconds=run.timeout_seconds,
         attempt=run.attempt, max_attempts=run.max_attempts,
-        cancel_requested_by=run.cancel_requested_by, queued_at=_utc(run.queued_at), started_at=_utc(run.started_at),
+        cancel_requested_by=run.cancel_requested_by, schedule_id=run.schedule_id,
+        scheduled_for=_utc(run.scheduled_for), queued_at=_utc(run.queued_at), started_at=_utc(run.started_at),
         completed_at=_utc(run.completed_at), links=links,
     )
 
 
+def _schedule_out(s: sched.Schedule) -> m.ScheduleOut:
+    base = f"/schedules/{s.name}"
+    return m.ScheduleOut(
+        name=s.name, notebook=s.notebook, parameters=s.parameters, preset=s.preset,
+        cron=s.cron, timezone=s.timezone, owner=s.owner, paused=s.paused,
+        next_due_at=_utc(s.next_due_at), next_due_local=s.next_due_local().isoformat(),
+        last_due_at=_utc(s.last_due_at), last_run_id=s.last_run_id,
+        links={"self": base, "pause": f"{base}/pause", "resume": f"{base}/resume",
+               "runs": f"/runs?notebook={s.notebook}"})
+
+
+def _parameter_error(info, values: dict) -> ApiError:
+    """The 422 of a run request with bad values: the first problem, and every one in details."""
+    problems = parameter_problems(info, values)
+    return ApiError(422, "invalid_parameters", str(problems[0]), {"problems": [
+        {"field": p.parameter, "reason": p.reason,
+         "allowed": [a if isinstance(a, str | int | float | bool) else str(a)
+                     for a in p.allowed]} for p in problems]})
+
+
 def create_app(settings: Settings | None = None, *, notebooks_root: Path | str | None = None,
                service: RunService | None = None, workers: int | None = None,
-               run_worker: bool = True) -> FastAPI:
+               run_worker: bool = True, run_scheduler: bool = True) -> FastAPI:
     """The FastAPI application; the run service (and its worker) starts and stops with it."""
     settings = settings or load_settings()
     service = service or RunService(settings, Path(notebooks_root or settings.home
                                                    / "notebooks_py"), workers=workers,
-                                    run_worker=run_worker)
+                                    run_worker=run_worker, run_scheduler=run_scheduler)
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -235,14 +259,10 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
     def request_run(name: str, body: m.RunRequest, response: Response, who: Who):
         """Queue a run with parameters; answers at once with the run's id and links."""
         info = notebook_or_404(name)
-        problems = parameter_problems(info, body.parameters)
         try:
             run = service.request_run(info.name, body.parameters, who, timeout=body.timeout)
         except ParameterError:
-            raise ApiError(422, "invalid_parameters", str(problems[0]), {"problems": [
-                {"field": p.parameter, "reason": p.reason,
-                 "allowed": [a if isinstance(a, str | int | float | bool) else str(a)
-                             for a in p.allowed]} for p in problems]}) from None
+            raise _parameter_error(info, body.parameters) from None
         except NotebookNotFoundError:
             raise ApiError(404, "notebook_not_found", f"no registered notebook is named "
                            f"{name!r}") from None
@@ -284,6 +304,61 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         except RunStateError as exc:
             raise ApiError(409, "run_finished", str(exc), {"status": exc.status}) from None
         return _run_out(run, service)
+
+    # ------------------------------------------------------------ schedules
+
+    def schedule_or_404(name: str) -> sched.Schedule:
+        try:
+            return sched.get_schedule(service.store, name)
+        except UnknownObjectError as exc:
+            raise ApiError(404, "schedule_not_found", str(exc), {"name": name[:100]}) from None
+
+    @app.get("/schedules", response_model=m.ScheduleList, tags=["schedules"])
+    def list_schedules(_user: Who, notebook: str | None = None):
+        """Every schedule, with its next due time."""
+        found = [_schedule_out(s) for s in sched.list_schedules(service.store, notebook)]
+        return m.ScheduleList(schedules=found, total=len(found))
+
+    @app.post("/schedules", status_code=201, response_model=m.ScheduleOut, tags=["schedules"],
+              responses={409: {"model": m.ErrorOut}})
+    def create_schedule(body: m.ScheduleIn, response: Response, who: Who):
+        """Run a notebook on a cron expression in a time zone; values are checked now."""
+        info = notebook_or_404(body.notebook)
+        try:
+            made = sched.create_schedule(service.store, service.root, name=body.name,
+                                         notebook=info.name, cron=body.cron, owner=who,
+                                         timezone=body.timezone, parameters=body.parameters)
+        except ParameterError:
+            raise _parameter_error(info, body.parameters) from None
+        except ScheduleExistsError as exc:
+            raise ApiError(409, "schedule_exists", str(exc), {"name": exc.schedule}) from None
+        except ScheduleError as exc:
+            raise ApiError(422, "invalid_schedule", str(exc), {"name": exc.schedule}) from None
+        response.headers["Location"] = f"/schedules/{made.name}"
+        return _schedule_out(made)
+
+    @app.get("/schedules/{name}", response_model=m.ScheduleOut, tags=["schedules"])
+    def show_schedule(name: str, _user: Who):
+        return _schedule_out(schedule_or_404(name))
+
+    @app.post("/schedules/{name}/pause", response_model=m.ScheduleOut, tags=["schedules"])
+    def pause_schedule(name: str, _user: Who):
+        """Queue no runs until resumed."""
+        schedule_or_404(name)
+        return _schedule_out(sched.set_paused(service.store, name, True))
+
+    @app.post("/schedules/{name}/resume", response_model=m.ScheduleOut, tags=["schedules"])
+    def resume_schedule(name: str, _user: Who):
+        """Queue runs again, from the next tick after now (a pause is not caught up)."""
+        schedule_or_404(name)
+        return _schedule_out(sched.set_paused(service.store, name, False))
+
+    @app.delete("/schedules/{name}", status_code=204, tags=["schedules"])
+    def delete_schedule(name: str, _user: Who):
+        """Remove a schedule; the runs it queued stay in the history."""
+        schedule_or_404(name)
+        sched.delete_schedule(service.store, name)
+        return Response(status_code=204)
 
     def output_file(run: Run) -> Path:
         path = Path(run.output_path).resolve() if run.output_path else None

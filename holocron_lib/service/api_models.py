@@ -95,10 +95,44 @@ class RunOut(BaseModel):
                                      "died is queued again).")
     max_attempts: int
     cancel_requested_by: str | None = Field(description="Who asked to cancel it, if anyone.")
+    schedule_id: int | None = Field(None, description="The schedule that queued it, if any.")
+    scheduled_for: datetime | None = Field(None, description="The due time it stands for.")
     queued_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
     links: dict[str, str]
+
+
+class ScheduleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(description="Unique name: letters, digits, '_', '-', '.'.")
+    notebook: str = Field(description="Registered notebook name.")
+    cron: str = Field(description="Five-field cron expression, e.g. '0 6 * * mon-fri'.")
+    timezone: str = Field("UTC", description="IANA time zone the cron expression is read in.")
+    parameters: dict[str, Any] = Field(default_factory=dict,
+                                       description="Values by parameter name, checked as a "
+                                                   "run's would be.")
+
+
+class ScheduleOut(BaseModel):
+    name: str
+    notebook: str
+    parameters: dict[str, Any]
+    preset: str | None
+    cron: str
+    timezone: str
+    owner: str
+    paused: bool
+    next_due_at: datetime = Field(description="When it next queues a run (UTC).")
+    next_due_local: str = Field(description="The same time in the schedule's time zone.")
+    last_due_at: datetime | None
+    last_run_id: int | None
+    links: dict[str, str]
+
+
+class ScheduleList(BaseModel):
+    schedules: list[ScheduleOut]
+    total: int
 
 
 class RunList(BaseModel):

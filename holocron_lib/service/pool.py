@@ -2,7 +2,8 @@
 
 A requested run is recorded as `queued` in the store, which is the queue every worker
 reads: this server's own `Worker` (unless ``run_worker=False``) and `holocron worker`
-processes on any machine. On start the service closes or re-queues runs whose runner died
+processes on any machine. A `Scheduler` thread queues the runs of due schedules (unless
+``run_scheduler=False``). On start the service closes or re-queues runs whose runner died
 and syncs the registry into the store.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from holocron_lib.errors import QueueFullError
 from holocron_lib.service.registry import NotebookInfo, discover_notebooks, folder_fingerprint
 from holocron_lib.service.runner import queue_run
+from holocron_lib.service.schedules import Scheduler
 from holocron_lib.service.store import Run, Store
 from holocron_lib.service.worker import Worker
 from holocron_lib.settings import Settings
@@ -25,13 +27,19 @@ class RunService:
     """One per server process: owns the store, the registry snapshot and its worker."""
 
     def __init__(self, settings: Settings, notebooks_root: Path, *, store: Store | None = None,
-                 workers: int | None = None, max_queue: int = 1000, run_worker: bool = True):
+                 workers: int | None = None, max_queue: int = 1000, run_worker: bool = True,
+                 run_scheduler: bool = True):
         self.settings = settings
         self.root = Path(notebooks_root).resolve()
         self.store = store or Store(settings.store_url, stale_after=settings.stale_after)
         self.workers = max(1, workers or settings.workers) if run_worker else 0
         self.max_queue = max_queue
         self.worker: Worker | None = None
+        self.scheduler = Scheduler(self.store, self.root, attempts=settings.run_attempts,
+                                   on_queued=lambda _run: self.worker and self.worker.wake())
+        self.run_scheduler = run_scheduler
+        self._scheduler_stop = threading.Event()
+        self._scheduler_thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._snapshot: dict[str, NotebookInfo] = {}
         self._fingerprint: tuple | None = None
@@ -46,9 +54,18 @@ class RunService:
         if self.workers:
             self.worker = Worker(self.store, self.root, self.settings,
                                  concurrency=self.workers).start()
+        if self.run_scheduler:
+            self._scheduler_thread = threading.Thread(
+                target=self.scheduler.run, args=(self._scheduler_stop,
+                                                 self.settings.scheduler_poll),
+                name="holocron-scheduler", daemon=True)
+            self._scheduler_thread.start()
 
     def stop(self) -> None:
         """Stop taking work and let running runs finish; queued runs wait for any worker."""
+        self._scheduler_stop.set()
+        if self._scheduler_thread:
+            self._scheduler_thread.join(timeout=30)
         if self.worker:
             self.worker.stop()
         self.store.close()

@@ -30,10 +30,11 @@ from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of
     metadata,
     notebook_parameters,
     notebooks,
+    schedules,
     schema_version,
 )
 
-SCHEMA_VERSION = 2  # 2: attempts, cancellation (columns added by add_missing_columns)
+SCHEMA_VERSION = 3  # 2: attempts, cancellation; 3: schedules (see add_missing_columns)
 HEARTBEAT_SECONDS = 5
 STALE_AFTER_SECONDS = 60  # a live runner beats every HEARTBEAT_SECONDS; this is many misses
 
@@ -78,6 +79,8 @@ class Run:
     max_attempts: int = 1
     attempt_history: tuple[dict[str, Any], ...] = ()
     cancel_requested_by: str | None = None
+    schedule_id: int | None = None
+    scheduled_for: datetime | None = None
 
 
 OPEN = (str(RunStatus.QUEUED), str(RunStatus.RUNNING))
@@ -119,6 +122,7 @@ def _row_to_run(row) -> Run:
         attempt=row.attempt, max_attempts=row.max_attempts,
         attempt_history=tuple(row.attempt_history or ()),
         cancel_requested_by=row.cancel_requested_by,
+        schedule_id=row.schedule_id, scheduled_for=row.scheduled_for,
     )
 
 
@@ -256,22 +260,44 @@ class Store:
                    status: RunStatus = RunStatus.QUEUED, timeout: int | None = None,
                    error_message: str | None = None, max_attempts: int = 1) -> Run:
         """Record a new run owned by this process (queued, running, or error)."""
-        host, pid = this_runner()
-        now = utcnow()
         with self._write.begin() as conn:
             self._lock(conn)
-            nb_id = self._upsert(conn, info, now)[0]
-            values = dict(notebook_id=nb_id, notebook_name=info.name, username=user,
-                          input_path=info.source_file, parameters_used=parameters,
-                          status=str(status), timeout_seconds=timeout, queued_at=now,
-                          runner_host=host, runner_pid=pid, heartbeat_at=now,
-                          error_message=error_message, max_attempts=max(1, max_attempts))
-            if status == RunStatus.RUNNING:
-                values["started_at"] = now
-            elif status.terminal:
-                values.update(completed_at=now, runner_pid=None, heartbeat_at=None)
-            run_id = conn.execute(executions.insert().values(**values)).inserted_primary_key[0]
+            nb_id = self._upsert(conn, info, utcnow())[0]
+            run_id = self.insert_run(conn, info.name, user, parameters, notebook_id=nb_id,
+                                     input_path=info.source_file, status=status,
+                                     timeout=timeout, error_message=error_message,
+                                     max_attempts=max_attempts)
         return self.get_run(run_id)
+
+    def insert_run(self, conn, notebook: str, user: str, parameters: dict[str, Any], *,
+                   notebook_id: int | None = None, input_path: str | None = None,
+                   status: RunStatus = RunStatus.QUEUED, timeout: int | None = None,
+                   error_message: str | None = None, max_attempts: int = 1,
+                   schedule_id: int | None = None, scheduled_for: datetime | None = None
+                   ) -> int:
+        """Insert a run row inside the caller's write transaction; returns its id."""
+        host, pid = this_runner()
+        now = utcnow()
+        values = dict(notebook_id=notebook_id, notebook_name=notebook, username=user,
+                      input_path=input_path or f"{notebook}.py", parameters_used=parameters,
+                      status=str(status), timeout_seconds=timeout, queued_at=now,
+                      runner_host=host, runner_pid=pid, heartbeat_at=now,
+                      error_message=error_message, max_attempts=max(1, max_attempts),
+                      schedule_id=schedule_id, scheduled_for=scheduled_for)
+        if status == RunStatus.RUNNING:
+            values["started_at"] = now
+        elif status.terminal:
+            values.update(completed_at=now, runner_pid=None, heartbeat_at=None)
+        return conn.execute(executions.insert().values(**values)).inserted_primary_key[0]
+
+    def notebook_id(self, conn, info) -> int:
+        """The registered id of ``info`` (registering or refreshing it), in ``conn``."""
+        self._lock(conn)
+        return self._upsert(conn, info, utcnow())[0]
+
+    def writing(self):
+        """A write transaction (SQLite: BEGIN IMMEDIATE) for modules that keep their own tables."""
+        return self._write.begin()
 
     def get_run(self, run_id: int) -> Run:
         with self.engine.connect() as conn:

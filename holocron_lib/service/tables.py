@@ -78,11 +78,34 @@ executions = sa.Table(
     sa.Column("max_attempts", sa.Integer, nullable=False, server_default="1"),
     sa.Column("attempt_history", sa.JSON),  # earlier attempts: who ran them, why they ended
     sa.Column("cancel_requested_by", sa.String(100)),
+    # schema version 3: a run queued by a schedule names it and the due time it stands for;
+    # the unique index makes "queued once per schedule and due time" the store's own rule
+    sa.Column("schedule_id", sa.Integer),
+    sa.Column("scheduled_for", sa.DateTime),
+    sa.Index("ux_run_schedule_due", "schedule_id", "scheduled_for", unique=True),
+)
+
+schedules = sa.Table(
+    "schedules", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("notebook_name", sa.String(255), nullable=False),
+    sa.Column("parameters", sa.JSON, nullable=False),  # the values given, typed; defaults apply
+    sa.Column("preset", sa.String(100)),
+    sa.Column("cron", sa.String(100), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("owner", sa.String(100), nullable=False),
+    sa.Column("paused", sa.Boolean, nullable=False),
+    sa.Column("next_due_at", sa.DateTime, nullable=False),  # naive UTC, like every timestamp
+    sa.Column("last_due_at", sa.DateTime),
+    sa.Column("last_run_id", sa.Integer),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
 )
 
 
 def add_missing_columns(conn) -> list[str]:
-    """Add the columns a newer version declares to tables an older version created.
+    """Add the columns and indexes a newer version declares to tables an older one created.
 
     Every column added after version 1 is nullable or has a server default, so an
     ``ALTER TABLE ... ADD COLUMN`` brings an old store up to date without rewriting a row.
@@ -96,6 +119,11 @@ def add_missing_columns(conn) -> list[str]:
                 ddl = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
                 conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
                 added.append(f"{table.name}.{column.name}")
+        indexes = {i["name"] for i in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in indexes:
+                index.create(conn)
+                added.append(f"{table.name}.{index.name}")
     return added
 
 
