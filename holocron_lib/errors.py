@@ -292,3 +292,21 @@ class ScheduleExistsError(ScheduleError):
 
     def __init__(self, schedule: str, reason: str = "a schedule with this name exists"):
         super().__init__(schedule, reason)
+
+
+class PresetError(HolocronError, ValueError):
+    """A preset cannot be used or made as asked: it no longer fits, it clashes, not yours."""
+
+    def __init__(self, notebook: str, preset: str, reason: str):
+        super().__init__(notebook, preset, reason)
+        self.notebook, self.preset, self.reason = notebook, preset, reason
+
+    def __str__(self) -> str:
+        return f"Preset {self.preset!r} of notebook {self.notebook!r} {self.reason}"
+
+
+class PresetExistsError(PresetError):
+    """A preset of that name already exists for the notebook."""
+
+    def __init__(self, notebook: str, preset: str, reason: str = "exists already"):
+        super().__init__(notebook, preset, reason)

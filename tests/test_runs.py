@@ -271,8 +271,9 @@ def test_a_version_1_store_is_upgraded_in_place(store_url):
         metadata.create_all(conn)
         conn.execute(sa.text("DROP INDEX ux_run_schedule_due"))
         conn.execute(sa.text("DROP TABLE schedules"))
+        conn.execute(sa.text("DROP TABLE presets"))
         for column in ("attempt", "max_attempts", "attempt_history", "cancel_requested_by",
-                       "schedule_id", "scheduled_for"):
+                       "schedule_id", "scheduled_for", "preset"):
             conn.execute(sa.text(f"ALTER TABLE notebook_executions DROP COLUMN {column}"))
         conn.execute(sa.text("INSERT INTO holocron_schema_version (version, applied_at) "
                              "VALUES (1, :t)"), {"t": utcnow()})
@@ -288,7 +289,7 @@ def test_a_version_1_store_is_upgraded_in_place(store_url):
         with upgraded.engine.connect() as conn:
             indexes = {i["name"] for i in sa.inspect(conn).get_indexes("notebook_executions")}
             assert "ux_run_schedule_due" in indexes
-            assert "schedules" in sa.inspect(conn).get_table_names()
+            assert {"schedules", "presets"} <= set(sa.inspect(conn).get_table_names())
 
 
 def _create_many(url: str, count: int, user: str) -> None:

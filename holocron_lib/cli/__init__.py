@@ -19,6 +19,7 @@ COMMAND_MODULES = {
     "settings_cmd": "settings",
     "notebooks_cmd": "notebooks",
     "runs_cmd": "runs",
+    "presets_cmd": "presets",
     "run_cmd": "run",
     "schedules_cmd": "schedules",
     "serve_cmd": "serve",

@@ -77,14 +77,20 @@ def show(name: str, notebooks_root: Path | None):
 @ROOT_OPTION
 def sync(notebooks_root: Path | None):
     """Record the registry in the run store (notebooks gone from disk become inactive)."""
+    from holocron_lib.service.presets import revalidate
     from holocron_lib.service.registry import discover_notebooks
 
     _, root, store = context(notebooks_root)
     with store:
-        report = store.sync_notebooks(discover_notebooks(root))
+        infos = discover_notebooks(root)
+        report = store.sync_notebooks(infos)
+        rechecked = revalidate(store, infos)
     for key in ("added", "updated", "deactivated"):
         for name in report[key]:
             click.echo(f"{key:12}{name}")
+    for p in rechecked:
+        state = "valid" if p.valid else f"INVALID: {p.problem}"
+        click.echo(f"{'preset':12}{p.notebook} {p.name}: {state}")
     click.echo(f"{len(report['added'])} added, {len(report['updated'])} updated, "
                f"{len(report['unchanged'])} unchanged, {len(report['deactivated'])} deactivated")
 

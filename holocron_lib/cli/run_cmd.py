@@ -33,12 +33,14 @@ def _interrupt(_signum, _frame):
 @click.option("--dry-run", is_flag=True, help="Check the parameters and show what would run.")
 @click.option("--timeout", type=click.IntRange(1), default=None,
               help="Seconds before the run is stopped (default: HOLOCRON_RUN_TIMEOUT).")
+@click.option("--preset", metavar="NAME",
+              help="Start from a saved preset of the notebook; -p values override it.")
 @click.option("--queue", "queue_only", is_flag=True,
               help="Only queue the run for a worker (holocron worker or serve) and print its id.")
 @click.option("--quiet", "-q", is_flag=True, help="No cell progress.")
 @ROOT_OPTION
 def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
-        queue_only: bool, quiet: bool, notebooks_root: Path | None) -> None:
+        preset: str | None, queue_only: bool, quiet: bool, notebooks_root: Path | None) -> None:
     """Run notebook NAME with parameters; exits 1 unless the run succeeded.
 
     The run executes in this process, unless --queue hands it to the workers.
@@ -48,14 +50,21 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
     from holocron_lib.service.store import RunStatus
 
     values = pairs(params)
-    settings, root, store = context(notebooks_root, store=not dry_run)
+    settings, root, store = context(notebooks_root, store=not dry_run or preset is not None)
     limit = timeout or settings.run_timeout
     if dry_run:
         info = get_notebook(root, name)
-        checked = validate_parameters(info, values, from_strings=True)
+        base = {}
+        if preset is not None:
+            from holocron_lib.service.presets import preset_values
+
+            with store:
+                base = preset_values(store, info, preset)
+        checked = validate_parameters(info, {**base, **values}, from_strings=True)
         click.echo(f"would run {info.name} ({info.title}) as {current_user()}, "
                    f"time limit {limit} s, with:")
-        rows = [[k, json.dumps(v), "given" if k in values else "default"]
+        rows = [[k, json.dumps(v), "given" if k in values else
+                 f"preset {preset}" if k in base else "default"]
                 for k, v in checked.items()]
         click.echo(table(["parameter", "value", "source"], rows) if rows else "  (no parameters)")
         click.echo(f"output: {settings.artifacts_dir}/notebooks/<date>/"
@@ -66,12 +75,12 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
 
         with store:
             queued = queue_run(store, root, name, values, current_user(), from_strings=True,
-                               timeout=timeout, attempts=settings.run_attempts)
+                               timeout=timeout, attempts=settings.run_attempts, preset=preset)
         click.echo(f"run {queued.id}: {queued.notebook} queued")
         return
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        done = _execute(store, root, name, values, timeout, limit, quiet, settings)
+        done = _execute(store, root, name, values, timeout, limit, quiet, settings, preset)
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo(f"status: {done.status.value}"
@@ -84,7 +93,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
                                    f"{done.error_message}")
 
 
-def _execute(store, root, name, values, timeout, limit, quiet, settings):
+def _execute(store, root, name, values, timeout, limit, quiet, settings, preset):
     """Record the run as running, execute it here, and close it whatever happens."""
     from holocron_lib.service.runner import perform_run, queue_run
     from holocron_lib.service.store import RunStatus
@@ -92,7 +101,7 @@ def _execute(store, root, name, values, timeout, limit, quiet, settings):
 
     with store, RunWatch(store) as watch:
         recorded = queue_run(store, root, name, values, current_user(), from_strings=True,
-                             timeout=timeout, status=RunStatus.RUNNING)
+                             timeout=timeout, status=RunStatus.RUNNING, preset=preset)
         stop = watch.register(recorded.id)  # `holocron runs cancel` reaches it here too
         click.echo(f"run {recorded.id}: {recorded.notebook} (time limit {limit} s)")
 

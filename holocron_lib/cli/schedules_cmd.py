@@ -29,9 +29,10 @@ def schedules() -> None:
               help="IANA time zone the expression is read in, e.g. Europe/Paris.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter value (repeatable), checked as for holocron run.")
+@click.option("--preset", metavar="NAME", help="Run with this preset's values (-p overrides).")
 @ROOT_OPTION
 def create(name: str, notebook: str, cron: str, timezone: str, params: tuple[str, ...],
-           notebooks_root: Path | None):
+           preset: str | None, notebooks_root: Path | None):
     """Create schedule NAME for NOTEBOOK; prints when it is next due."""
     from holocron_lib.service.schedules import create_schedule
 
@@ -39,7 +40,7 @@ def create(name: str, notebook: str, cron: str, timezone: str, params: tuple[str
     with store:
         made = create_schedule(store, root, name=name, notebook=notebook, cron=cron,
                                owner=current_user(), timezone=timezone,
-                               parameters=pairs(params), from_strings=True)
+                               parameters=pairs(params), preset=preset, from_strings=True)
     click.echo(f"schedule {made.name}: {made.notebook} at '{made.cron}' ({made.timezone}), "
                f"next due {_local(made)}")
 

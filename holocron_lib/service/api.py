@@ -26,6 +26,8 @@ from holocron_lib.errors import (
     HolocronError,
     NotebookNotFoundError,
     ParameterError,
+    PresetError,
+    PresetExistsError,
     QueueFullError,
     RunStateError,
     ScheduleError,
@@ -33,9 +35,10 @@ from holocron_lib.errors import (
     UnknownObjectError,
 )
 from holocron_lib.service import api_models as m
+from holocron_lib.service import presets
 from holocron_lib.service import schedules as sched
 from holocron_lib.service.pool import RunService
-from holocron_lib.service.registry import is_valid_name, parameter_problems
+from holocron_lib.service.registry import get_notebook, is_valid_name, parameter_problems
 from holocron_lib.service.runner import output_file_name
 from holocron_lib.service.store import Run
 from holocron_lib.settings import Settings, load_settings
@@ -147,7 +150,8 @@ def _run_out(run: Run, service: RunService) -> m.RunOut:
         duration_seconds=run.duration_seconds, timeout_seconds=run.timeout_seconds,
         attempt=run.attempt, max_attempts=run.max_attempts,
         cancel_requested_by=run.cancel_requested_by, schedule_id=run.schedule_id,
-        scheduled_for=_utc(run.scheduled_for), queued_at=_utc(run.queued_at), started_at=_utc(run.started_at),
+        scheduled_for=_utc(run.scheduled_for), preset=run.preset,
+        queued_at=_utc(run.queued_at), started_at=_utc(run.started_at),
         completed_at=_utc(run.completed_at), links=links,
     )
 
@@ -170,6 +174,17 @@ def _parameter_error(info, values: dict) -> ApiError:
         {"field": p.parameter, "reason": p.reason,
          "allowed": [a if isinstance(a, str | int | float | bool) else str(a)
                      for a in p.allowed]} for p in problems]})
+
+
+def _preset_out(p: presets.Preset) -> m.PresetOut:
+    return m.PresetOut(**p.to_dict(), links={
+        "self": f"/notebooks/{p.notebook}/presets/{p.name}",
+        "run": f"/notebooks/{p.notebook}/runs"})
+
+
+def _preset_error(exc: PresetError) -> ApiError:
+    """An invalid preset is refused as invalid parameters are (422), naming the preset."""
+    return ApiError(422, "invalid_preset", str(exc), {"preset": exc.preset})
 
 
 def create_app(settings: Settings | None = None, *, notebooks_root: Path | str | None = None,
@@ -260,16 +275,76 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         """Queue a run with parameters; answers at once with the run's id and links."""
         info = notebook_or_404(name)
         try:
-            run = service.request_run(info.name, body.parameters, who, timeout=body.timeout)
+            run = service.request_run(info.name, body.parameters, who, timeout=body.timeout,
+                                      preset=body.preset)
         except ParameterError:
-            raise _parameter_error(info, body.parameters) from None
+            base = presets.preset_values(service.store, info, body.preset) if body.preset else {}
+            raise _parameter_error(info, {**base, **body.parameters}) from None
+        except PresetError as exc:
+            raise _preset_error(exc) from None
         except NotebookNotFoundError:
             raise ApiError(404, "notebook_not_found", f"no registered notebook is named "
                            f"{name!r}") from None
+        except UnknownObjectError as exc:  # the preset
+            raise ApiError(404, "preset_not_found", str(exc), {"preset": body.preset}) from None
         except QueueFullError as exc:
             raise ApiError(503, "queue_full", str(exc)) from None
         response.headers["Location"] = f"/runs/{run.id}"
         return _run_out(run, service)
+
+    @app.get("/notebooks/{name:path}/presets", response_model=m.PresetList, tags=["presets"])
+    def list_presets(name: str, _user: Who):
+        """The notebook's presets; an invalid one says why."""
+        info = fresh(notebook_or_404(name))
+        found = [_preset_out(p) for p in presets.list_presets(service.store, info.name)]
+        return m.PresetList(presets=found, total=len(found))
+
+    @app.post("/notebooks/{name:path}/presets", status_code=201, response_model=m.PresetOut,
+              tags=["presets"], responses={409: {"model": m.ErrorOut}})
+    def create_preset(name: str, body: m.PresetIn, response: Response, who: Who):
+        """Save a named parameter set, checked as a run's values are; it belongs to you."""
+        info = notebook_or_404(name)
+        try:
+            made = presets.create_preset(service.store, service.root, notebook=info.name,
+                                         name=body.name, owner=who, parameters=body.parameters,
+                                         description=body.description)
+        except ParameterError:
+            raise _parameter_error(info, body.parameters) from None
+        except PresetExistsError as exc:
+            raise ApiError(409, "preset_exists", str(exc), {"preset": exc.preset}) from None
+        except PresetError as exc:
+            raise _preset_error(exc) from None
+        response.headers["Location"] = f"/notebooks/{info.name}/presets/{made.name}"
+        return _preset_out(made)
+
+    def fresh(info):
+        """The notebook as on disk now, its presets checked against it (no snapshot lag)."""
+        current = get_notebook(service.root, info.name)
+        presets.revalidate(service.store, [current])
+        return current
+
+    def preset_or_404(info, preset: str) -> presets.Preset:
+        try:
+            return presets.get_preset(service.store, info.name, preset)
+        except UnknownObjectError as exc:
+            raise ApiError(404, "preset_not_found", str(exc), {"preset": preset[:100]}) from None
+
+    @app.get("/notebooks/{name:path}/presets/{preset}", response_model=m.PresetOut,
+             tags=["presets"])
+    def show_preset(name: str, preset: str, _user: Who):
+        return _preset_out(preset_or_404(fresh(notebook_or_404(name)), preset))
+
+    @app.delete("/notebooks/{name:path}/presets/{preset}", status_code=204, tags=["presets"],
+                responses={403: {"model": m.ErrorOut}})
+    def delete_preset(name: str, preset: str, who: Who):
+        """Remove one of your presets."""
+        info = notebook_or_404(name)
+        found = preset_or_404(info, preset)
+        if found.owner != who:
+            raise ApiError(403, "not_owner", f"preset {preset!r} belongs to {found.owner}; "
+                           "only its owner may delete it")
+        presets.delete_preset(service.store, info.name, preset, who)
+        return Response(status_code=204)
 
     @app.get("/notebooks/{name:path}", response_model=m.NotebookDetail, tags=["notebooks"])
     def show_notebook(name: str, _user: Who):
@@ -327,9 +402,17 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         try:
             made = sched.create_schedule(service.store, service.root, name=body.name,
                                          notebook=info.name, cron=body.cron, owner=who,
-                                         timezone=body.timezone, parameters=body.parameters)
+                                         timezone=body.timezone, parameters=body.parameters,
+                                         preset=body.preset)
         except ParameterError:
-            raise _parameter_error(info, body.parameters) from None
+            base = presets.preset_values(service.store, info, body.preset) if body.preset else {}
+            raise _parameter_error(info, {**base, **body.parameters}) from None
+        except PresetError as exc:
+            raise _preset_error(exc) from None
+        except NotebookNotFoundError:
+            raise
+        except UnknownObjectError as exc:  # the preset
+            raise ApiError(404, "preset_not_found", str(exc), {"preset": body.preset}) from None
         except ScheduleExistsError as exc:
             raise ApiError(409, "schedule_exists", str(exc), {"name": exc.schedule}) from None
         except ScheduleError as exc:

@@ -77,6 +77,9 @@ class RunRequest(BaseModel):
     timeout: int | None = Field(None, ge=1, le=86_400,
                                 description="Seconds before the run is stopped "
                                             "(default: HOLOCRON_RUN_TIMEOUT).")
+    preset: str | None = Field(None, max_length=100,
+                               description="Start from this preset's values; `parameters` "
+                                           "override them.")
 
 
 class RunOut(BaseModel):
@@ -97,6 +100,7 @@ class RunOut(BaseModel):
     cancel_requested_by: str | None = Field(description="Who asked to cancel it, if anyone.")
     schedule_id: int | None = Field(None, description="The schedule that queued it, if any.")
     scheduled_for: datetime | None = Field(None, description="The due time it stands for.")
+    preset: str | None = Field(None, description="The preset it started from, if any.")
     queued_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
@@ -112,6 +116,32 @@ class ScheduleIn(BaseModel):
     parameters: dict[str, Any] = Field(default_factory=dict,
                                        description="Values by parameter name, checked as a "
                                                    "run's would be.")
+    preset: str | None = Field(None, max_length=100,
+                               description="A preset of the notebook to start from.")
+
+
+class PresetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(max_length=100, description="Unique per notebook.")
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    description: str | None = Field(None, max_length=2000)
+
+
+class PresetOut(BaseModel):
+    notebook: str
+    name: str
+    owner: str
+    description: str | None
+    parameters: dict[str, Any]
+    valid: bool = Field(description="False once the notebook's parameters changed so that "
+                                    "these values no longer fit; such a preset is not run.")
+    problem: str | None = Field(description="Why it is invalid.")
+    links: dict[str, str]
+
+
+class PresetList(BaseModel):
+    presets: list[PresetOut]
+    total: int
 
 
 class ScheduleOut(BaseModel):

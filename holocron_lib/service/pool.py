@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from holocron_lib.errors import QueueFullError
+from holocron_lib.service.presets import revalidate
 from holocron_lib.service.registry import NotebookInfo, discover_notebooks, folder_fingerprint
 from holocron_lib.service.runner import queue_run
 from holocron_lib.service.schedules import Scheduler
@@ -84,6 +85,7 @@ class RunService:
                 return
             infos = discover_notebooks(self.root)
             self.store.sync_notebooks(infos)
+            revalidate(self.store, infos)  # presets of notebooks whose parameters changed
             self._snapshot = {i.name: i for i in infos}
             self._fingerprint = fingerprint
 
@@ -100,13 +102,13 @@ class RunService:
     # ------------------------------------------------------------ runs
 
     def request_run(self, name: str, parameters: dict[str, Any], user: str,
-                    timeout: int | None = None) -> Run:
+                    timeout: int | None = None, preset: str | None = None) -> Run:
         """Check and record a queued run; raises for unknown names, bad values, a full queue."""
         waiting = self.store.count_open()["queued"]
         if waiting >= self.max_queue:
             raise QueueFullError(waiting)
         run = queue_run(self.store, self.root, name, parameters, user, timeout=timeout,
-                        attempts=self.settings.run_attempts)
+                        attempts=self.settings.run_attempts, preset=preset)
         if self.worker:
             self.worker.wake()
         return run

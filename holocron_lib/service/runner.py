@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from holocron_lib.errors import HolocronError, NotebookNotFoundError, ParameterError
+from holocron_lib.errors import HolocronError, NotebookNotFoundError, ParameterError, PresetError
 from holocron_lib.execution.environment import kernel_environment
+from holocron_lib.service.presets import preset_values
 from holocron_lib.service.registry import NotebookInfo, get_notebook, validate_parameters
 from holocron_lib.service.store import Run, RunStatus, Store
 
@@ -223,22 +224,29 @@ def execute_notebook(
 
 def queue_run(store: Store, root: Path, name: str, values: dict[str, Any], user: str, *,
               from_strings: bool = False, timeout: int | None = None,
-              status: RunStatus = RunStatus.QUEUED, attempts: int = 1) -> Run:
+              status: RunStatus = RunStatus.QUEUED, attempts: int = 1,
+              preset: str | None = None) -> Run:
     """Check the parameters and record a new run; bad parameters are recorded as `error`.
 
-    A retry-safe notebook's run may be tried up to ``attempts`` times when its worker
-    dies; any other run is tried once. Raises `NotebookNotFoundError` (nothing recorded)
-    or `ParameterError` (recorded).
+    With ``preset`` the run starts from that preset's values, and ``values`` override
+    them. A retry-safe notebook's run may be tried up to ``attempts`` times when its
+    worker dies; any other run is tried once. Raises `NotebookNotFoundError` or
+    `UnknownObjectError` for a missing preset (nothing recorded), `ParameterError` or
+    `PresetError` for a preset that no longer fits (recorded).
     """
     info = get_notebook(root, name)
+    given = dict(values)
     try:
-        checked = validate_parameters(info, values, from_strings=from_strings)
-    except ParameterError as exc:
-        store.create_run(info, user, {str(k)[:100]: _jsonable(v) for k, v in values.items()},
-                         status=RunStatus.ERROR, error_message=str(exc), timeout=timeout)
+        if preset is not None:
+            given = {**preset_values(store, info, preset), **values}
+        checked = validate_parameters(info, given, from_strings=from_strings)
+    except (ParameterError, PresetError) as exc:
+        store.create_run(info, user, {str(k)[:100]: _jsonable(v) for k, v in given.items()},
+                         status=RunStatus.ERROR, error_message=str(exc), timeout=timeout,
+                         preset=preset)
         raise
     return store.create_run(info, user, checked, status=status, timeout=timeout,
-                            max_attempts=attempts if info.retry_safe else 1)
+                            max_attempts=attempts if info.retry_safe else 1, preset=preset)
 
 
 def _jsonable(value: Any) -> Any:

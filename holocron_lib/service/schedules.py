@@ -1,6 +1,8 @@
 """Schedules: a notebook with parameters (or a preset), run on a cron expression in a time zone.
 
-A schedule keeps its next due time (UTC) in the store. A `Scheduler` loop on each server
+Its values come from the parameters given, over a preset's when it names one (a preset that
+no longer fits gives a run with status error naming it). A schedule keeps its next due time
+(UTC) in the store. A `Scheduler` loop on each server
 looks for schedules that are due and fires each in one write transaction: a conditional
 UPDATE moves its next due time on (only one server's update matches) and the run is inserted
 with the schedule's id and due time, which a unique index allows once. After downtime the
@@ -24,11 +26,13 @@ import sqlalchemy as sa
 from holocron_lib.errors import (
     NotebookNotFoundError,
     ParameterError,
+    PresetError,
     ScheduleError,
     ScheduleExistsError,
     UnknownObjectError,
     close_matches,
 )
+from holocron_lib.service.presets import preset_values
 from holocron_lib.service.registry import get_notebook, validate_parameters
 from holocron_lib.service.store import Run, RunStatus, Store, schedules, utcnow
 
@@ -125,7 +129,7 @@ def _given(info, values: dict[str, Any], from_strings: bool) -> dict[str, Any]:
 
 def create_schedule(store: Store, root: Path, *, name: str, notebook: str, cron: str,
                     owner: str, timezone: str = "UTC", parameters: dict[str, Any] | None = None,
-                    from_strings: bool = False,
+                    preset: str | None = None, from_strings: bool = False,
                     now: datetime | None = None) -> Schedule:
     """Check and record a schedule; refuses what a run would refuse, with the same message."""
     if not _NAME.fullmatch(name or ""):
@@ -134,12 +138,18 @@ def create_schedule(store: Store, root: Path, *, name: str, notebook: str, cron:
     cron = check_cron(cron, name)
     zone(timezone, name)
     info = get_notebook(root, notebook)
-    values = _given(info, parameters or {}, from_strings)
+    if preset is not None:
+        base = preset_values(store, info, preset)
+        checked = validate_parameters(info, {**base, **(parameters or {})},
+                                      from_strings=from_strings)
+        values = {k: checked[k] for k in parameters or {}}
+    else:
+        values = _given(info, parameters or {}, from_strings)
     now = now or utcnow()
     try:
         with store.writing() as conn:
             schedule_id = conn.execute(schedules.insert().values(
-                name=name, notebook_name=info.name, parameters=values,
+                name=name, notebook_name=info.name, parameters=values, preset=preset,
                 cron=cron, timezone=timezone, owner=owner, paused=False,
                 next_due_at=next_due(cron, timezone, now), created_at=now,
                 updated_at=now)).inserted_primary_key[0]
@@ -228,8 +238,10 @@ class Scheduler:
             return None, schedule.parameters, f"schedule {schedule.name!r}: {exc}"
         values = dict(schedule.parameters)
         try:
+            if schedule.preset is not None:
+                values = {**preset_values(self.store, info, schedule.preset), **values}
             return info, validate_parameters(info, values), None
-        except ParameterError as exc:
+        except (ParameterError, PresetError, UnknownObjectError) as exc:
             return info, values, f"schedule {schedule.name!r}: {exc}"
 
     def _fire(self, schedule: Schedule, now: datetime) -> Run | None:
@@ -249,7 +261,8 @@ class Scheduler:
                     notebook_id=self.store.notebook_id(conn, info) if info else None,
                     status=RunStatus.ERROR if problem else RunStatus.QUEUED,
                     error_message=problem, schedule_id=schedule.id, scheduled_for=due_at,
-                    max_attempts=self.attempts if info and info.retry_safe else 1)
+                    max_attempts=self.attempts if info and info.retry_safe else 1,
+                    preset=schedule.preset)
                 conn.execute(schedules.update().where(schedules.c.id == schedule.id)
                              .values(last_run_id=run_id))
         except sa.exc.IntegrityError:

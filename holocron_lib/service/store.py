@@ -30,11 +30,12 @@ from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of
     metadata,
     notebook_parameters,
     notebooks,
+    presets,
     schedules,
     schema_version,
 )
 
-SCHEMA_VERSION = 3  # 2: attempts, cancellation; 3: schedules (see add_missing_columns)
+SCHEMA_VERSION = 4  # 2: attempts, cancel; 3: schedules; 4: presets (see add_missing_columns)
 HEARTBEAT_SECONDS = 5
 STALE_AFTER_SECONDS = 60  # a live runner beats every HEARTBEAT_SECONDS; this is many misses
 
@@ -81,6 +82,7 @@ class Run:
     cancel_requested_by: str | None = None
     schedule_id: int | None = None
     scheduled_for: datetime | None = None
+    preset: str | None = None
 
 
 OPEN = (str(RunStatus.QUEUED), str(RunStatus.RUNNING))
@@ -122,7 +124,7 @@ def _row_to_run(row) -> Run:
         attempt=row.attempt, max_attempts=row.max_attempts,
         attempt_history=tuple(row.attempt_history or ()),
         cancel_requested_by=row.cancel_requested_by,
-        schedule_id=row.schedule_id, scheduled_for=row.scheduled_for,
+        schedule_id=row.schedule_id, scheduled_for=row.scheduled_for, preset=row.preset,
     )
 
 
@@ -258,7 +260,8 @@ class Store:
 
     def create_run(self, info, user: str, parameters: dict[str, Any], *,
                    status: RunStatus = RunStatus.QUEUED, timeout: int | None = None,
-                   error_message: str | None = None, max_attempts: int = 1) -> Run:
+                   error_message: str | None = None, max_attempts: int = 1,
+                   preset: str | None = None) -> Run:
         """Record a new run owned by this process (queued, running, or error)."""
         with self._write.begin() as conn:
             self._lock(conn)
@@ -266,15 +269,15 @@ class Store:
             run_id = self.insert_run(conn, info.name, user, parameters, notebook_id=nb_id,
                                      input_path=info.source_file, status=status,
                                      timeout=timeout, error_message=error_message,
-                                     max_attempts=max_attempts)
+                                     max_attempts=max_attempts, preset=preset)
         return self.get_run(run_id)
 
     def insert_run(self, conn, notebook: str, user: str, parameters: dict[str, Any], *,
                    notebook_id: int | None = None, input_path: str | None = None,
                    status: RunStatus = RunStatus.QUEUED, timeout: int | None = None,
                    error_message: str | None = None, max_attempts: int = 1,
-                   schedule_id: int | None = None, scheduled_for: datetime | None = None
-                   ) -> int:
+                   schedule_id: int | None = None, scheduled_for: datetime | None = None,
+                   preset: str | None = None) -> int:
         """Insert a run row inside the caller's write transaction; returns its id."""
         host, pid = this_runner()
         now = utcnow()
@@ -283,7 +286,7 @@ class Store:
                       status=str(status), timeout_seconds=timeout, queued_at=now,
                       runner_host=host, runner_pid=pid, heartbeat_at=now,
                       error_message=error_message, max_attempts=max(1, max_attempts),
-                      schedule_id=schedule_id, scheduled_for=scheduled_for)
+                      schedule_id=schedule_id, scheduled_for=scheduled_for, preset=preset)
         if status == RunStatus.RUNNING:
             values["started_at"] = now
         elif status.terminal:

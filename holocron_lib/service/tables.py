@@ -83,6 +83,7 @@ executions = sa.Table(
     sa.Column("schedule_id", sa.Integer),
     sa.Column("scheduled_for", sa.DateTime),
     sa.Index("ux_run_schedule_due", "schedule_id", "scheduled_for", unique=True),
+    sa.Column("preset", sa.String(100)),  # schema version 4: the preset a run started from
 )
 
 schedules = sa.Table(
@@ -101,6 +102,25 @@ schedules = sa.Table(
     sa.Column("last_run_id", sa.Integer),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+
+presets = sa.Table(
+    "presets", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("notebook_name", sa.String(255), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("owner", sa.String(100), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("parameters", sa.JSON, nullable=False),  # the values given, typed
+    # checked against the parameters cell whose fingerprint is kept here; re-checked when
+    # that cell changes, and marked invalid (with the reason) when the values no longer fit
+    sa.Column("valid", sa.Boolean, nullable=False),
+    sa.Column("problem", sa.Text),
+    sa.Column("checked_against", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("notebook_name", "name"),
 )
 
 
