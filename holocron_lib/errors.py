@@ -310,3 +310,14 @@ class PresetExistsError(PresetError):
 
     def __init__(self, notebook: str, preset: str, reason: str = "exists already"):
         super().__init__(notebook, preset, reason)
+
+
+class TokenError(HolocronError, ValueError):
+    """A bearer token is refused; the reason says why, never what the token holds."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"the bearer token is not valid: {self.reason}"

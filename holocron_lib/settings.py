@@ -108,6 +108,36 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds between two looks of a server's scheduler for due schedules (a run is "
             "queued at most this late; several servers still queue each due run once).",
             kind="int", group="Schedules"),
+    Setting("HOLOCRON_OIDC_ISSUER", None,
+            "Issuer URL of an OpenID Connect provider (e.g. https://sso.example/realms/team for "
+            "Keycloak). When set, the API also accepts that provider's JWT bearer tokens.",
+            kind="url", group="Single sign-on"),
+    Setting("HOLOCRON_OIDC_AUDIENCE", None,
+            "The audience (aud) a token must name: the provider's client id of this service. "
+            "Required with HOLOCRON_OIDC_ISSUER.",
+            group="Single sign-on"),
+    Setting("HOLOCRON_OIDC_JWKS_URL", None,
+            "The provider's key set (JWKS) address. Default: the jwks_uri of the issuer's "
+            "/.well-known/openid-configuration.",
+            kind="url", group="Single sign-on"),
+    Setting("HOLOCRON_OIDC_USER_CLAIM", "preferred_username",
+            "Claim holding the user name recorded with runs (a dotted path for nested claims).",
+            group="Single sign-on"),
+    Setting("HOLOCRON_OIDC_ROLE_CLAIM", "realm_access.roles",
+            "Claim holding the user's roles: a dotted path to a list (Keycloak realm roles) or "
+            "to a flat claim of space- or comma-separated names.",
+            group="Single sign-on"),
+    Setting("HOLOCRON_OIDC_ALGORITHMS", "RS256,ES256,PS256",
+            "Signature algorithms accepted, comma-separated; `none` and shared-secret (HS*) "
+            "algorithms are never accepted.",
+            group="Single sign-on"),
+    Setting("HOLOCRON_OIDC_LEEWAY", "30",
+            "Seconds of clock difference tolerated when checking expiry and not-before.",
+            kind="int", group="Single sign-on"),
+    Setting("HOLOCRON_OIDC_JWKS_REFRESH", "60",
+            "Fewest seconds between two fetches of the key set when tokens name an unknown key "
+            "id (key rotation); the set is also fetched again after an hour.",
+            kind="int", group="Single sign-on"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -202,6 +232,39 @@ class Settings:
         return max(1.0, float(self.get("HOLOCRON_SCHEDULER_POLL")))
 
     @property
+    def oidc_issuer(self) -> str | None:
+        return self.values.get("HOLOCRON_OIDC_ISSUER") or None
+
+    @property
+    def oidc_audience(self) -> str:
+        return self.values.get("HOLOCRON_OIDC_AUDIENCE") or ""
+
+    @property
+    def oidc_jwks_url(self) -> str | None:
+        return self.values.get("HOLOCRON_OIDC_JWKS_URL") or None
+
+    @property
+    def oidc_user_claim(self) -> str:
+        return self.get("HOLOCRON_OIDC_USER_CLAIM")
+
+    @property
+    def oidc_role_claim(self) -> str:
+        return self.get("HOLOCRON_OIDC_ROLE_CLAIM")
+
+    @property
+    def oidc_algorithms(self) -> tuple[str, ...]:
+        return tuple(a.strip() for a in self.get("HOLOCRON_OIDC_ALGORITHMS").split(",")
+                     if a.strip())
+
+    @property
+    def oidc_leeway(self) -> int:
+        return int(self.get("HOLOCRON_OIDC_LEEWAY"))
+
+    @property
+    def oidc_jwks_refresh(self) -> int:
+        return int(self.get("HOLOCRON_OIDC_JWKS_REFRESH"))
+
+    @property
     def stale_after(self) -> int:
         return max(1, int(self.get("HOLOCRON_STALE_SECONDS")))
 
@@ -253,7 +316,8 @@ def _validate(name: str, value: str) -> None:
             raise SettingsError(name, f"must be a whole number, got {value!r}") from None
         if number < 0:
             raise SettingsError(name, f"must not be negative, got {value!r}")
-    elif kind == "url" and name == "OLLAMA_BASE_URL":
+    elif kind == "url" and name in ("OLLAMA_BASE_URL", "HOLOCRON_OIDC_ISSUER",
+                                    "HOLOCRON_OIDC_JWKS_URL"):
         if not value.startswith(("http://", "https://")):
             raise SettingsError(name, "must start with http:// or https://")
     elif kind == "tokens":
@@ -283,6 +347,9 @@ def load_settings(
             raw = raw.strip()
             _validate(s.name, raw)
         values[s.name] = raw if raw is not None else s.default
+    if values.get("HOLOCRON_OIDC_ISSUER") and not values.get("HOLOCRON_OIDC_AUDIENCE"):
+        raise SettingsError("HOLOCRON_OIDC_AUDIENCE", "is required when HOLOCRON_OIDC_ISSUER "
+                                                      "is set")
     if values.get("SEED_SQLSERVER_HOST") and not values.get("SEED_SQLSERVER_CONN_STR"):
         for needed in ("SEED_SQLSERVER_USER", "SEED_SQLSERVER_PASSWORD"):
             if not values.get(needed):

@@ -52,6 +52,7 @@ EXAMPLES: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "PresetError": (("simple_params", "loud", "is not valid: 'COUNT' must be at most 5"),
                     ("'loud'", "'simple_params'", "'COUNT'")),
     "PresetExistsError": (("simple_params", "loud"), ("'loud'", "'simple_params'", "exists")),
+    "TokenError": (("it has expired",), ("bearer token", "expired")),
     "ScheduleExistsError": (("nightly",), ("'nightly'", "exists")),
     "ScheduleError": (("nightly", "'61 * * * *' is not a cron expression"),
                       ("'nightly'", "'61 * * * *'")),

@@ -32,11 +32,13 @@ from holocron_lib.errors import (
     RunStateError,
     ScheduleError,
     ScheduleExistsError,
+    TokenError,
     UnknownObjectError,
 )
 from holocron_lib.service import api_models as m
 from holocron_lib.service import presets
 from holocron_lib.service import schedules as sched
+from holocron_lib.service.oidc import OidcVerifier, looks_like_jwt
 from holocron_lib.service.pool import RunService
 from holocron_lib.service.registry import get_notebook, is_valid_name, parameter_problems
 from holocron_lib.service.runner import output_file_name
@@ -44,7 +46,9 @@ from holocron_lib.service.store import Run
 from holocron_lib.settings import Settings, load_settings
 
 MAX_BODY_BYTES = 64 * 1024
-_bearer = HTTPBearer(auto_error=False, description="A token from HOLOCRON_API_TOKENS.")
+_bearer = HTTPBearer(auto_error=False, description="A token from HOLOCRON_API_TOKENS, or an "
+                                                    "OpenID Connect access token (JWT) of the "
+                                                    "configured provider.")
 
 
 class ApiError(Exception):
@@ -107,7 +111,11 @@ async def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
-    """The user name the bearer token maps to; 401 without a valid token."""
+    """The user name the bearer token maps to; 401 without a valid token.
+
+    A token of HOLOCRON_API_TOKENS, or, with single sign-on on, a JWT of the configured
+    OpenID Connect provider (its identity is also kept on ``request.state.identity``).
+    """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "unauthorized", "a bearer token is required",
                        headers={"WWW-Authenticate": "Bearer"})
@@ -115,6 +123,15 @@ async def current_user(
     for token, name in request.app.state.settings.api_tokens.items():
         if hmac.compare_digest(token.encode(), given):
             return name
+    verifier = request.app.state.oidc
+    if verifier is not None and looks_like_jwt(credentials.credentials):
+        try:
+            identity = await run_in_threadpool(verifier.verify, credentials.credentials)
+        except TokenError as exc:
+            raise ApiError(401, "unauthorized", str(exc), {"reason": exc.reason}, headers={
+                "WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+        request.state.identity = identity
+        return identity.user
     raise ApiError(401, "unauthorized", "the bearer token is not valid",
                    headers={"WWW-Authenticate": "Bearer"})
 
@@ -214,6 +231,7 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
     )
     app.state.service = service
     app.state.settings = settings
+    app.state.oidc = OidcVerifier.from_settings(settings)
     app.add_middleware(BodyLimit)
 
     def notebook_or_404(name: str):
