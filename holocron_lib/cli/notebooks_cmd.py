@@ -77,7 +77,7 @@ def show(name: str, notebooks_root: Path | None):
 @ROOT_OPTION
 def sync(notebooks_root: Path | None):
     """Record the registry in the run store (notebooks gone from disk become inactive)."""
-    from holocron_lib.service.presets import revalidate
+    from holocron_lib.service.presets import revalidate  # lazy: the store's tables
     from holocron_lib.service.registry import discover_notebooks
 
     _, root, store = context(notebooks_root)

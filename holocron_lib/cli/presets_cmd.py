@@ -30,6 +30,7 @@ def presets() -> None:
 def create(notebook: str, name: str, params: tuple[str, ...], description: str | None,
            notebooks_root: Path | None):
     """Save preset NAME of NOTEBOOK (yours: only you may delete it)."""
+    # lazy: imported when the command runs, so `holocron --help` stays quick
     from holocron_lib.service.presets import create_preset
 
     _, root, store = context(notebooks_root)
@@ -43,6 +44,7 @@ def create(notebook: str, name: str, params: tuple[str, ...], description: str |
 
 def _checked(store, root, notebook: str | None):
     """Presets as listed, re-checked first against the notebooks as they are on disk."""
+    # lazy: imported when the command runs, so `holocron --help` stays quick
     from holocron_lib.service.presets import list_presets, revalidate
     from holocron_lib.service.registry import discover_notebooks
 
@@ -77,6 +79,7 @@ def list_(notebook: str | None, as_json: bool, notebooks_root: Path | None):
 @ROOT_OPTION
 def delete(notebook: str, name: str, notebooks_root: Path | None):
     """Remove one of your presets."""
+    # lazy: imported when the command runs, so `holocron --help` stays quick
     from holocron_lib.service.presets import delete_preset
 
     _, _, store = context(notebooks_root)

@@ -56,7 +56,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
         info = get_notebook(root, name)
         base = {}
         if preset is not None:
-            from holocron_lib.service.presets import preset_values
+            from holocron_lib.service.presets import preset_values  # lazy: only with --preset
 
             with store:
                 base = preset_values(store, info, preset)
@@ -71,7 +71,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
                    f"{output_file_name(info.name, '<run id>')}")
         return
     if queue_only:
-        from holocron_lib.service.runner import queue_run
+        from holocron_lib.service.runner import queue_run  # lazy: papermill and friends
 
         with store:
             queued = queue_run(store, root, name, values, current_user(), from_strings=True,

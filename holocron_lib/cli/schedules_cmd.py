@@ -34,6 +34,7 @@ def schedules() -> None:
 def create(name: str, notebook: str, cron: str, timezone: str, params: tuple[str, ...],
            preset: str | None, notebooks_root: Path | None):
     """Create schedule NAME for NOTEBOOK; prints when it is next due."""
+    # lazy: imported when the command runs, so `holocron --help` stays quick
     from holocron_lib.service.schedules import create_schedule
 
     _, root, store = context(notebooks_root)
@@ -55,6 +56,7 @@ def _local(s) -> str:
 @ROOT_OPTION
 def list_(notebook: str | None, as_json: bool, notebooks_root: Path | None):
     """Every schedule with its next due time (in its own time zone) and last run."""
+    # lazy: imported when the command runs, so `holocron --help` stays quick
     from holocron_lib.service.schedules import list_schedules
 
     _, _, store = context(notebooks_root)
@@ -76,6 +78,7 @@ def list_(notebook: str | None, as_json: bool, notebooks_root: Path | None):
 @ROOT_OPTION
 def pause(name: str, notebooks_root: Path | None):
     """Queue no runs of NAME until it is resumed."""
+    # lazy: imported when the command runs, so `holocron --help` stays quick
     from holocron_lib.service.schedules import set_paused
 
     _, _, store = context(notebooks_root)
@@ -89,6 +92,7 @@ def pause(name: str, notebooks_root: Path | None):
 @ROOT_OPTION
 def resume(name: str, notebooks_root: Path | None):
     """Queue runs of NAME again, from its next tick after now."""
+    # lazy: imported when the command runs, so `holocron --help` stays quick
     from holocron_lib.service.schedules import set_paused
 
     _, _, store = context(notebooks_root)
@@ -102,6 +106,7 @@ def resume(name: str, notebooks_root: Path | None):
 @ROOT_OPTION
 def delete(name: str, notebooks_root: Path | None):
     """Remove schedule NAME; the runs it queued stay in the history."""
+    # lazy: imported when the command runs, so `holocron --help` stays quick
     from holocron_lib.service.schedules import delete_schedule
 
     _, _, store = context(notebooks_root)

@@ -25,6 +25,7 @@ def worker(concurrency: int | None, quiet: bool, notebooks_root: Path | None) ->
     Ctrl-C or SIGTERM: finish the running runs and stop; a second time: stop them now
     (each is then queued again if its notebook is retry-safe, else recorded failed).
     """
+    # lazy: imported when the command runs, so `holocron --help` stays quick
     from holocron_lib.service.worker import Worker
 
     settings, root, store = context(notebooks_root)

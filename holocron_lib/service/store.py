@@ -7,22 +7,29 @@ one file. Lifecycle: queued → running → succeeded | failed | error | timed_o
 a row moves out of a state only through a conditional UPDATE, so two processes never both
 win. The table of runs is also the queue: workers on any number of machines take the oldest
 queued run with `claim_next()` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock of
-``BEGIN IMMEDIATE`` on SQLite).
+``BEGIN IMMEDIATE`` on SQLite). Ending interrupted attempts lives in `recovery`, the
+records handed out in `records`.
 """
 
 from __future__ import annotations
 
-import enum
-import os
-import socket
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from holocron_lib.errors import DatabaseError, RunStateError, UnknownObjectError
+from holocron_lib.service.records import (  # noqa: F401 - part of this module's surface
+    OPEN,
+    Run,
+    RunStatus,
+    process_alive,
+    row_to_run,
+    this_runner,
+    utcnow,
+)
+from holocron_lib.service.recovery import Recovery
 from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of this module's surface
     add_missing_columns,
     create_engine,
@@ -40,95 +47,7 @@ HEARTBEAT_SECONDS = 5
 STALE_AFTER_SECONDS = 60  # a live runner beats every HEARTBEAT_SECONDS; this is many misses
 
 
-class RunStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"  # the notebook ran to the end
-    FAILED = "failed"        # the notebook raised, or its runner died
-    ERROR = "error"          # never started: bad parameters, no kernel, missing notebook
-    TIMED_OUT = "timed_out"
-    CANCELLED = "cancelled"  # someone asked for it to stop, before or while it ran
-
-    @property
-    def terminal(self) -> bool:
-        return self not in (RunStatus.QUEUED, RunStatus.RUNNING)
-
-
-@dataclass(frozen=True)
-class Run:
-    """One execution record. ``output_path`` is local to the runner; the API shows a URL."""
-
-    id: int
-    notebook: str
-    user: str
-    status: RunStatus
-    parameters: dict[str, Any]
-    input_path: str
-    output_path: str | None
-    error_message: str | None
-    error_cell: int | None
-    error_name: str | None
-    duration_seconds: float | None
-    timeout_seconds: int | None
-    queued_at: datetime
-    started_at: datetime | None
-    completed_at: datetime | None
-    runner_host: str | None
-    runner_pid: int | None
-    heartbeat_at: datetime | None
-    attempt: int = 1
-    max_attempts: int = 1
-    attempt_history: tuple[dict[str, Any], ...] = ()
-    cancel_requested_by: str | None = None
-    schedule_id: int | None = None
-    scheduled_for: datetime | None = None
-    preset: str | None = None
-
-
-OPEN = (str(RunStatus.QUEUED), str(RunStatus.RUNNING))
-
-
-def utcnow() -> datetime:
-    """Naive UTC, the one form both backends store and return unchanged."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-
-
-def this_runner() -> tuple[str, int]:
-    return socket.gethostname(), os.getpid()
-
-
-def process_alive(pid: int) -> bool:
-    """True when ``pid`` runs on this host and is not a zombie."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def _row_to_run(row) -> Run:
-    return Run(
-        id=row.id, notebook=row.notebook_name, user=row.username, status=RunStatus(row.status),
-        parameters=row.parameters_used or {}, input_path=row.input_path,
-        output_path=row.output_path, error_message=row.error_message,
-        error_cell=row.error_cell, error_name=row.error_name,
-        duration_seconds=row.execution_time_seconds, timeout_seconds=row.timeout_seconds,
-        queued_at=row.queued_at, started_at=row.started_at, completed_at=row.completed_at,
-        runner_host=row.runner_host, runner_pid=row.runner_pid, heartbeat_at=row.heartbeat_at,
-        attempt=row.attempt, max_attempts=row.max_attempts,
-        attempt_history=tuple(row.attempt_history or ()),
-        cancel_requested_by=row.cancel_requested_by,
-        schedule_id=row.schedule_id, scheduled_for=row.scheduled_for, preset=row.preset,
-    )
-
-
-class Store:
+class Store(Recovery):
     """The run-history store. Open with `Store(url)`; the schema is created or checked."""
 
     def __init__(self, url: str, *, create: bool = True,
@@ -307,7 +226,7 @@ class Store:
             row = conn.execute(sa.select(executions).where(executions.c.id == run_id)).first()
         if row is None:
             raise UnknownObjectError("run", str(run_id))
-        return _row_to_run(row)
+        return row_to_run(row)
 
     def claim_run(self, run_id: int) -> bool:
         """queued → running for this process; False when someone else got there first."""
@@ -442,7 +361,7 @@ class Store:
             rows = conn.execute(sa.select(executions).where(*where)
                                 .order_by(executions.c.id.desc()).limit(limit).offset(offset)
                                 ).all()
-        return [_row_to_run(r) for r in rows], total
+        return [row_to_run(r) for r in rows], total
 
     def count_open(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -452,77 +371,3 @@ class Store:
         return {"queued": 0, "running": 0, **{r[0]: r[1] for r in rows}}
 
     # ------------------------------------------------------------ recovery
-
-    def _owner_gone(self, row, now: datetime, alive: Callable[[int], bool]) -> str | None:
-        host, _ = this_runner()
-        stale = row.heartbeat_at is None or now - row.heartbeat_at > timedelta(
-            seconds=self.stale_after)
-        if row.runner_host == host and row.runner_pid is not None:
-            if not alive(row.runner_pid):
-                return f"its runner process {row.runner_pid} on {host} is gone"
-            if stale and row.runner_pid != os.getpid():
-                return (f"its runner process {row.runner_pid} on {host} stopped sending "
-                        "heartbeats")
-            return None
-        if stale:
-            return (f"its runner process {row.runner_pid} on {row.runner_host} sent no "
-                    f"heartbeat for over {self.stale_after} s")
-        return None
-
-    def release_run(self, run_id: int, reason: str, *, runner_pid: int | None = None,
-                    owner_check: bool = False) -> RunStatus | None:
-        """End an interrupted attempt: queued again if retry-safe attempts remain, else failed.
-
-        A run someone asked to cancel is recorded cancelled instead. ``owner_check`` makes
-        the update conditional on ``runner_pid`` still owning it (recovery by another
-        process). Returns the new status, or None when the run was no longer running.
-        """
-        now = utcnow()
-        with self._write.begin() as conn:
-            row = conn.execute(sa.select(executions).where(executions.c.id == run_id)).first()
-            if row is None or row.status != str(RunStatus.RUNNING):
-                return None
-            where = [executions.c.id == run_id, executions.c.status == str(RunStatus.RUNNING)]
-            if owner_check:
-                where.append(executions.c.runner_pid.is_not_distinct_from(runner_pid))
-            history = [*(row.attempt_history or ()), {
-                "attempt": row.attempt, "runner": f"{row.runner_host} pid {row.runner_pid}",
-                "started_at": row.started_at.isoformat() if row.started_at else None,
-                "ended_at": now.isoformat(), "reason": reason}]
-            if row.cancel_requested_by:
-                status = RunStatus.CANCELLED
-                values: dict[str, Any] = dict(
-                    completed_at=now, error_message=f"cancelled by {row.cancel_requested_by}; "
-                                                    f"its runner ended first: {reason}")
-            elif row.attempt < row.max_attempts:
-                status = RunStatus.QUEUED
-                values = dict(attempt=row.attempt + 1, started_at=None, heartbeat_at=None,
-                              runner_pid=None, output_path=None,
-                              error_message=f"attempt {row.attempt} of {row.max_attempts} "
-                                            f"was interrupted ({reason}); queued again")
-            else:
-                status = RunStatus.FAILED
-                tries = (f" (attempt {row.attempt} of {row.max_attempts})"
-                         if row.max_attempts > 1 else "")
-                values = dict(completed_at=now,
-                              error_message=f"Interrupted: {reason}{tries}.")
-                if row.started_at is not None:
-                    values["execution_time_seconds"] = (now - row.started_at).total_seconds()
-            done = conn.execute(executions.update().where(*where).values(
-                status=str(status), attempt_history=history, **values)).rowcount
-        return status if done else None
-
-    def recover_orphans(self, alive: Callable[[int], bool] = process_alive) -> list[int]:
-        """Close or re-queue running runs whose runner died; returns their ids."""
-        now = utcnow()
-        recovered = []
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(executions).where(
-                executions.c.status == str(RunStatus.RUNNING))).all()
-        for row in rows:
-            reason = self._owner_gone(row, now, alive)
-            if reason is None:
-                continue
-            if self.release_run(row.id, reason, runner_pid=row.runner_pid, owner_check=True):
-                recovered.append(row.id)
-        return recovered
