@@ -10,6 +10,7 @@ out of a state only through a conditional UPDATE, so two processes never both wi
 from __future__ import annotations
 
 import enum
+import math
 import os
 import socket
 from collections.abc import Callable, Iterable
@@ -19,14 +20,21 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from holocron_lib.errors import DatabaseError, UnknownObjectError
+from holocron_lib.errors import (
+    DatabaseError,
+    StoreUnavailableError,
+    UnknownObjectError,
+    WaitingLimitError,
+)
 from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of this module's surface
+    MAX_ID,
     create_engine,
     executions,
     metadata,
     notebook_parameters,
     notebooks,
     schema_version,
+    shown_url,
 )
 
 SCHEMA_VERSION = 1  # bump with a migration step in Store.ensure_schema
@@ -95,15 +103,56 @@ def process_alive(pid: int) -> bool:
         return True
 
 
+def _text(value) -> str | None:
+    """Stored text as it can be printed and sent: lone surrogates become U+FFFD."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {_text(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _number(value, kind=int):
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return kind(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def _row_to_run(row) -> Run:
+    """A stored row as a `Run`; a value the store holds in a bad form never raises here."""
+    try:
+        status, note = RunStatus(row.status), None
+    except ValueError:
+        status, note = RunStatus.ERROR, f"the store holds an unknown status {_text(row.status)!r}"
+    params = row.parameters_used
+    if not isinstance(params, dict):
+        params, note = {}, note or "the stored parameters cannot be read"
+    when = row.queued_at if isinstance(row.queued_at, datetime) else datetime(1970, 1, 1)
     return Run(
-        id=row.id, notebook=row.notebook_name, user=row.username, status=RunStatus(row.status),
-        parameters=row.parameters_used or {}, input_path=row.input_path,
-        output_path=row.output_path, error_message=row.error_message,
-        error_cell=row.error_cell, error_name=row.error_name,
-        duration_seconds=row.execution_time_seconds, timeout_seconds=row.timeout_seconds,
-        queued_at=row.queued_at, started_at=row.started_at, completed_at=row.completed_at,
-        runner_host=row.runner_host, runner_pid=row.runner_pid, heartbeat_at=row.heartbeat_at,
+        id=row.id, notebook=_text(row.notebook_name) or "", user=_text(row.username) or "",
+        status=status, parameters=_clean(params), input_path=_text(row.input_path) or "",
+        output_path=_text(row.output_path), error_message=_text(row.error_message) or note,
+        error_cell=_number(row.error_cell), error_name=_text(row.error_name),
+        duration_seconds=_number(row.execution_time_seconds, float),
+        timeout_seconds=_number(row.timeout_seconds), queued_at=when,
+        started_at=row.started_at if isinstance(row.started_at, datetime) else None,
+        completed_at=row.completed_at if isinstance(row.completed_at, datetime) else None,
+        runner_host=_text(row.runner_host), runner_pid=_number(row.runner_pid),
+        heartbeat_at=row.heartbeat_at if isinstance(row.heartbeat_at, datetime) else None,
     )
 
 
@@ -116,7 +165,42 @@ class Store:
         self.dialect = self.engine.dialect.name
         self._write = self.engine.execution_options(holocron_write=True)
         if create:
-            self.ensure_schema()
+            try:
+                self.ensure_schema()
+            except Exception:
+                self.engine.dispose()
+                raise
+
+    def ping(self) -> None:
+        """Raise `StoreUnavailableError` unless the store can be used now.
+
+        SQLite serves pages from its cache and WAL, so a file damaged on disk can still answer
+        for a while: its header is read from disk too. A failed ping drops the pooled
+        connections, so every later statement sees the store as it is.
+        """
+        try:
+            if self.dialect == "sqlite":
+                self._check_sqlite_file()
+            with self.engine.connect() as conn:
+                conn.execute(sa.select(sa.func.count()).select_from(schema_version)).scalar()
+        except StoreUnavailableError:
+            self.engine.dispose()
+            raise
+
+    def _check_sqlite_file(self) -> None:
+        path = self.engine.url.database
+        if not path or path == ":memory:":
+            return
+        try:
+            with open(path, "rb") as fh:
+                header = fh.read(16)
+        except OSError as exc:
+            raise StoreUnavailableError(shown_url(self.url), exc.strerror or "cannot be read",
+                                        "check HOLOCRON_STORE_URL", "sqlite") from None
+        if header != b"SQLite format 3\x00":
+            raise StoreUnavailableError(
+                shown_url(self.url), "file is not a database", "move the file aside (an empty "
+                "store is made in its place) or restore it from a backup", "sqlite")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -143,9 +227,9 @@ class Store:
                     conn.execute(schema_version.insert().values(version=SCHEMA_VERSION,
                                                                 applied_at=utcnow()))
                     current = SCHEMA_VERSION
-        except sa.exc.OperationalError as exc:
-            raise DatabaseError(f"cannot open the run store: {type(exc.orig).__name__}",
-                                self.dialect) from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreUnavailableError(shown_url(self.url), type(exc).__name__,
+                                        "check HOLOCRON_STORE_URL", self.dialect) from None
         if current > SCHEMA_VERSION:
             raise DatabaseError(f"the run store has schema version {current}, newer than this "
                                 f"holocron understands ({SCHEMA_VERSION}); upgrade holocron",
@@ -235,12 +319,23 @@ class Store:
 
     def create_run(self, info, user: str, parameters: dict[str, Any], *,
                    status: RunStatus = RunStatus.QUEUED, timeout: int | None = None,
-                   error_message: str | None = None) -> Run:
-        """Record a new run owned by this process (queued, running, or error)."""
+                   error_message: str | None = None, max_waiting: int | None = None) -> Run:
+        """Record a new run owned by this process (queued, running, or error).
+
+        With ``max_waiting``, a queued run is refused (`WaitingLimitError`) when the user
+        already has that many queued; counted under the write lock, so it holds across
+        processes.
+        """
         host, pid = this_runner()
         now = utcnow()
         with self._write.begin() as conn:
             self._lock(conn)
+            if max_waiting is not None and status == RunStatus.QUEUED:
+                waiting = conn.execute(sa.select(sa.func.count()).select_from(executions).where(
+                    executions.c.username == user,
+                    executions.c.status == str(RunStatus.QUEUED))).scalar()
+                if waiting >= max_waiting:
+                    raise WaitingLimitError(user, waiting, max_waiting)
             nb_id = self._upsert(conn, info, now)[0]
             values = dict(notebook_id=nb_id, notebook_name=info.name, username=user,
                           input_path=info.source_file, parameters_used=parameters,
@@ -255,6 +350,8 @@ class Store:
         return self.get_run(run_id)
 
     def get_run(self, run_id: int) -> Run:
+        if not isinstance(run_id, int) or not 1 <= run_id <= MAX_ID:
+            raise UnknownObjectError("run", str(run_id)[:30])
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(executions).where(executions.c.id == run_id)).first()
         if row is None:
@@ -272,7 +369,7 @@ class Store:
                      runner_host=host, runner_pid=pid)).rowcount
         return done == 1
 
-    def set_output(self, run_id: int, output_path: str) -> None:
+    def set_output(self, run_id: int, output_path: str | None) -> None:
         with self._write.begin() as conn:
             conn.execute(executions.update().where(executions.c.id == run_id)
                          .values(output_path=output_path))

@@ -1,0 +1,56 @@
+"""Values every run store can hold and every client can be sent back: checked up front."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+MAX_DEPTH = 32  # nesting of list and dict values
+
+
+def unstorable(values: Any, where: str = "parameters", depth: int = 0) -> str | None:
+    """Why ``values`` cannot be stored and echoed as JSON on every store, or None.
+
+    Refused: numbers that are not finite, strings with a NUL or a lone surrogate (no UTF-8
+    for them; PostgreSQL refuses NUL), keys that are not strings, and nesting deeper than
+    MAX_DEPTH. Checked before anything is recorded.
+    """
+    if depth > MAX_DEPTH:
+        return f"{where} is nested more than {MAX_DEPTH} levels deep"
+    if isinstance(values, float) and not math.isfinite(values):
+        return f"{where} is not a finite number"
+    if isinstance(values, str):
+        if "\x00" in values:
+            return f"{where} holds a NUL character"
+        try:
+            values.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{where} holds a lone surrogate (text that is not valid Unicode)"
+        return None
+    if isinstance(values, dict):
+        for key, value in values.items():
+            if not isinstance(key, str):
+                return f"{where} has a key that is not a string"
+            shown = key.encode("utf-8", "replace").decode("utf-8")[:100]
+            problem = unstorable(key, f"a key of {where}", depth + 1) or unstorable(
+                value, f"{where}.{shown}", depth + 1)
+            if problem:
+                return problem
+    elif isinstance(values, list | tuple):
+        for i, value in enumerate(values):
+            if problem := unstorable(value, f"{where}[{i}]", depth + 1):
+                return problem
+    return None
+
+
+def unstorable_parameter(values: Any) -> tuple[str, str] | None:
+    """(the parameter, why) for the first value that cannot be stored, or None."""
+    if not isinstance(values, dict):
+        return "(parameters)", "the parameters must be a JSON object"
+    for key, value in values.items():
+        shown = key.encode("utf-8", "replace").decode("utf-8")[:100] if isinstance(
+            key, str) else "(a key)"
+        problem = unstorable(key, "its name") or unstorable(value, "the value")
+        if problem:
+            return shown, problem
+    return None
