@@ -31,7 +31,7 @@ from holocron_lib.service import paths, scrub
 from holocron_lib.service.registry import NotebookInfo, get_notebook, validate_parameters
 from holocron_lib.service.store import HEARTBEAT_SECONDS, Run, RunStatus, Store
 from holocron_lib.service.values import unstorable_parameter
-from holocron_lib.settings import writable_folder
+from holocron_lib.settings import load_settings, writable_folder
 
 KERNEL_NAME = "python3"
 Progress = Callable[[int, int], None]  # (code cells started, code cells in all)
@@ -294,8 +294,6 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
         outcome = Outcome(RunStatus.ERROR, f"{type(exc).__name__}: {exc}")
     # A notebook's error text is arbitrary; no secret in force may reach the store, which
     # the CLI and the API both read.
-    from holocron_lib.settings import load_settings
-
     redact = load_settings(home=home).redact
     message = outcome.error_message
     if message:

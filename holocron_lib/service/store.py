@@ -27,6 +27,7 @@ from holocron_lib.errors import (
     WaitingLimitError,
 )
 from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of this module's surface
+    _ADVICE,
     MAX_ID,
     create_engine,
     executions,
@@ -199,8 +200,7 @@ class Store:
                                         "check HOLOCRON_STORE_URL", "sqlite") from None
         if header != b"SQLite format 3\x00":
             raise StoreUnavailableError(
-                shown_url(self.url), "file is not a database", "move the file aside (an empty "
-                "store is made in its place) or restore it from a backup", "sqlite")
+                shown_url(self.url), "file is not a database", _ADVICE["sqlite"], "sqlite")
 
     def close(self) -> None:
         self.engine.dispose()

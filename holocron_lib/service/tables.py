@@ -30,6 +30,8 @@ def _dumps(value) -> str:
 
 
 def _loads(text):
+    if not isinstance(text, str | bytes | bytearray):
+        return text  # SQLite gives a number stored in a JSON column as that number
     try:
         return json.loads(text)
     except (TypeError, ValueError, RecursionError):
@@ -128,12 +130,14 @@ def shown_url(url: str) -> str:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
         return "(a malformed URL)"
+    if parsed.get_backend_name() == "sqlite":
+        return f"{parsed.database or ':memory:'} (SQLite)"
     return parsed._replace(query={}).render_as_string(hide_password=True)
 
 
 _ADVICE = {
-    "sqlite": "if the file is damaged, move it aside (an empty store is made in its place) or "
-              "restore it from a backup; HOLOCRON_STORE_URL chooses another",
+    "sqlite": "if the file is damaged, move the file aside (an empty store is made in its "
+              "place) or restore it from a backup; HOLOCRON_STORE_URL chooses another store",
     "postgresql": "check that the server runs and accepts this login, and HOLOCRON_STORE_URL",
 }
 
