@@ -26,13 +26,14 @@
 #
 # **Safe by default.** Everything below runs inside one transaction, rolled back at the end
 # unless `CONFIRM = True`. With `CHECKPOINT_PATH` empty the checkpoint goes to a
-# temporary file.
+# temporary file; a path given to a run is relative to the user's own folder of the run
+# service (`artifacts/users/<user>/`), so a later run can resume from it.
 
 # %% tags=["parameters"]
 ENTITY_TYPE: str = "Character"  # entities to enqueue classification jobs for [allowed: Character|Droid|Species|Location|Organization|TechInstance]
 BATCH_SIZE: int = 5  # entities in the batch [min: 1] [max: 50]
-CHECKPOINT_PATH: str = ""  # where the checkpoint is kept; empty uses a temporary file
-CONFIRM: bool = False  # True keeps the enqueued jobs; False rolls everything back
+CHECKPOINT_PATH: str = ""  # where the checkpoint is kept, inside your own folder of the run service; empty uses a temporary file [within: user]
+CONFIRM: bool = False  # True keeps the enqueued jobs; False rolls everything back [writes]
 
 # %%
 import tempfile
