@@ -12,7 +12,9 @@ from __future__ import annotations
 import enum
 import math
 import os
+import re
 import socket
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -104,12 +106,15 @@ def process_alive(pid: int) -> bool:
         return True
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _text(value) -> str | None:
     """Stored text as it can be printed and sent: lone surrogates become U+FFFD."""
     if value is None:
         return None
     text = value if isinstance(value, str) else str(value)
-    return text.encode("utf-8", "replace").decode("utf-8")
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _clean(value):
@@ -165,6 +170,8 @@ class Store:
         self.engine = create_engine(url)
         self.dialect = self.engine.dialect.name
         self._write = self.engine.execution_options(holocron_write=True)
+        if self.dialect == "sqlite":
+            self._guard_sqlite_file()
         if create:
             try:
                 self.ensure_schema()
@@ -176,29 +183,39 @@ class Store:
         """Raise `StoreUnavailableError` unless the store can be used now.
 
         SQLite serves pages from its cache and WAL, so a file damaged on disk can still answer
-        for a while: its header is read from disk too. A failed ping drops the pooled
-        connections, so every later statement sees the store as it is.
+        for a while: its header is read from disk too, and while it is damaged every
+        statement refuses (`_guard_sqlite_file`), so no route answers from a broken store.
         """
-        try:
-            if self.dialect == "sqlite":
+        if self.dialect == "sqlite":
+            self._check_sqlite_file()
+        with self.engine.connect() as conn:
+            conn.execute(sa.select(sa.func.count()).select_from(schema_version)).scalar()
+
+    def _guard_sqlite_file(self, every: float = 1.0) -> None:
+        """Check the file's header before statements (at most once a second), so a file
+        damaged on disk stops every statement, not only the next connection."""
+        checked = [0.0]
+        self._damaged = False
+
+        @sa.event.listens_for(self.engine, "before_cursor_execute")
+        def _guard(*_args):
+            now = time.monotonic()
+            if self._damaged or now - checked[0] >= every:
                 self._check_sqlite_file()
-            with self.engine.connect() as conn:
-                conn.execute(sa.select(sa.func.count()).select_from(schema_version)).scalar()
-        except StoreUnavailableError:
-            self.engine.dispose()
-            raise
+                checked[0] = now
 
     def _check_sqlite_file(self) -> None:
         path = self.engine.url.database
-        if not path or path == ":memory:":
-            return
+        if not path or path == ":memory:" or not os.path.exists(path):
+            return  # a new store: SQLite creates the file
         try:
             with open(path, "rb") as fh:
                 header = fh.read(16)
         except OSError as exc:
             raise StoreUnavailableError(shown_url(self.url), exc.strerror or "cannot be read",
                                         "check HOLOCRON_STORE_URL", "sqlite") from None
-        if header != b"SQLite format 3\x00":
+        self._damaged = header != b"SQLite format 3\x00"
+        if self._damaged:
             raise StoreUnavailableError(
                 shown_url(self.url), "file is not a database", _ADVICE["sqlite"], "sqlite")
 
