@@ -399,3 +399,51 @@ def test_a_token_in_the_query_string_stays_out_of_the_access_log(run_settings, r
             logging.getLogger("uvicorn.access").removeHandler(handler)
     assert len(lines) == 3 and "limit=5" in lines[0]
     assert not [line for line in lines if token in line]
+
+
+WRITER = PROBE.replace('NOTE: str = ""  # ignored', 'OUT: str = ""  # where to write [within: run]'
+                       ).replace('print("VARIABLES:"', 'open(OUT, "w").write("written") if OUT '
+                                 'else None\nprint("VARIABLES:"')
+
+
+def test_the_command_line_confines_path_parameters_too(clean_env, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from holocron_lib.cli import cli
+
+    root = tmp_path / "registry"
+    root.mkdir()
+    (root / "writer.py").write_text(WRITER)
+    monkeypatch.setenv("HOLOCRON_STORE_URL", f"sqlite:///{clean_env}/runs.sqlite")
+    target = tmp_path / "elsewhere.txt"
+    refused = CliRunner().invoke(cli, ["run", "writer", "-p", f"OUT={target}", "-q",
+                                       "--root", str(root)])
+    assert refused.exit_code == 1 and "parameter 'OUT': is an absolute path" in refused.output
+    assert not target.exists()
+    done = CliRunner().invoke(cli, ["run", "writer", "-p", "OUT=sub/out.txt", "-q",
+                                    "--root", str(root)])
+    assert done.exit_code == 0, done.output
+    assert (clean_env / "artifacts" / "runs" / "2" / "sub" / "out.txt").read_text() == "written"
+
+
+def test_one_user_cannot_fill_the_queue(run_env, monkeypatch, store_url):
+    monkeypatch.setenv("HOLOCRON_MAX_WAITING_PER_USER", "2")
+    settings = load_settings(dotenv=False)
+    from runservice_fixtures import NOTEBOOKS
+
+    with TestClient(create_app(settings, notebooks_root=NOTEBOOKS, workers=1)) as client:
+        replies = [client.post("/notebooks/slow/runs", headers=auth(),
+                               json={"parameters": {"SECONDS": 3}, "timeout": 30})
+                   for _ in range(5)]
+        codes = [r.status_code for r in replies]
+        assert codes[:2] == [202, 202] and 429 in codes, codes
+        error = next(r for r in replies if r.status_code == 429).json()["error"]
+        assert error["code"] == "too_many_waiting" and error["details"] == {"limit": 2}
+        assert "HOLOCRON_MAX_WAITING_PER_USER" in error["message"]
+        other = client.post("/notebooks/no_parameters/runs", headers=auth("bob"), json={})
+        assert other.status_code == 202  # the limit is per user
+        queued = [r for r in client.get("/runs", params={"user": "alice", "status": "queued"},
+                                        headers=auth("ada")).json()["runs"]]
+        assert len(queued) <= 2
+        ids = [r.json()["id"] for r in replies if r.status_code == 202] + [other.json()["id"]]
+        wait_for_runs(client, ids, auth("ada"), timeout=180)

@@ -8,7 +8,8 @@ A parameter declared with ``[within: FOLDER]`` takes a relative path inside that
 
 The value is checked when the run is requested (no absolute path, no ``..``, no part starting
 with a dot, no backslash) and resolved when it starts: the notebook receives the absolute
-path, and a symbolic link that leads out of the folder is refused, naming the parameter.
+path (its folder made, in a run or user folder), and a symbolic link that leads out of the
+folder is refused, naming the parameter.
 """
 
 from __future__ import annotations
@@ -93,5 +94,7 @@ def confine(notebook: str, params, values: Mapping[str, Any], *, home: Path,
                 problem = "leads to a hidden file through a symbolic link"
         if problem is not None:
             raise ParameterError(notebook, p.name, f"{problem}", [describe(p.within)])
+        if p.within != "project":
+            target.parent.mkdir(parents=True, exist_ok=True)  # inside the box: safe to make
         out[p.name] = str(target)
     return out
