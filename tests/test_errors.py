@@ -17,6 +17,9 @@ SAMPLES = [
     errors.NotebookNotFoundError("runbooks/nope", ["runbooks/01_verify_local_stack"]),
     errors.ParameterError("runbooks/x", "mode", "not allowed", ["dry-run", "apply"]),
     errors.NotebookExecutionError("runbooks/x", 3, "ValueError", "boom", "artifacts/x.ipynb"),
+    errors.StoreUnavailableError("runs.sqlite (SQLite)", "file is not a database",
+                                 "move the file aside", "sqlite"),
+    errors.WaitingLimitError("ana", 20, 20),
 ]
 
 
@@ -38,3 +41,11 @@ def test_messages_name_the_culprit():
 
 def test_close_matches_is_case_insensitive():
     assert errors.close_matches("dimentity", ["DimEntity", "DimWork"]) == ["DimEntity"]
+
+
+def test_store_and_limit_errors_say_what_to_do():
+    store, limit = SAMPLES[-2], SAMPLES[-1]
+    assert str(store) == ("the run store runs.sqlite (SQLite) cannot be used: file is not a "
+                          "database; move the file aside")
+    assert isinstance(store, errors.DatabaseError) and store.backend == "sqlite"
+    assert "HOLOCRON_MAX_WAITING_PER_USER" in str(limit) and limit.limit == 20
