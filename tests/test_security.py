@@ -447,3 +447,21 @@ def test_one_user_cannot_fill_the_queue(run_env, monkeypatch, store_url):
         assert len(queued) <= 2
         ids = [r.json()["id"] for r in replies if r.status_code == 202] + [other.json()["id"]]
         wait_for_runs(client, ids, auth("ada"), timeout=180)
+
+
+def test_the_books_forked_notebooks_get_the_allow_list_too(tmp_path, monkeypatch):
+    import nbformat
+
+    from holocron_lib.book.forkexec import run_all
+
+    monkeypatch.setenv("HOLOCRON_API_TOKENS", "build-machine-token-0123=ana")
+    monkeypatch.setenv("UNRELATED_SECRET", CANARY)
+    path = tmp_path / "nb.py"
+    path.write_text("# %%\nimport os\nprint(sorted(os.environ))\n")
+    results: list[dict] = []
+    run_all([str(path)], workers=1, env=kernel_environment(tmp_path), cell_timeout=30,
+            notebook_timeout=60, on_result=results.append)
+    (cell,) = [c for c in nbformat.reads(results[0]["nb"], as_version=4).cells]
+    printed = cell.outputs[0]["text"]
+    assert "HOLOCRON_HOME" in printed and "PATH" in printed
+    assert "HOLOCRON_API_TOKENS" not in printed and "UNRELATED_SECRET" not in printed

@@ -11,17 +11,15 @@ MAX_DEPTH = 32  # nesting of list and dict values
 def unstorable(values: Any, where: str = "parameters", depth: int = 0) -> str | None:
     """Why ``values`` cannot be stored and echoed as JSON on every store, or None.
 
-    Refused: numbers that are not finite, strings with a NUL or a lone surrogate (no UTF-8
-    for them; PostgreSQL refuses NUL), keys that are not strings, and nesting deeper than
-    MAX_DEPTH. Checked before anything is recorded.
+    Refused: numbers that are not finite (JSON has none), strings with a lone surrogate (no
+    UTF-8 for them), keys that are not strings, and nesting deeper than MAX_DEPTH. A NUL is
+    fine: JSON escapes it, and both stores keep JSON. Checked before anything is recorded.
     """
     if depth > MAX_DEPTH:
         return f"{where} is nested more than {MAX_DEPTH} levels deep"
     if isinstance(values, float) and not math.isfinite(values):
         return f"{where} is not a finite number"
     if isinstance(values, str):
-        if "\x00" in values:
-            return f"{where} holds a NUL character"
         try:
             values.encode("utf-8")
         except UnicodeEncodeError:
