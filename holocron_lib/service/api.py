@@ -172,8 +172,9 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         description="Run the book's notebooks with parameters and read the run history. "
                     "Notebooks are addressed by registered name.",
         version="1", lifespan=lifespan,
-        responses={401: {"model": m.ErrorOut}, 404: {"model": m.ErrorOut},
-                   422: {"model": m.ErrorOut}},
+        responses={401: {"model": m.ErrorOut}, 403: {"model": m.ErrorOut},
+                   404: {"model": m.ErrorOut}, 422: {"model": m.ErrorOut},
+                   503: {"model": m.ErrorOut}},
     )
     app.state.service = service
     app.state.settings = settings
