@@ -10,11 +10,8 @@ out of a state only through a conditional UPDATE, so two processes never both wi
 from __future__ import annotations
 
 import enum
-import math
 import os
-import re
 import socket
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,8 +26,8 @@ from holocron_lib.errors import (
     WaitingLimitError,
 )
 from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of this module's surface
-    _ADVICE,
     MAX_ID,
+    SqliteFileGuard,
     create_engine,
     executions,
     metadata,
@@ -39,6 +36,7 @@ from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of
     schema_version,
     shown_url,
 )
+from holocron_lib.service.values import number_or_none, printable, printable_text
 
 SCHEMA_VERSION = 1  # bump with a migration step in Store.ensure_schema
 HEARTBEAT_SECONDS = 5
@@ -106,59 +104,31 @@ def process_alive(pid: int) -> bool:
         return True
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _text(value) -> str | None:
-    """Stored text as it can be printed and sent: lone surrogates become U+FFFD."""
-    if value is None:
-        return None
-    text = value if isinstance(value, str) else str(value)
-    return _SURROGATE.sub("\ufffd", text)
-
-
-def _clean(value):
-    if isinstance(value, str):
-        return _text(value)
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    if isinstance(value, dict):
-        return {_text(str(k)): _clean(v) for k, v in value.items()}
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _number(value, kind=int):
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return kind(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
+def _when(value) -> datetime | None:
+    return value if isinstance(value, datetime) else None
 
 
 def _row_to_run(row) -> Run:
     """A stored row as a `Run`; a value the store holds in a bad form never raises here."""
+    text, number = printable_text, number_or_none
     try:
         status, note = RunStatus(row.status), None
     except ValueError:
-        status, note = RunStatus.ERROR, f"the store holds an unknown status {_text(row.status)!r}"
+        status, note = RunStatus.ERROR, f"the store holds an unknown status {text(row.status)!r}"
     params = row.parameters_used
     if not isinstance(params, dict):
         params, note = {}, note or "the stored parameters cannot be read"
-    when = row.queued_at if isinstance(row.queued_at, datetime) else datetime(1970, 1, 1)
     return Run(
-        id=row.id, notebook=_text(row.notebook_name) or "", user=_text(row.username) or "",
-        status=status, parameters=_clean(params), input_path=_text(row.input_path) or "",
-        output_path=_text(row.output_path), error_message=_text(row.error_message) or note,
-        error_cell=_number(row.error_cell), error_name=_text(row.error_name),
-        duration_seconds=_number(row.execution_time_seconds, float),
-        timeout_seconds=_number(row.timeout_seconds), queued_at=when,
-        started_at=row.started_at if isinstance(row.started_at, datetime) else None,
-        completed_at=row.completed_at if isinstance(row.completed_at, datetime) else None,
-        runner_host=_text(row.runner_host), runner_pid=_number(row.runner_pid),
-        heartbeat_at=row.heartbeat_at if isinstance(row.heartbeat_at, datetime) else None,
+        id=row.id, notebook=text(row.notebook_name) or "", user=text(row.username) or "",
+        status=status, parameters=printable(params), input_path=text(row.input_path) or "",
+        output_path=text(row.output_path), error_message=text(row.error_message) or note,
+        error_cell=number(row.error_cell), error_name=text(row.error_name),
+        duration_seconds=number(row.execution_time_seconds, float),
+        timeout_seconds=number(row.timeout_seconds),
+        queued_at=_when(row.queued_at) or datetime(1970, 1, 1),
+        started_at=_when(row.started_at), completed_at=_when(row.completed_at),
+        runner_host=text(row.runner_host), runner_pid=number(row.runner_pid),
+        heartbeat_at=_when(row.heartbeat_at),
     )
 
 
@@ -170,8 +140,7 @@ class Store:
         self.engine = create_engine(url)
         self.dialect = self.engine.dialect.name
         self._write = self.engine.execution_options(holocron_write=True)
-        if self.dialect == "sqlite":
-            self._guard_sqlite_file()
+        self._file = SqliteFileGuard(self.engine, url) if self.dialect == "sqlite" else None
         if create:
             try:
                 self.ensure_schema()
@@ -184,40 +153,12 @@ class Store:
 
         SQLite serves pages from its cache and WAL, so a file damaged on disk can still answer
         for a while: its header is read from disk too, and while it is damaged every
-        statement refuses (`_guard_sqlite_file`), so no route answers from a broken store.
+        statement refuses (`SqliteFileGuard`), so no route answers from a broken store.
         """
-        if self.dialect == "sqlite":
-            self._check_sqlite_file()
+        if self._file is not None:
+            self._file.check()
         with self.engine.connect() as conn:
             conn.execute(sa.select(sa.func.count()).select_from(schema_version)).scalar()
-
-    def _guard_sqlite_file(self, every: float = 1.0) -> None:
-        """Check the file's header before statements (at most once a second), so a file
-        damaged on disk stops every statement, not only the next connection."""
-        checked = [0.0]
-        self._damaged = False
-
-        @sa.event.listens_for(self.engine, "before_cursor_execute")
-        def _guard(*_args):
-            now = time.monotonic()
-            if self._damaged or now - checked[0] >= every:
-                self._check_sqlite_file()
-                checked[0] = now
-
-    def _check_sqlite_file(self) -> None:
-        path = self.engine.url.database
-        if not path or path == ":memory:" or not os.path.exists(path):
-            return  # a new store: SQLite creates the file
-        try:
-            with open(path, "rb") as fh:
-                header = fh.read(16)
-        except OSError as exc:
-            raise StoreUnavailableError(shown_url(self.url), exc.strerror or "cannot be read",
-                                        "check HOLOCRON_STORE_URL", "sqlite") from None
-        self._damaged = header != b"SQLite format 3\x00"
-        if self._damaged:
-            raise StoreUnavailableError(
-                shown_url(self.url), "file is not a database", _ADVICE["sqlite"], "sqlite")
 
     def close(self) -> None:
         self.engine.dispose()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import sqlalchemy as sa
 
@@ -157,6 +158,40 @@ def _unavailable(engine: sa.Engine, url: str) -> None:
         reason = (first[0] if first else type(ctx.original_exception).__name__)[:200]
         return StoreUnavailableError(shown_url(url), reason, _ADVICE.get(dialect, "check "
                                      "HOLOCRON_STORE_URL"), dialect)
+
+
+class SqliteFileGuard:
+    """Checks a SQLite store's file header before statements (at most once a second, and
+    every time while it is damaged), so a file damaged on disk stops every statement rather
+    than only the next connection: SQLite would go on answering from its cache and WAL."""
+
+    def __init__(self, engine: sa.Engine, url: str, every: float = 1.0):
+        self.path = engine.url.database
+        self.url = url
+        self.damaged = False
+        checked = [0.0]
+
+        @sa.event.listens_for(engine, "before_cursor_execute")
+        def _guard(*_args):
+            now = time.monotonic()
+            if self.damaged or now - checked[0] >= every:
+                self.check()
+                checked[0] = now
+
+    def check(self) -> None:
+        """Raise `StoreUnavailableError` when the file is not a SQLite database."""
+        if not self.path or self.path == ":memory:" or not os.path.exists(self.path):
+            return  # a new store: SQLite creates the file
+        try:
+            with open(self.path, "rb") as fh:
+                header = fh.read(16)
+        except OSError as exc:
+            raise StoreUnavailableError(shown_url(self.url), exc.strerror or "cannot be read",
+                                        "check HOLOCRON_STORE_URL", "sqlite") from None
+        self.damaged = header != b"SQLite format 3\x00"
+        if self.damaged:
+            raise StoreUnavailableError(shown_url(self.url), "file is not a database",
+                                        _ADVICE["sqlite"], "sqlite")
 
 
 def create_engine(url: str) -> sa.Engine:

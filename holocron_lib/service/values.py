@@ -1,8 +1,13 @@
-"""Values every run store can hold and every client can be sent back: checked up front."""
+"""Values every run store can hold and every client can be sent back.
+
+Checked up front when a run is requested (`unstorable`), and made printable when read back,
+so a value the store somehow holds in a bad form never breaks a listing (`printable`).
+"""
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 MAX_DEPTH = 32  # nesting of list and dict values
@@ -52,3 +57,40 @@ def unstorable_parameter(values: Any) -> tuple[str, str] | None:
         if problem:
             return shown, problem
     return None
+
+
+# ---------------------------------------------------------------- reading back
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable_text(value) -> str | None:
+    """Stored text as it can be printed and sent: lone surrogates become U+FFFD."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def printable(value):
+    """A stored JSON value with every string printable and no non-finite number."""
+    if isinstance(value, str):
+        return printable_text(value)
+    if isinstance(value, list):
+        return [printable(v) for v in value]
+    if isinstance(value, dict):
+        return {printable_text(str(k)): printable(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def number_or_none(value, kind=int):
+    """A stored number as ``kind``, or None when the store holds something else there."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return kind(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
