@@ -251,3 +251,11 @@ def test_no_time_limit_is_said_as_such(sqlite_env, monkeypatch):
     monkeypatch.setenv("HOLOCRON_RUN_TIMEOUT", "none")
     out = invoke("run", "no_parameters", "--dry-run", *ROOT).output
     assert "no time limit" in out
+
+
+def test_an_unwritable_database_folder_is_one_line(clean_env, monkeypatch):
+    blocker = clean_env / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("HOLOCRON_DB_PATH", str(blocker / "holocron.duckdb"))
+    _one_line_error(CliRunner().invoke(cli, ["db", "build", "-q"]),
+                    "Setting HOLOCRON_DB_PATH: the folder a-file cannot be written")
