@@ -2,12 +2,16 @@
 
 The table drives validation, the redacted ``repr``, `.env.example` and the docs page, and a
 test checks that those agree with it. Secret values never appear in a repr, a log line or
-an error message: errors name the variable only.
+an error message: errors name the variable only. A value is checked where it is used (the
+typed properties below), so a command never fails over a setting it does not need; only
+HOLOCRON_HOME, which locates `.env`, is checked on load.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +19,12 @@ from pathlib import Path
 from holocron_lib.errors import SettingsError
 
 PROJECT_MARKERS = ("_toc.yml", "pyproject.toml")
+ROLES = ("viewer", "runner", "operator", "admin")  # each may do what the ones before it may
+DEFAULT_ROLE = "runner"
+MIN_TOKEN_LENGTH = 16
+STORE_SCHEMES = ("sqlite", "postgresql")
+_USER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}")
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,10 @@ class Setting:
     secret: bool = False
     kind: str = "str"  # str | int | path | url | tokens
     group: str = "General"
+    minimum: int | None = None  # int: inclusive bounds
+    maximum: int | None = None
+    none_word: str | None = None  # int: a word that means "no value" (e.g. no time limit)
+    schemes: tuple[str, ...] = ()  # url: accepted schemes (a "+driver" suffix is allowed)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -37,8 +51,9 @@ SETTINGS: tuple[Setting, ...] = (
             "to it: each connection works on its own copy.",
             kind="path", group="Embedded database"),
     Setting("HOLOCRON_SEED_SCALE", "1",
-            "Scale factor of the synthetic seed data when the database is built without --scale.",
-            kind="int", group="Embedded database"),
+            "Scale factor of the synthetic seed data when the database is built without --scale "
+            "(at least 1).",
+            kind="int", group="Embedded database", minimum=1),
     Setting("LAKE_ROOT", ".holocron/lake/llm_runs",
             "Root of the LLM run lake (request/response/evidence JSON per run), as the real "
             "Holocron runners name it.",
@@ -47,7 +62,8 @@ SETTINGS: tuple[Setting, ...] = (
             "SQL Server host. When set, connect() uses SQL Server through pyodbc instead of the "
             "embedded database.",
             group="SQL Server"),
-    Setting("SEED_SQLSERVER_PORT", "1433", "SQL Server TCP port.", kind="int", group="SQL Server"),
+    Setting("SEED_SQLSERVER_PORT", "1433", "SQL Server TCP port (1-65535).", kind="int",
+            group="SQL Server", minimum=1, maximum=65535),
     Setting("SEED_SQLSERVER_DATABASE", "Holocron", "Database name on the server.",
             group="SQL Server"),
     Setting("SEED_SQLSERVER_DRIVER", "ODBC Driver 18 for SQL Server",
@@ -68,50 +84,58 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OLLAMA_BASE_URL", "http://localhost:11434",
             "Ollama server used by the embedding runbook; when it does not answer, a "
             "deterministic local embedding is used instead.",
-            kind="url", group="Ollama"),
+            kind="url", group="Ollama", schemes=("http", "https")),
     Setting("OLLAMA_EMBED_MODEL", "nomic-embed-text", "Embedding model requested from Ollama.",
             group="Ollama"),
     Setting("HOLOCRON_STORE_URL", None,
             "SQLAlchemy URL of the run-history store. Default: a SQLite file "
             ".holocron/runs.sqlite; use postgresql+psycopg://... for a team.",
-            secret=True, kind="url", group="Run service"),
+            secret=True, kind="url", group="Run service", schemes=STORE_SCHEMES),
     Setting("HOLOCRON_ARTIFACTS_DIR", "artifacts",
             "Where executed notebooks are saved (artifacts/notebooks/YYYY-MM-DD/).",
             kind="path", group="Run service"),
     Setting("HOLOCRON_API_TOKENS", None,
-            "Bearer tokens for the HTTP API, as token=user pairs separated by commas. Never "
-            "printed.",
+            "Bearer tokens for the HTTP API, comma-separated, each token=user or "
+            "token=user:role (roles: viewer, runner, operator, admin; default runner); a token "
+            "may be given as sha256:<hex digest>. Plain tokens need 16 characters or more. "
+            "Never printed.",
             secret=True, kind="tokens", group="Run service"),
     Setting("HOLOCRON_RUN_TIMEOUT", "600",
-            "Seconds a notebook run may take before it is stopped and recorded as timed out.",
-            kind="int", group="Run service"),
+            "Seconds a notebook run may take before it is stopped and recorded as timed out "
+            "(at least 1), or none for no limit.",
+            kind="int", group="Run service", minimum=1, none_word="none"),
     Setting("HOLOCRON_WORKERS", "2",
-            "Runs executed at once by each worker process: `holocron worker`, and the worker "
-            "`holocron serve` runs in-process.",
-            kind="int", group="Run service"),
+            "Runs executed at once by each worker process (1-64): `holocron worker`, and the "
+            "worker `holocron serve` runs in-process.",
+            kind="int", group="Run service", minimum=1, maximum=64),
+    Setting("HOLOCRON_MAX_WAITING_PER_USER", "20",
+            "Runs one user may have waiting in the API's queue at once (1-1000); more are "
+            "refused with 429.",
+            kind="int", group="Run service", minimum=1, maximum=1000),
     Setting("HOLOCRON_RUN_ATTEMPTS", "3",
-            "Most attempts of a run of a retry-safe notebook (`**Retry safe** | yes` in its "
-            "metadata) whose worker died; other runs are tried once and recorded failed.",
-            kind="int", group="Workers"),
+            "Most attempts (1-100) of a run of a retry-safe notebook (`**Retry safe** | yes` in "
+            "its metadata) whose worker died; other runs are tried once and recorded failed.",
+            kind="int", group="Workers", minimum=1, maximum=100),
     Setting("HOLOCRON_WORKER_POLL", "1",
-            "Seconds an idle worker waits before it looks for queued runs again; also how often "
-            "it looks for cancel requests of the runs it holds.",
-            kind="int", group="Workers"),
+            "Seconds (1-60) an idle worker waits before it looks for queued runs again; also how "
+            "often it looks for cancel requests of the runs it holds.",
+            kind="int", group="Workers", minimum=1, maximum=60),
     Setting("HOLOCRON_RECOVERY_SECONDS", "30",
-            "How often each worker looks for running runs whose runner died, on any machine.",
-            kind="int", group="Workers"),
+            "How often (seconds, at least 1) each worker looks for running runs whose runner "
+            "died, on any machine.",
+            kind="int", group="Workers", minimum=1),
     Setting("HOLOCRON_STALE_SECONDS", "60",
-            "Heartbeat silence after which a run held on another machine counts as abandoned "
-            "(on the same machine a dead process is seen at once).",
-            kind="int", group="Workers"),
+            "Heartbeat silence (seconds, at least 10) after which a run held on another machine "
+            "counts as abandoned (on the same machine a dead process is seen at once).",
+            kind="int", group="Workers", minimum=10),
     Setting("HOLOCRON_SCHEDULER_POLL", "15",
-            "Seconds between two looks of a server's scheduler for due schedules (a run is "
-            "queued at most this late; several servers still queue each due run once).",
-            kind="int", group="Schedules"),
+            "Seconds (at least 1) between two looks of a server's scheduler for due schedules (a "
+            "run is queued at most this late; several servers still queue each due run once).",
+            kind="int", group="Schedules", minimum=1),
     Setting("HOLOCRON_OIDC_ISSUER", None,
             "Issuer URL of an OpenID Connect provider (e.g. https://sso.example/realms/team for "
             "Keycloak). When set, the API also accepts that provider's JWT bearer tokens.",
-            kind="url", group="Single sign-on"),
+            kind="url", group="Single sign-on", schemes=("https", "http")),
     Setting("HOLOCRON_OIDC_AUDIENCE", None,
             "The audience (aud) a token must name: the provider's client id of this service. "
             "Required with HOLOCRON_OIDC_ISSUER.",
@@ -119,25 +143,26 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOLOCRON_OIDC_JWKS_URL", None,
             "The provider's key set (JWKS) address. Default: the jwks_uri of the issuer's "
             "/.well-known/openid-configuration.",
-            kind="url", group="Single sign-on"),
+            kind="url", group="Single sign-on", schemes=("https", "http")),
     Setting("HOLOCRON_OIDC_USER_CLAIM", "preferred_username",
             "Claim holding the user name recorded with runs (a dotted path for nested claims).",
             group="Single sign-on"),
     Setting("HOLOCRON_OIDC_ROLE_CLAIM", "realm_access.roles",
             "Claim holding the user's roles: a dotted path to a list (Keycloak realm roles) or "
-            "to a flat claim of space- or comma-separated names.",
+            "to a flat claim of space- or comma-separated names. The highest of viewer, runner, "
+            "operator and admin found there is the user's role (none: viewer).",
             group="Single sign-on"),
     Setting("HOLOCRON_OIDC_ALGORITHMS", "RS256,ES256,PS256",
             "Signature algorithms accepted, comma-separated; `none` and shared-secret (HS*) "
             "algorithms are never accepted.",
             group="Single sign-on"),
     Setting("HOLOCRON_OIDC_LEEWAY", "30",
-            "Seconds of clock difference tolerated when checking expiry and not-before.",
-            kind="int", group="Single sign-on"),
+            "Seconds (0-300) of clock difference tolerated when checking expiry and not-before.",
+            kind="int", group="Single sign-on", minimum=0, maximum=300),
     Setting("HOLOCRON_OIDC_JWKS_REFRESH", "60",
-            "Fewest seconds between two fetches of the key set when tokens name an unknown key "
-            "id (key rotation); the set is also fetched again after an hour.",
-            kind="int", group="Single sign-on"),
+            "Fewest seconds (at least 1) between two fetches of the key set when tokens name an "
+            "unknown key id (key rotation); the set is also fetched again after an hour.",
+            kind="int", group="Single sign-on", minimum=1),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -167,6 +192,14 @@ class Settings:
             raise SettingsError(name, "is not a known setting")
         return self.values.get(name)
 
+    def integer(self, name: str) -> int | None:
+        """The checked whole number of ``name`` (None for its ``none_word``)."""
+        return check_integer(_BY_NAME[name], self.get(name))
+
+    def url(self, name: str) -> str | None:
+        """The checked URL of ``name``; only the schemes the table allows."""
+        return check_url(_BY_NAME[name], self.get(name))
+
     def _path(self, name: str) -> Path:
         raw = self.get(name)
         p = Path(raw).expanduser()
@@ -178,6 +211,14 @@ class Settings:
         if self.values.get("SEED_SQLSERVER_HOST") or self.values.get("SEED_SQLSERVER_CONN_STR"):
             return "sqlserver"
         return "duckdb"
+
+    def require_sqlserver_login(self) -> None:
+        """With a host and no connection string, a login is needed: name what is missing."""
+        if self.values.get("SEED_SQLSERVER_HOST") and not self.values.get(
+                "SEED_SQLSERVER_CONN_STR"):
+            for needed in ("SEED_SQLSERVER_USER", "SEED_SQLSERVER_PASSWORD"):
+                if not self.values.get(needed):
+                    raise SettingsError(needed, "is required when SEED_SQLSERVER_HOST is set")
 
     @property
     def db_path(self) -> Path:
@@ -193,55 +234,65 @@ class Settings:
 
     @property
     def seed_scale(self) -> int:
-        return int(self.get("HOLOCRON_SEED_SCALE"))
+        return self.integer("HOLOCRON_SEED_SCALE")
 
     @property
     def store_url(self) -> str:
-        url = self.values.get("HOLOCRON_STORE_URL")
+        url = self.url("HOLOCRON_STORE_URL")
         if url:
             return url
         return "sqlite:///" + str(self.home / ".holocron" / "runs.sqlite")
 
     @property
-    def api_tokens(self) -> dict[str, str]:
-        """Bearer token → user name."""
+    def api_tokens(self) -> tuple[ApiToken, ...]:
+        """The API's tokens, checked: users, roles and SHA-256 digests (never the tokens)."""
         return parse_tokens(self.values.get("HOLOCRON_API_TOKENS") or "")
 
     @property
-    def run_timeout(self) -> int:
-        return int(self.get("HOLOCRON_RUN_TIMEOUT"))
+    def run_timeout(self) -> int | None:
+        """Seconds a run may take; None means no limit (HOLOCRON_RUN_TIMEOUT=none)."""
+        return self.integer("HOLOCRON_RUN_TIMEOUT")
 
     @property
     def workers(self) -> int:
-        return int(self.get("HOLOCRON_WORKERS"))
+        return self.integer("HOLOCRON_WORKERS")
+
+    @property
+    def max_waiting_per_user(self) -> int:
+        return self.integer("HOLOCRON_MAX_WAITING_PER_USER")
 
     @property
     def run_attempts(self) -> int:
-        return max(1, int(self.get("HOLOCRON_RUN_ATTEMPTS")))
+        return self.integer("HOLOCRON_RUN_ATTEMPTS")
 
     @property
     def worker_poll(self) -> float:
-        return max(0.1, float(self.get("HOLOCRON_WORKER_POLL")))
+        return float(self.integer("HOLOCRON_WORKER_POLL"))
 
     @property
     def recovery_every(self) -> float:
-        return max(1.0, float(self.get("HOLOCRON_RECOVERY_SECONDS")))
+        return float(self.integer("HOLOCRON_RECOVERY_SECONDS"))
 
     @property
     def scheduler_poll(self) -> float:
-        return max(1.0, float(self.get("HOLOCRON_SCHEDULER_POLL")))
+        return float(self.integer("HOLOCRON_SCHEDULER_POLL"))
 
     @property
     def oidc_issuer(self) -> str | None:
-        return self.values.get("HOLOCRON_OIDC_ISSUER") or None
+        """The provider's issuer URL, or None when single sign-on is off."""
+        return self.url("HOLOCRON_OIDC_ISSUER") or None
 
     @property
     def oidc_audience(self) -> str:
-        return self.values.get("HOLOCRON_OIDC_AUDIENCE") or ""
+        audience = self.get("HOLOCRON_OIDC_AUDIENCE")
+        if not audience:
+            raise SettingsError("HOLOCRON_OIDC_AUDIENCE", "is required when "
+                                                          "HOLOCRON_OIDC_ISSUER is set")
+        return audience
 
     @property
     def oidc_jwks_url(self) -> str | None:
-        return self.values.get("HOLOCRON_OIDC_JWKS_URL") or None
+        return self.url("HOLOCRON_OIDC_JWKS_URL") or None
 
     @property
     def oidc_user_claim(self) -> str:
@@ -258,20 +309,20 @@ class Settings:
 
     @property
     def oidc_leeway(self) -> int:
-        return int(self.get("HOLOCRON_OIDC_LEEWAY"))
+        return self.integer("HOLOCRON_OIDC_LEEWAY")
 
     @property
     def oidc_jwks_refresh(self) -> int:
-        return int(self.get("HOLOCRON_OIDC_JWKS_REFRESH"))
+        return self.integer("HOLOCRON_OIDC_JWKS_REFRESH")
 
     @property
     def stale_after(self) -> int:
-        return max(1, int(self.get("HOLOCRON_STALE_SECONDS")))
+        return self.integer("HOLOCRON_STALE_SECONDS")
 
     def secrets(self) -> list[str]:
         """Every secret value in force, so output can be scrubbed of them."""
         found = [v for s in SETTINGS if s.secret and (v := self.values.get(s.name))]
-        found += list(self.api_tokens)
+        found += _plain_tokens(self.values.get("HOLOCRON_API_TOKENS") or "")
         return [s for s in found if len(s) >= 3]
 
     def redact(self, text: str) -> str:
@@ -292,36 +343,119 @@ class Settings:
     __str__ = __repr__
 
 
-def parse_tokens(raw: str) -> dict[str, str]:
-    tokens: dict[str, str] = {}
-    for i, pair in enumerate(p.strip() for p in raw.split(",")):
-        if not pair:
+@dataclass(frozen=True)
+class ApiToken:
+    """One configured API token: who it belongs to, their role, and its SHA-256 digest."""
+
+    user: str
+    role: str
+    digest: bytes = field(repr=False)
+
+
+def token_digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
+
+
+def _plain_tokens(raw: str) -> list[str]:
+    """The plain tokens in ``raw``, without checking anything (for redaction)."""
+    found = []
+    for entry in raw.split(","):
+        token = entry.strip().rpartition("=")[0].strip()
+        if token and not token.lower().startswith("sha256:"):
+            found.append(token)
+    return found
+
+
+def parse_tokens(raw: str) -> tuple[ApiToken, ...]:
+    """HOLOCRON_API_TOKENS as checked entries; errors name the entry and user, never a token."""
+    name = "HOLOCRON_API_TOKENS"
+    tokens: list[ApiToken] = []
+    seen: dict[bytes, int] = {}
+    for i, entry in enumerate((p.strip() for p in raw.split(",")), start=1):
+        if not entry:
             continue
-        token, sep, user = pair.partition("=")
-        if not sep or not token.strip() or not user.strip():
-            raise SettingsError(
-                "HOLOCRON_API_TOKENS",
-                f"entry {i + 1} is not of the form token=user (values not shown)",
-            )
-        tokens[token.strip()] = user.strip()
-    return tokens
+        token, sep, who = (part.strip() for part in entry.rpartition("="))
+        user, _, role = (part.strip() for part in who.partition(":"))
+        if not sep or not token or not user:
+            raise SettingsError(name, f"entry {i} is not of the form token=user or "
+                                      "token=user:role (values not shown)")
+        if not _USER.fullmatch(user):
+            raise SettingsError(name, f"entry {i}: a user name has letters, digits and . _ @ -, "
+                                      "starting with a letter or digit (values not shown)")
+        role = role.lower() or DEFAULT_ROLE
+        if role not in ROLES:
+            raise SettingsError(name, f"entry {i} (user {user}): unknown role; allowed: "
+                                      + ", ".join(ROLES))
+        if token.lower().startswith("sha256:"):
+            hexdigest = token[len("sha256:"):]
+            if not _HEX64.fullmatch(hexdigest):
+                raise SettingsError(name, f"entry {i} (user {user}): a sha256: token needs the "
+                                          "64 hexadecimal digits of the token's SHA-256 digest")
+            digest = bytes.fromhex(hexdigest)
+        elif len(token) < MIN_TOKEN_LENGTH:
+            raise SettingsError(name, f"entry {i} (user {user}): the token is shorter than "
+                                      f"{MIN_TOKEN_LENGTH} characters; use a long random one, "
+                                      "e.g. from `python -c \"import secrets; "
+                                      "print(secrets.token_urlsafe(32))\"`")
+        else:
+            digest = token_digest(token)
+        if digest in seen:
+            raise SettingsError(name, f"entries {seen[digest]} and {i} have the same token")
+        seen[digest] = i
+        tokens.append(ApiToken(user, role, digest))
+    return tuple(tokens)
 
 
-def _validate(name: str, value: str) -> None:
-    kind = _BY_NAME[name].kind
-    if kind == "int":
-        try:
-            number = int(value)
-        except ValueError:
-            raise SettingsError(name, f"must be a whole number, got {value!r}") from None
-        if number < 0:
-            raise SettingsError(name, f"must not be negative, got {value!r}")
-    elif kind == "url" and name in ("OLLAMA_BASE_URL", "HOLOCRON_OIDC_ISSUER",
-                                    "HOLOCRON_OIDC_JWKS_URL"):
-        if not value.startswith(("http://", "https://")):
-            raise SettingsError(name, "must start with http:// or https://")
-    elif kind == "tokens":
-        parse_tokens(value)
+def check_integer(setting: Setting, raw: str | None) -> int | None:
+    """``raw`` as the whole number ``setting`` allows; the error names the variable."""
+    if raw is None:
+        return None
+    shown = "" if setting.secret else f", got {raw!r}"
+    if setting.none_word and raw.lower() == setting.none_word:
+        return None
+    try:
+        number = int(raw)
+    except ValueError:
+        words = f" or {setting.none_word}" if setting.none_word else ""
+        raise SettingsError(setting.name, f"must be a whole number{words}{shown}") from None
+    low, high = setting.minimum, setting.maximum
+    if (low is not None and number < low) or (high is not None and number > high):
+        if low is not None and high is not None:
+            bounds = f"from {low} to {high}"
+        else:
+            bounds = f"at least {low}" if low is not None else f"at most {high}"
+        words = f" (or {setting.none_word})" if setting.none_word else ""
+        raise SettingsError(setting.name, f"must be {bounds}{words}{shown}")
+    return number
+
+
+def check_url(setting: Setting, raw: str | None) -> str | None:
+    """``raw`` when its scheme is one ``setting`` allows; the error names the variable."""
+    if raw is None:
+        return None
+    allowed = " or ".join(f"{s}://" for s in setting.schemes)
+    scheme, sep, rest = raw.partition("://")
+    if not sep or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme) or not rest:
+        raise SettingsError(setting.name, f"is not a URL; it must start with {allowed}")
+    if setting.schemes and scheme.lower().split("+", 1)[0] not in setting.schemes:
+        shown = "" if setting.secret else f", got {scheme}://"
+        raise SettingsError(setting.name, f"must start with {allowed}{shown}")
+    return raw
+
+
+def writable_folder(variable: str, folder: Path, shown: str | None = None) -> Path:
+    """Create ``folder`` if need be and prove it takes a file; the error names ``variable``."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SettingsError(variable, f"the folder {shown or folder} cannot be written "
+                                      f"({reason.lower()})") from None
+    return folder
 
 
 def load_settings(
@@ -331,8 +465,15 @@ def load_settings(
 ) -> Settings:
     """Settings from ``env`` (default ``os.environ``) over the project's `.env` over defaults."""
     environ = dict(os.environ if env is None else env)
-    root = Path(home) if home else Path(environ["HOLOCRON_HOME"]) if environ.get(
-        "HOLOCRON_HOME") else find_project_root()
+    if home:
+        root = Path(home)
+    elif environ.get("HOLOCRON_HOME"):
+        root = Path(environ["HOLOCRON_HOME"]).expanduser()
+        if not root.is_dir():
+            raise SettingsError("HOLOCRON_HOME", f"the folder {root} does not exist; create it "
+                                "or point HOLOCRON_HOME at the project folder")
+    else:
+        root = find_project_root()
     file_values: dict[str, str | None] = {}
     if dotenv and (root / ".env").is_file():
         from dotenv import dotenv_values
@@ -345,15 +486,7 @@ def load_settings(
             raw = file_values.get(s.name) or None
         if raw is not None:
             raw = raw.strip()
-            _validate(s.name, raw)
         values[s.name] = raw if raw is not None else s.default
-    if values.get("HOLOCRON_OIDC_ISSUER") and not values.get("HOLOCRON_OIDC_AUDIENCE"):
-        raise SettingsError("HOLOCRON_OIDC_AUDIENCE", "is required when HOLOCRON_OIDC_ISSUER "
-                                                      "is set")
-    if values.get("SEED_SQLSERVER_HOST") and not values.get("SEED_SQLSERVER_CONN_STR"):
-        for needed in ("SEED_SQLSERVER_USER", "SEED_SQLSERVER_PASSWORD"):
-            if not values.get(needed):
-                raise SettingsError(needed, "is required when SEED_SQLSERVER_HOST is set")
     return Settings(home=root.resolve(), values=values)
 
 

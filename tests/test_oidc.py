@@ -92,7 +92,7 @@ def _claims(provider, **over):
     now = int(time.time())
     claims = {"iss": provider.issuer, "aud": AUDIENCE, "sub": "u-1", "iat": now,
               "exp": now + 300, "preferred_username": "ana",
-              "realm_access": {"roles": ["holocron-runner", "offline_access"]}}
+              "realm_access": {"roles": ["runner", "offline_access"]}}
     claims.update(over)
     return {k: v for k, v in claims.items() if v is not None}
 
@@ -112,7 +112,7 @@ def app_client(provider, clean_env):
     settings = load_settings(env={
         "HOLOCRON_HOME": str(clean_env),
         "HOLOCRON_STORE_URL": f"sqlite:///{clean_env}/runs.sqlite",
-        "HOLOCRON_API_TOKENS": "tok-bob=bob", "HOLOCRON_OIDC_ISSUER": provider.issuer,
+        "HOLOCRON_API_TOKENS": "tok-bob-0123456789ab=bob", "HOLOCRON_OIDC_ISSUER": provider.issuer,
         "HOLOCRON_OIDC_AUDIENCE": AUDIENCE}, dotenv=False)
     app = create_app(settings, notebooks_root=NOTEBOOKS, run_worker=False, run_scheduler=False)
     clock = Clock()
@@ -132,10 +132,16 @@ def test_a_good_token_is_the_user_it_names_and_the_keys_are_fetched_once(app_cli
     r = client.post("/notebooks/simple_params/runs", json={},
                     headers={"Authorization": f"Bearer {_token(provider)}"})
     assert r.status_code == 202 and r.json()["user"] == "ana"
+    reader = _token(provider, realm_access={"roles": ["offline_access"]})  # no service role
+    assert _get(client, reader).status_code == 200
+    refused = client.post("/notebooks/simple_params/runs", json={},
+                          headers={"Authorization": f"Bearer {reader}"})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["details"] == {"needed_role": "runner", "role": "viewer"}
     es = _token(provider, key=provider.ec_key, kid="e1", alg="ES256")
     assert _get(client, es).status_code == 200
     assert provider.hits == {"discovery": 1, "jwks": 1}  # discovered once, cached
-    assert _get(client, "tok-bob").status_code == 200  # configured tokens still work
+    assert _get(client, "tok-bob-0123456789ab").status_code == 200  # configured tokens still work
 
 
 def _bad_tokens(provider) -> dict[str, tuple[str, str]]:
@@ -214,12 +220,18 @@ def test_unknown_key_ids_refetch_the_keys_at_most_once_per_interval(app_client, 
 def test_user_and_roles_come_from_configurable_claims(provider):
     nested = OidcVerifier(provider.issuer, AUDIENCE, jwks_url=provider.jwks_url)
     who = nested.verify(_token(provider))
-    assert (who.user, who.roles) == ("ana", ("holocron-runner", "offline_access"))
+    assert (who.user, who.roles, who.role) == ("ana", ("runner", "offline_access"), "runner")
+    boss = nested.verify(_token(provider, realm_access={"roles": ["admin", "runner"]}))
+    assert boss.role == "admin"
     flat = OidcVerifier(provider.issuer, AUDIENCE, jwks_url=provider.jwks_url,
                         user_claim="email", role_claim="groups")
     who = flat.verify(_token(provider, email="ana@example.org", groups="runners, readers"))
-    assert (who.user, who.roles) == ("ana@example.org", ("runners", "readers"))
+    assert (who.user, who.roles, who.role) == ("ana@example.org", ("runners", "readers"),
+                                               "viewer")
+    assert flat.verify(_token(provider, email="x@y", groups="operator")).role == "operator"
     assert flat.verify(_token(provider, email="x@y")).roles == ()
+    with pytest.raises(TokenError, match="user name in 'email' is not letters"):
+        flat.verify(_token(provider, email="ana <ana@example.org>"))
 
 
 def test_a_discovery_document_for_another_issuer_is_refused(provider):
@@ -231,11 +243,16 @@ def test_a_discovery_document_for_another_issuer_is_refused(provider):
             f"{_b64({'alg': 'HS256', 'kid': 'k1'})}.{_b64(_claims(provider))}.c2ln")
 
 
-def test_single_sign_on_needs_an_audience(clean_env):
-    with pytest.raises(SettingsError, match="HOLOCRON_OIDC_AUDIENCE"):
-        load_settings(env={"HOLOCRON_HOME": str(clean_env),
-                           "HOLOCRON_OIDC_ISSUER": "https://sso.example/realms/team"},
-                      dotenv=False)
+def test_single_sign_on_settings_are_checked_where_used(clean_env):
+    no_audience = load_settings(env={"HOLOCRON_HOME": str(clean_env),
+                                     "HOLOCRON_OIDC_ISSUER": "https://sso.example/realms/team"},
+                                dotenv=False)
+    with pytest.raises(SettingsError, match="HOLOCRON_OIDC_AUDIENCE.*required"):
+        OidcVerifier.from_settings(no_audience)
+    not_a_url = load_settings(env={"HOLOCRON_HOME": str(clean_env),
+                                   "HOLOCRON_OIDC_ISSUER": "sso", "HOLOCRON_OIDC_AUDIENCE": "x"},
+                              dotenv=False)
     with pytest.raises(SettingsError, match="HOLOCRON_OIDC_ISSUER"):
-        load_settings(env={"HOLOCRON_HOME": str(clean_env), "HOLOCRON_OIDC_ISSUER": "sso",
-                           "HOLOCRON_OIDC_AUDIENCE": "x"}, dotenv=False)
+        OidcVerifier.from_settings(not_a_url)
+    off = load_settings(env={"HOLOCRON_HOME": str(clean_env)}, dotenv=False)
+    assert OidcVerifier.from_settings(off) is None

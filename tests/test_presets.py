@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
-from runservice_fixtures import NOTEBOOKS, auth
+from runservice_fixtures import NOTEBOOKS, auth, tokens_setting
 
 from holocron_lib.cli import cli
 from holocron_lib.errors import (
@@ -154,7 +154,7 @@ def test_presets_over_http(clean_env, root):
     settings = load_settings(env={
         "HOLOCRON_HOME": str(clean_env),
         "HOLOCRON_STORE_URL": f"sqlite:///{clean_env}/runs.sqlite",
-        "HOLOCRON_API_TOKENS": "tok-alice=alice,tok-bob=bob"}, dotenv=False)
+        "HOLOCRON_API_TOKENS": tokens_setting()}, dotenv=False)
     app = create_app(settings, notebooks_root=root, run_worker=False, run_scheduler=False)
     with TestClient(app) as c:
         base = "/notebooks/simple_params/presets"

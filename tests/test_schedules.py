@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
-from runservice_fixtures import NOTEBOOKS, auth
+from runservice_fixtures import NOTEBOOKS, auth, tokens_setting
 
 from holocron_lib.cli import cli
 from holocron_lib.errors import (
@@ -228,7 +228,7 @@ def test_schedules_over_http(clean_env):
     settings = load_settings(env={
         "HOLOCRON_HOME": str(clean_env),
         "HOLOCRON_STORE_URL": f"sqlite:///{clean_env}/runs.sqlite",
-        "HOLOCRON_API_TOKENS": "tok-alice=alice,tok-bob=bob"}, dotenv=False)
+        "HOLOCRON_API_TOKENS": tokens_setting()}, dotenv=False)
     app = create_app(settings, notebooks_root=NOTEBOOKS, run_worker=False, run_scheduler=False)
     with TestClient(app) as c:
         body = {"name": "hourly", "notebook": "simple_params", "cron": "0 * * * *",
@@ -249,6 +249,9 @@ def test_schedules_over_http(clean_env):
         assert c.post("/schedules", json=body).status_code == 401
         listing = c.get("/schedules", headers=auth("bob")).json()
         assert listing["total"] == 1 and listing["schedules"][0]["name"] == "hourly"
+        assert c.post("/schedules", headers=auth("vera"), json={**body, "name": "v"}
+                      ).status_code == 403  # a viewer schedules nothing
+        assert c.post("/schedules/hourly/pause", headers=auth("bob")).status_code == 403
         assert c.post("/schedules/hourly/pause", headers=auth()).json()["paused"] is True
         assert c.post("/schedules/hourly/resume", headers=auth()).json()["paused"] is False
         assert c.delete("/schedules/hourly", headers=auth()).status_code == 204

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from runservice_fixtures import (
     NOTEBOOKS,
-    TOKENS,
     auth,
+    tokens_setting,
     wait_for_file,
     wait_for_store,
 )
@@ -134,7 +134,7 @@ def _start(args, env, log):
 def test_three_workers_and_a_server_run_sixty_runs_once_each_surviving_kill_9(
         pg_url, clean_env, tmp_path):
     env = {**os.environ, "HOLOCRON_HOME": str(clean_env), "HOLOCRON_STORE_URL": pg_url,
-           "HOLOCRON_API_TOKENS": ",".join(f"{t}={u}" for t, u in TOKENS.items()),
+           "HOLOCRON_API_TOKENS": tokens_setting(),
            "HOLOCRON_RECOVERY_SECONDS": "1", "HOLOCRON_WORKERS": "1",
            "HOLOCRON_RUN_ATTEMPTS": "3"}
     tally = tmp_path / "tally"

@@ -40,15 +40,18 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
           as_of: datetime | None, if_missing: bool, quiet: bool) -> None:
     """Build the database from seed files into a temp file, then replace the old one."""
     from holocron_lib.db.seeded import build_database
-    from holocron_lib.settings import load_settings
+    from holocron_lib.settings import load_settings, writable_folder
 
     settings = load_settings()
+    variable = "--output" if output else "HOLOCRON_DB_PATH"
     output = output or settings.db_path
     if if_missing and output.exists():
         click.echo(f"{_shown(output, settings.home)} exists; not rebuilt (--if-missing)")
         return
+    scale = scale or settings.seed_scale  # checked before any work starts
+    writable_folder(variable, output.parent, _shown(output.parent, settings.home))
     report = build_database(
-        output, scale=scale or settings.seed_scale, seed_dir=seed_dir, seed=seed, as_of=as_of,
+        output, scale=scale, seed_dir=seed_dir, seed=seed, as_of=as_of,
         lake_root=settings.lake_root, progress=None if quiet else click.echo,
     )
     click.echo(f"built {_shown(report.path, settings.home)}: {report.rows:,} rows in "

@@ -22,6 +22,10 @@ def pairs(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _limit_text(limit: int | None) -> str:
+    return f"time limit {limit} s" if limit else "no time limit"
+
+
 def _interrupt(_signum, _frame):
     raise KeyboardInterrupt
 
@@ -62,7 +66,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
                 base = preset_values(store, info, preset)
         checked = validate_parameters(info, {**base, **values}, from_strings=True)
         click.echo(f"would run {info.name} ({info.title}) as {current_user()}, "
-                   f"time limit {limit} s, with:")
+                   f"{_limit_text(limit)}, with:")
         rows = [[k, json.dumps(v), "given" if k in values else
                  f"preset {preset}" if k in base else "default"]
                 for k, v in checked.items()]
@@ -95,6 +99,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
 
 def _execute(store, root, name, values, timeout, limit, quiet, settings, preset):
     """Record the run as running, execute it here, and close it whatever happens."""
+    # lazy: papermill, the store and the worker's watch only when a run executes here
     from holocron_lib.service.runner import perform_run, queue_run
     from holocron_lib.service.store import RunStatus
     from holocron_lib.service.worker import RunWatch
@@ -103,7 +108,7 @@ def _execute(store, root, name, values, timeout, limit, quiet, settings, preset)
         recorded = queue_run(store, root, name, values, current_user(), from_strings=True,
                              timeout=timeout, status=RunStatus.RUNNING, preset=preset)
         stop = watch.register(recorded.id)  # `holocron runs cancel` reaches it here too
-        click.echo(f"run {recorded.id}: {recorded.notebook} (time limit {limit} s)")
+        click.echo(f"run {recorded.id}: {recorded.notebook} ({_limit_text(limit)})")
 
         def progress(i: int, n: int) -> None:
             if not quiet:

@@ -33,12 +33,12 @@ def serve(host: str, port: int, workers: int | None, no_worker: bool, no_schedul
     from holocron_lib.settings import load_settings
 
     settings = load_settings()
-    if not settings.api_tokens:
+    if not settings.api_tokens:  # checked here: a short or malformed token stops the start
         click.echo("warning: HOLOCRON_API_TOKENS is empty, so every request except /health "
                    "will be refused (401)", err=True)
     root = (notebooks_root or settings.home / "notebooks_py").resolve()
     app = create_app(settings, notebooks_root=root, workers=workers, run_worker=not no_worker,
-                     run_scheduler=not no_scheduler)
+                     run_scheduler=not no_scheduler)  # opens the store
     worker = "no worker" if no_worker else f"a worker of {workers or settings.workers}"
     click.echo(f"serving {root.name}/ on http://{host}:{port} with {worker} (docs at /docs)")
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from holocron_lib.service.registry import NotebookInfo
+from holocron_lib.service.values import unstorable
 
 StatusName = Literal["queued", "running", "succeeded", "failed", "error", "timed_out",
                      "cancelled"]
+
+
+def storable(value: dict[str, Any]) -> dict[str, Any]:
+    """Refuse what no store can hold or no client be sent, before anything is recorded."""
+    problem = unstorable(value)
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 class ErrorBody(BaseModel):
@@ -27,6 +36,8 @@ class ErrorOut(BaseModel):
 class HealthOut(BaseModel):
     status: str
     store: str = Field(description="Store backend: sqlite or postgresql.")
+    store_state: str = Field("ok", description="ok, or why the store cannot be used (then "
+                                               "the answer is 503).")
     workers: int = Field(description="Runs this server's own worker executes at once "
                                      "(0: started with --no-worker).")
     running_here: int = Field(description="Runs this server's worker is executing now.")
@@ -45,6 +56,10 @@ class ParameterOut(BaseModel):
     max: float | int | None = None
     pattern: str | None = None
     nullable: bool = False
+    within: str | None = Field(None, description="Path parameters: the folder the path is "
+                                                 "confined to (run, user or project).")
+    marks: list[str] = Field([], description="sql, code or writes: setting it needs a "
+                                             "higher role (see the security page).")
 
 
 class NotebookOut(BaseModel):
@@ -81,6 +96,11 @@ class RunRequest(BaseModel):
                                description="Start from this preset's values; `parameters` "
                                            "override them.")
 
+    @field_validator("parameters")
+    @classmethod
+    def _storable(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return storable(value)
+
 
 class RunOut(BaseModel):
     id: int
@@ -104,27 +124,43 @@ class RunOut(BaseModel):
     queued_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
+    detail: Literal["full", "summary"] = Field(
+        "full", description="summary: another user's run, shown without its parameters, "
+                            "error and output (those are for its owner and admins).")
     links: dict[str, str]
 
 
 class ScheduleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(description="Unique name: letters, digits, '_', '-', '.'.")
-    notebook: str = Field(description="Registered notebook name.")
-    cron: str = Field(description="Five-field cron expression, e.g. '0 6 * * mon-fri'.")
-    timezone: str = Field("UTC", description="IANA time zone the cron expression is read in.")
+    name: str = Field(max_length=100,
+                      description="Unique name: letters, digits, '_', '-', '.'.")
+    notebook: str = Field(max_length=200, description="Registered notebook name.")
+    cron: str = Field(max_length=100,
+                      description="Five-field cron expression, e.g. '0 6 * * mon-fri'.")
+    timezone: str = Field("UTC", max_length=64,
+                          description="IANA time zone the cron expression is read in.")
     parameters: dict[str, Any] = Field(default_factory=dict,
                                        description="Values by parameter name, checked as a "
                                                    "run's would be.")
     preset: str | None = Field(None, max_length=100,
                                description="A preset of the notebook to start from.")
 
+    @field_validator("parameters")
+    @classmethod
+    def _storable(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return storable(value)
+
 
 class PresetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(max_length=100, description="Unique per notebook.")
     parameters: dict[str, Any] = Field(default_factory=dict)
-    description: str | None = Field(None, max_length=2000)
+    description: str | None = Field(None, max_length=2000, pattern=r"^[^\x00]*$")
+
+    @field_validator("parameters")
+    @classmethod
+    def _storable(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return storable(value)
 
 
 class PresetOut(BaseModel):

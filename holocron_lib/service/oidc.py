@@ -6,12 +6,15 @@ issuer, the audience, expiry and not-before (with a small leeway). The JWKS addr
 from the issuer's ``/.well-known/openid-configuration`` unless configured; the key set is
 cached, fetched again when a token names an unknown key id, but at most once per refresh
 interval, so made-up key ids cannot make the server hammer the provider. The user name and
-the roles come from configurable claims (``preferred_username``, ``realm_access.roles``).
+the roles come from configurable claims (``preferred_username``, ``realm_access.roles``);
+the highest of the service's roles (viewer, runner, operator, admin) among them is the
+user's role, viewer when none is.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import urllib.request
@@ -20,19 +23,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from holocron_lib.errors import TokenError
-from holocron_lib.settings import Settings
+from holocron_lib.settings import ROLES, Settings
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 SYMMETRIC = ("HS256", "HS384", "HS512")
+_USER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}")  # as HOLOCRON_API_TOKENS allows
 
 
 @dataclass(frozen=True)
 class Identity:
-    """Who a verified token speaks for."""
+    """Who a verified token speaks for: the user, the roles the provider gives, and the
+    service role they amount to (the highest of `settings.ROLES` among them, else viewer)."""
 
     user: str
     roles: tuple[str, ...]
     claims: dict[str, Any]
+
+    @property
+    def role(self) -> str:
+        held = [r for r in ROLES if r in self.roles]
+        return held[-1] if held else ROLES[0]
 
 
 def looks_like_jwt(token: str) -> bool:
@@ -173,8 +183,11 @@ class OidcVerifier:
         user = claim(claims, self.user_claim)
         if not isinstance(user, str) or not user:
             raise TokenError(f"it has no user name in its {self.user_claim!r} claim")
+        if not _USER.fullmatch(user):
+            raise TokenError(f"its user name in {self.user_claim!r} is not letters, digits "
+                             "and . _ @ - (up to 100)")
         roles = claim(claims, self.role_claim)
         if isinstance(roles, str):
             roles = roles.replace(",", " ").split()
         roles = tuple(r for r in roles if isinstance(r, str)) if isinstance(roles, list) else ()
-        return Identity(user=user[:100], roles=roles, claims=claims)
+        return Identity(user=user, roles=roles, claims=claims)

@@ -33,7 +33,7 @@ class RunService:
         self.settings = settings
         self.root = Path(notebooks_root).resolve()
         self.store = store or Store(settings.store_url, stale_after=settings.stale_after)
-        self.workers = max(1, workers or settings.workers) if run_worker else 0
+        self.workers = (workers or settings.workers) if run_worker else 0
         self.max_queue = max_queue
         self.worker: Worker | None = None
         self.scheduler = Scheduler(self.store, self.root, attempts=settings.run_attempts,
@@ -103,12 +103,14 @@ class RunService:
 
     def request_run(self, name: str, parameters: dict[str, Any], user: str,
                     timeout: int | None = None, preset: str | None = None) -> Run:
-        """Check and record a queued run; raises for unknown names, bad values, a full queue."""
+        """Check and record a queued run; raises for unknown names, bad values, a full queue
+        (`QueueFullError`) or a user with too many runs waiting (`WaitingLimitError`)."""
         waiting = self.store.count_open()["queued"]
         if waiting >= self.max_queue:
             raise QueueFullError(waiting)
         run = queue_run(self.store, self.root, name, parameters, user, timeout=timeout,
-                        attempts=self.settings.run_attempts, preset=preset)
+                        attempts=self.settings.run_attempts, preset=preset,
+                        max_waiting=self.settings.max_waiting_per_user)
         if self.worker:
             self.worker.wake()
         return run

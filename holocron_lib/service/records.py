@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from holocron_lib.service.values import number_or_none, printable, printable_text
+
 
 class RunStatus(enum.StrEnum):
     QUEUED = "queued"
@@ -86,17 +88,35 @@ def process_alive(pid: int) -> bool:
         return True
 
 
+def _when(value) -> datetime | None:
+    return value if isinstance(value, datetime) else None
+
+
 def row_to_run(row) -> Run:
+    """A stored row as a `Run`; a value the store holds in a bad form never raises here."""
+    text, number = printable_text, number_or_none
+    try:
+        status, note = RunStatus(row.status), None
+    except ValueError:
+        status, note = RunStatus.ERROR, f"the store holds an unknown status {text(row.status)!r}"
+    params = row.parameters_used
+    if not isinstance(params, dict):
+        params, note = {}, note or "the stored parameters cannot be read"
+    history = row.attempt_history if isinstance(row.attempt_history, list) else []
     return Run(
-        id=row.id, notebook=row.notebook_name, user=row.username, status=RunStatus(row.status),
-        parameters=row.parameters_used or {}, input_path=row.input_path,
-        output_path=row.output_path, error_message=row.error_message,
-        error_cell=row.error_cell, error_name=row.error_name,
-        duration_seconds=row.execution_time_seconds, timeout_seconds=row.timeout_seconds,
-        queued_at=row.queued_at, started_at=row.started_at, completed_at=row.completed_at,
-        runner_host=row.runner_host, runner_pid=row.runner_pid, heartbeat_at=row.heartbeat_at,
-        attempt=row.attempt, max_attempts=row.max_attempts,
-        attempt_history=tuple(row.attempt_history or ()),
-        cancel_requested_by=row.cancel_requested_by,
-        schedule_id=row.schedule_id, scheduled_for=row.scheduled_for, preset=row.preset,
+        id=row.id, notebook=text(row.notebook_name) or "", user=text(row.username) or "",
+        status=status, parameters=printable(params), input_path=text(row.input_path) or "",
+        output_path=text(row.output_path), error_message=text(row.error_message) or note,
+        error_cell=number(row.error_cell), error_name=text(row.error_name),
+        duration_seconds=number(row.execution_time_seconds, float),
+        timeout_seconds=number(row.timeout_seconds),
+        queued_at=_when(row.queued_at) or datetime(1970, 1, 1),
+        started_at=_when(row.started_at), completed_at=_when(row.completed_at),
+        runner_host=text(row.runner_host), runner_pid=number(row.runner_pid),
+        heartbeat_at=_when(row.heartbeat_at),
+        attempt=number(row.attempt) or 1, max_attempts=number(row.max_attempts) or 1,
+        attempt_history=tuple(printable(h) for h in history if isinstance(h, dict)),
+        cancel_requested_by=text(row.cancel_requested_by),
+        schedule_id=number(row.schedule_id), scheduled_for=_when(row.scheduled_for),
+        preset=text(row.preset),
     )

@@ -21,11 +21,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from holocron_lib.errors import HolocronError, NotebookNotFoundError, ParameterError, PresetError
+from holocron_lib.errors import (
+    HolocronError,
+    NotebookNotFoundError,
+    ParameterError,
+    PresetError,
+    SettingsError,
+)
 from holocron_lib.execution.environment import kernel_environment
+from holocron_lib.service import paths, scrub
 from holocron_lib.service.presets import preset_values
 from holocron_lib.service.registry import NotebookInfo, get_notebook, validate_parameters
 from holocron_lib.service.store import Run, RunStatus, Store
+from holocron_lib.service.values import unstorable_parameter
+from holocron_lib.settings import load_settings, writable_folder
 
 KERNEL_NAME = "python3"
 Progress = Callable[[int, int], None]  # (code cells started, code cells in all)
@@ -225,16 +234,19 @@ def execute_notebook(
 def queue_run(store: Store, root: Path, name: str, values: dict[str, Any], user: str, *,
               from_strings: bool = False, timeout: int | None = None,
               status: RunStatus = RunStatus.QUEUED, attempts: int = 1,
-              preset: str | None = None) -> Run:
+              preset: str | None = None, max_waiting: int | None = None) -> Run:
     """Check the parameters and record a new run; bad parameters are recorded as `error`.
 
     With ``preset`` the run starts from that preset's values, and ``values`` override
     them. A retry-safe notebook's run may be tried up to ``attempts`` times when its
     worker dies; any other run is tried once. Raises `NotebookNotFoundError` or
     `UnknownObjectError` for a missing preset (nothing recorded), `ParameterError` or
-    `PresetError` for a preset that no longer fits (recorded).
+    `PresetError` for a preset that no longer fits (recorded, except for values no store
+    can hold), or `WaitingLimitError` (nothing recorded).
     """
     info = get_notebook(root, name)
+    if (bad := unstorable_parameter(values)) is not None:
+        raise ParameterError(info.name, *bad)
     given = dict(values)
     try:
         if preset is not None:
@@ -246,7 +258,8 @@ def queue_run(store: Store, root: Path, name: str, values: dict[str, Any], user:
                          preset=preset)
         raise
     return store.create_run(info, user, checked, status=status, timeout=timeout,
-                            max_attempts=attempts if info.retry_safe else 1, preset=preset)
+                            max_attempts=attempts if info.retry_safe else 1, preset=preset,
+                            max_waiting=max_waiting)
 
 
 def _jsonable(value: Any) -> Any:
@@ -271,9 +284,18 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
     current = store.get_run(run.id)
     output = output_path_for(artifacts_dir, info.name, run.id, current.started_at
                              or current.queued_at)
+    prefixes = scrub.path_prefixes(home, artifacts_dir, [(Path(root), Path(root).name)])
     store.set_output(run.id, str(output))
     try:
-        outcome = execute_notebook(info, run.parameters, output, home=home,
+        writable_folder("HOLOCRON_ARTIFACTS_DIR", output.parent,
+                        scrub.relative_text(str(output.parent), prefixes))
+        parameters = paths.confine(info.name, info.parameters, run.parameters, home=home,
+                                   artifacts_dir=artifacts_dir, run_id=run.id, user=run.user)
+    except (ParameterError, SettingsError, OSError) as exc:
+        store.set_output(run.id, None)
+        return store.finish_run(run.id, RunStatus.ERROR, error_message=str(exc))
+    try:
+        outcome = execute_notebook(info, parameters, output, home=home,
                                    timeout=run.timeout_seconds or default_timeout or None,
                                    progress=progress, kernel_name=kernel_name, stop=stop)
     except HolocronError as exc:
@@ -282,11 +304,14 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
         outcome = Outcome(RunStatus.ERROR, f"{type(exc).__name__}: {exc}")
     # A notebook's error text is arbitrary; no secret in force may reach the store, which
     # the CLI and the API both read.
+    redact = load_settings(home=home).redact
     message = outcome.error_message
     if message:
-        from holocron_lib.settings import load_settings
-
-        message = load_settings(home=home).redact(message)
+        message = redact(scrub.relative_text(message, prefixes))
+    # what is stored is what a client may fetch: relative paths, no secrets
+    written = output.exists() and scrub.scrub_notebook_file(output, prefixes, redact)
+    if not written:
+        store.set_output(run.id, None)
     if outcome.status == RunStatus.CANCELLED:
         who = store.get_run(run.id).cancel_requested_by
         if who is None:  # stopped by its own worker shutting down, not by a person
@@ -295,7 +320,7 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
         message = f"cancelled by {who} while running"
     store.finish_run(run.id, outcome.status, error_message=message,
                      error_cell=outcome.error_cell, error_name=outcome.error_name,
-                     output_path=str(output) if output.exists() else None)
+                     output_path=str(output) if written else None)
     if outcome.seconds:
         store.record_duration(run.id, outcome.seconds)
     return store.get_run(run.id)

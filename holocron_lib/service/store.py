@@ -19,7 +19,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from holocron_lib.errors import DatabaseError, RunStateError, UnknownObjectError
+from holocron_lib.errors import (
+    DatabaseError,
+    RunStateError,
+    StoreUnavailableError,
+    UnknownObjectError,
+    WaitingLimitError,
+)
 from holocron_lib.service.records import (  # noqa: F401 - part of this module's surface
     OPEN,
     Run,
@@ -31,6 +37,8 @@ from holocron_lib.service.records import (  # noqa: F401 - part of this module's
 )
 from holocron_lib.service.recovery import Recovery
 from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of this module's surface
+    MAX_ID,
+    SqliteFileGuard,
     add_missing_columns,
     create_engine,
     executions,
@@ -40,6 +48,7 @@ from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of
     presets,
     schedules,
     schema_version,
+    shown_url,
 )
 
 SCHEMA_VERSION = 4  # 2: attempts, cancel; 3: schedules; 4: presets (see add_missing_columns)
@@ -57,8 +66,25 @@ class Store(Recovery):
         self.engine = create_engine(url)
         self.dialect = self.engine.dialect.name
         self._write = self.engine.execution_options(holocron_write=True)
+        self._file = SqliteFileGuard(self.engine, url) if self.dialect == "sqlite" else None
         if create:
-            self.ensure_schema()
+            try:
+                self.ensure_schema()
+            except Exception:
+                self.engine.dispose()
+                raise
+
+    def ping(self) -> None:
+        """Raise `StoreUnavailableError` unless the store can be used now.
+
+        SQLite serves pages from its cache and WAL, so a file damaged on disk can still answer
+        for a while: its header is read from disk too, and while it is damaged every
+        statement refuses (`SqliteFileGuard`), so no route answers from a broken store.
+        """
+        if self._file is not None:
+            self._file.check()
+        with self.engine.connect() as conn:
+            conn.execute(sa.select(sa.func.count()).select_from(schema_version)).scalar()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -87,9 +113,9 @@ class Store(Recovery):
                     conn.execute(schema_version.insert().values(version=SCHEMA_VERSION,
                                                                 applied_at=utcnow()))
                     current = SCHEMA_VERSION
-        except sa.exc.OperationalError as exc:
-            raise DatabaseError(f"cannot open the run store: {type(exc.orig).__name__}",
-                                self.dialect) from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreUnavailableError(shown_url(self.url), type(exc).__name__,
+                                        "check HOLOCRON_STORE_URL", self.dialect) from None
         if current > SCHEMA_VERSION:
             raise DatabaseError(f"the run store has schema version {current}, newer than this "
                                 f"holocron understands ({SCHEMA_VERSION}); upgrade holocron",
@@ -180,10 +206,21 @@ class Store(Recovery):
     def create_run(self, info, user: str, parameters: dict[str, Any], *,
                    status: RunStatus = RunStatus.QUEUED, timeout: int | None = None,
                    error_message: str | None = None, max_attempts: int = 1,
-                   preset: str | None = None) -> Run:
-        """Record a new run owned by this process (queued, running, or error)."""
+                   preset: str | None = None, max_waiting: int | None = None) -> Run:
+        """Record a new run owned by this process (queued, running, or error).
+
+        With ``max_waiting``, a queued run is refused (`WaitingLimitError`) when the user
+        already has that many queued; counted under the write lock, so it holds across
+        processes.
+        """
         with self._write.begin() as conn:
             self._lock(conn)
+            if max_waiting is not None and status == RunStatus.QUEUED:
+                waiting = conn.execute(sa.select(sa.func.count()).select_from(executions).where(
+                    executions.c.username == user,
+                    executions.c.status == str(RunStatus.QUEUED))).scalar()
+                if waiting >= max_waiting:
+                    raise WaitingLimitError(user, waiting, max_waiting)
             nb_id = self._upsert(conn, info, utcnow())[0]
             run_id = self.insert_run(conn, info.name, user, parameters, notebook_id=nb_id,
                                      input_path=info.source_file, status=status,
@@ -222,6 +259,8 @@ class Store(Recovery):
         return self._write.begin()
 
     def get_run(self, run_id: int) -> Run:
+        if not isinstance(run_id, int) or not 1 <= run_id <= MAX_ID:
+            raise UnknownObjectError("run", str(run_id)[:30])
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(executions).where(executions.c.id == run_id)).first()
         if row is None:
@@ -268,6 +307,8 @@ class Store(Recovery):
 
         Raises `RunStateError` for a run that has already ended.
         """
+        if not isinstance(run_id, int) or not 1 <= run_id <= MAX_ID:
+            raise UnknownObjectError("run", str(run_id)[:30])
         now = utcnow()
         with self._write.begin() as conn:
             row = conn.execute(sa.select(executions.c.status).where(
@@ -301,7 +342,7 @@ class Store(Recovery):
                                        executions.c.cancel_requested_by.is_not(None))).all()
         return {r.id: r.cancel_requested_by for r in rows}
 
-    def set_output(self, run_id: int, output_path: str) -> None:
+    def set_output(self, run_id: int, output_path: str | None) -> None:
         with self._write.begin() as conn:
             conn.execute(executions.update().where(executions.c.id == run_id)
                          .values(output_path=output_path))
