@@ -17,21 +17,20 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import pyodbc
 
 from holocron_lib.db.base import NAME_RE, Database, ResultSets, excerpt, split_name
+from holocron_lib.db.procedures import ProcedureParameterError
 from holocron_lib.errors import (
     ConnectionFailedError,
     DatabaseError,
     UnknownObjectError,
     close_matches,
 )
-
-if TYPE_CHECKING:
-    from holocron_lib.settings import Settings
+from holocron_lib.settings import Settings
 
 LOGIN_TIMEOUT_SECONDS = 15
 _PASSWORD_FRAGMENT = re.compile(r"(?i)\b(PWD|PASSWORD)\s*=\s*(\{(?:[^}]|\}\})*\}?|[^;]*)")
@@ -347,8 +346,6 @@ class SqlServerDatabase(Database):
 
 def exec_statement(name: str, params: Mapping[str, Any]) -> tuple[str, list]:
     """``EXEC schema.proc @a = ?, @b = ?`` and the values in order, names checked first."""
-    from holocron_lib.db.procedures import ProcedureParameterError
-
     if not NAME_RE.match(str(name).strip()):
         raise UnknownObjectError("procedure", str(name))
     assignments, values = [], []

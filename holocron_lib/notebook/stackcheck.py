@@ -12,6 +12,8 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from holocron_lib.notebook.embeddings import OllamaEmbedder
+
 PASS, WARN, FAIL = "pass", "warn", "fail"
 
 
@@ -69,8 +71,6 @@ def check_seeded(db, table: str = "dbo.DimEntity", minimum: int = 1) -> CheckRes
 
 
 def check_ollama(base_url: str, embedder_factory=None) -> CheckResult:
-    from holocron_lib.notebook.embeddings import OllamaEmbedder
-
     def run():
         client = (embedder_factory or OllamaEmbedder)(base_url, "probe")
         if client.available():
@@ -116,6 +116,7 @@ def results_frame(results: list[CheckResult]):
 
 def expected_objects() -> list[str]:
     """Every table of the project's DDL and every view of its view files, as ``schema.name``."""
+    # lazy: the schema modules load DuckDB and sqlglot; the other checks need neither
     from holocron_lib.schema.apply import view_names
     from holocron_lib.schema.ddl import load_schema_model
 

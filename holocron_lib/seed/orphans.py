@@ -8,6 +8,7 @@ rows are searched for the first orphan.
 from __future__ import annotations
 
 from holocron_lib.errors import SeedError
+from holocron_lib.schema.apply import check_foreign_keys, orphan_sql
 from holocron_lib.schema.ddl import SchemaModel
 from holocron_lib.seed.file import SeedFile
 
@@ -19,8 +20,6 @@ def first_orphan(con, model: SchemaModel, loaded: dict[str, tuple[SeedFile, dict
     ``loaded`` maps a lower-cased ``schema.table`` to its seed file and, per foreign-key
     column, the loaded values in file row order.
     """
-    from holocron_lib.schema.apply import check_foreign_keys
-
     violations = check_foreign_keys(con, model)
     return _locate(con, model, violations[0], loaded) if violations else None
 
@@ -28,8 +27,6 @@ def first_orphan(con, model: SchemaModel, loaded: dict[str, tuple[SeedFile, dict
 def _locate(con, model: SchemaModel, violation, loaded: dict[str, tuple[SeedFile, dict]]
             ) -> SeedError:
     """The first seed row behind a foreign-key violation, named by file, row and columns."""
-    from holocron_lib.schema.apply import orphan_sql
-
     cols = ", ".join(violation.columns)
     reason = (f"foreign key {violation.name}: {violation.table} ({cols}) has no parent row in "
               f"{violation.ref_table}")

@@ -24,6 +24,7 @@ from holocron_lib.errors import HolocronError, NotebookNotFoundError, ParameterE
 from holocron_lib.execution.environment import kernel_environment
 from holocron_lib.service.registry import NotebookInfo, get_notebook, validate_parameters
 from holocron_lib.service.store import HEARTBEAT_SECONDS, Run, RunStatus, Store
+from holocron_lib.settings import load_settings
 
 KERNEL_NAME = "python3"
 Progress = Callable[[int, int], None]  # (code cells started, code cells in all)
@@ -275,8 +276,6 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
     # the CLI and the API both read.
     message = outcome.error_message
     if message:
-        from holocron_lib.settings import load_settings
-
         message = load_settings(home=home).redact(message)
     store.finish_run(run.id, outcome.status, error_message=message,
                      error_cell=outcome.error_cell, error_name=outcome.error_name,
