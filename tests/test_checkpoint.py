@@ -1,14 +1,14 @@
 """Checkpoint and re-run: the step is idempotent, the checkpoint skips, nothing is duplicated."""
 
 import pytest
-from seeded_db import fresh
 
+from holocron_lib.db.connection import connect
 from holocron_lib.notebook import checkpoint as cp
 
 
 @pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
+def db(seeded_file):
+    with connect(path=seeded_file) as conn:
         yield conn
 
 

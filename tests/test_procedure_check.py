@@ -1,15 +1,15 @@
 """Validating stored procedures with sample payloads, rolled back unless confirmed."""
 
 import pytest
-from seeded_db import fresh
 
+from holocron_lib.db.connection import connect
 from holocron_lib.errors import UnknownObjectError
 from holocron_lib.notebook import procedure_check as pc
 
 
 @pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
+def db(seeded_file):
+    with connect(path=seeded_file) as conn:
         yield conn
 
 

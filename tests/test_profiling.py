@@ -1,15 +1,15 @@
 """Profiling: row counts, null rates, duplicate keys and the per-table summary."""
 
 import pytest
-from seeded_db import fresh
 
+from holocron_lib.db.connection import connect
 from holocron_lib.notebook import profiling
 from holocron_lib.schema.ddl import load_schema_model
 
 
 @pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
+def db(seeded_file):
+    with connect(path=seeded_file) as conn:
         yield conn
 
 

@@ -1,8 +1,8 @@
 """Data-quality checks: all pass on the seeded database; each fails where its defect is planted."""
 
 import pytest
-from seeded_db import fresh
 
+from holocron_lib.db.connection import connect
 from holocron_lib.notebook import quality
 from holocron_lib.schema.ddl import load_schema_model
 
@@ -10,14 +10,14 @@ MODEL = load_schema_model()
 
 
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
+def clean(seeded_file):
+    with connect(path=seeded_file) as conn:
         yield quality.run_checks(conn)
 
 
 @pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
+def db(seeded_file):
+    with connect(path=seeded_file) as conn:
         yield conn
 
 

@@ -2,14 +2,14 @@
 
 import pandas as pd
 import pytest
-from seeded_db import fresh
 
+from holocron_lib.db.connection import connect
 from holocron_lib.notebook import queue_health as queue
 
 
 @pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
+def db(seeded_file):
+    with connect(path=seeded_file) as conn:
         yield conn
 
 

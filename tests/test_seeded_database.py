@@ -3,8 +3,8 @@ returns rows, and every foreign key holds (the foundation's definition of done).
 
 import duckdb
 import pytest
-from seeded_db import fresh, seeded_path
 
+from holocron_lib.db.connection import connect
 from holocron_lib.schema.apply import check_foreign_keys, view_names
 from holocron_lib.schema.ddl import load_schema_model
 
@@ -12,8 +12,8 @@ VIEWS = view_names()
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
+def db(seeded_file):
+    with connect(path=seeded_file) as conn:
         yield conn
 
 
@@ -40,9 +40,9 @@ def test_learn_views_resolve_unqualified_as_the_lessons_write_them(db):
         "SELECT COUNT(*) FROM sem.vw_event")
 
 
-def test_every_view_runs_where_the_file_is_opened_with_plain_duckdb(tmp_path_factory):
+def test_every_view_runs_where_the_file_is_opened_with_plain_duckdb(seeded_file):
     """No session set-up of ours (TEMP macros, search path): a DuckDB CLI or BI tool sees this."""
-    con = duckdb.connect(str(seeded_path(tmp_path_factory)), read_only=True)
+    con = duckdb.connect(str(seeded_file), read_only=True)
     try:
         failed = {}
         for view in VIEWS:

@@ -3,15 +3,15 @@
 import subprocess
 
 import pytest
-from seeded_db import fresh
 
+from holocron_lib.db.connection import connect
 from holocron_lib.notebook import stackcheck
 from holocron_lib.settings import load_settings
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
+def db(seeded_file):
+    with connect(path=seeded_file) as conn:
         yield conn
 
 
