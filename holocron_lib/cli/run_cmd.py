@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from holocron_lib.cli._common import ROOT_OPTION, context, current_user, table
+from holocron_lib.service.registry import get_notebook, validate_parameters
 
 
 def _pairs(values: tuple[str, ...]) -> dict[str, str]:
@@ -42,7 +43,7 @@ def _interrupt(_signum, _frame):
 def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None, quiet: bool,
         notebooks_root: Path | None) -> None:
     """Run notebook NAME with parameters; exits 1 unless the run succeeded."""
-    from holocron_lib.service.registry import get_notebook, validate_parameters
+    # lazy: the runner and store load papermill and SQLAlchemy; `holocron --help` need not
     from holocron_lib.service.runner import output_file_name
     from holocron_lib.service.store import RunStatus
 
@@ -77,6 +78,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None, 
 
 def _execute(store, root, name, values, timeout, limit, quiet, settings):
     """Record the run as running, execute it here, and close it whatever happens."""
+    # lazy: the runner and the store load papermill and SQLAlchemy; `holocron --help` does not
     from holocron_lib.service.runner import Heartbeat, perform_run, queue_run
     from holocron_lib.service.store import RunStatus
 

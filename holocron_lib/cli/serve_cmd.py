@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from holocron_lib.cli._common import ROOT_OPTION
+from holocron_lib.settings import load_settings
 
 
 @click.command("serve")
@@ -19,8 +20,7 @@ def serve(host: str, port: int, workers: int | None, notebooks_root: Path | None
     """Serve the run API: list notebooks, queue runs, read history and outputs."""
     import uvicorn
 
-    from holocron_lib.service.api import create_app
-    from holocron_lib.settings import load_settings
+    from holocron_lib.service.api import create_app  # lazy: FastAPI loads only to serve
 
     settings = load_settings()
     if not settings.api_tokens:  # checked here: a short or malformed token stops the start
