@@ -11,18 +11,22 @@ __all__ = ["connect", "query", "show", "load_settings", "__version__"]
 
 def __getattr__(name: str):
     if name == "connect":
+        # lazy: every holocron_lib import runs this file, so it loads a module only when asked
         from holocron_lib.db.connection import connect
 
         return connect
     if name == "query":
+        # lazy, as above
         from holocron_lib.db.connection import query
 
         return query
     if name == "show":
+        # lazy, as above
         from holocron_lib.notebook.display import show
 
         return show
     if name == "load_settings":
+        # lazy, as above
         from holocron_lib.settings import load_settings
 
         return load_settings

@@ -51,3 +51,22 @@ def clean_env(monkeypatch, tmp_path):
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("HOLOCRON_HOME", str(tmp_path))
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def seeded_file(tmp_path_factory) -> Path:
+    """The seeded scale-1 database, built once per test session, with its lake beside it.
+
+    Tests never write to it: they open private copies with ``connect(path=seeded_file)``.
+    """
+    from holocron_lib.db.seeded import build_database
+
+    folder = tmp_path_factory.mktemp("seeded")
+    build_database(folder / "holocron.duckdb", scale=1, lake_root=folder / "lake")
+    return folder / "holocron.duckdb"
+
+
+@pytest.fixture(scope="session")
+def seeded_lake(seeded_file) -> Path:
+    """The lake folder written with the seeded database."""
+    return seeded_file.parent / "lake"

@@ -128,6 +128,7 @@ def test_request_bodies_are_limited(client):
     _error(r, 413, "body_too_large")
 
 
+@pytest.mark.slow
 def test_run_history_outputs_and_no_paths_anywhere(client, home):
     texts = []
     ok = client.post("/notebooks/simple_params/runs", headers=auth("bob"),
@@ -199,6 +200,7 @@ def _raw_get(port: int, target: str) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_real_server_register_run_history_and_traversal(run_settings, store_url):
     app = create_app(run_settings, notebooks_root=NOTEBOOKS, workers=2)
     with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as http:
@@ -222,6 +224,7 @@ def test_real_server_register_run_history_and_traversal(run_settings, store_url)
             assert "root:" not in reply and "# %%" not in reply
 
 
+@pytest.mark.slow
 def test_real_server_twenty_concurrent_runs_none_lost_or_doubled(run_settings, store_url):
     app = create_app(run_settings, notebooks_root=NOTEBOOKS, workers=3)
     with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=60) as http:

@@ -26,12 +26,11 @@ CANARY_PASSWORD = "Canary-Pa55word-7f3e"  # the same canary as conftest.clean_en
 STRAY_REPRS = ("<Axes", "Text(", "<Figure size", "<matplotlib.", " object at 0x")
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-pytestmark = pytest.mark.book
+pytestmark = [pytest.mark.book, pytest.mark.slow]
 
 
 def _project_files() -> list[str]:
@@ -115,6 +114,12 @@ def site_url(built_site):
 
 
 @pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where the page screenshots go: a temporary folder, never the project."""
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -124,8 +129,7 @@ def browser():
         b.close()
 
 
-def test_every_page_loads_without_console_errors(browser, site_url):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+def test_every_page_loads_without_console_errors(browser, site_url, screenshots):
     failures = []
     for page_name in toc_files(ROOT):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -136,7 +140,7 @@ def test_every_page_loads_without_console_errors(browser, site_url):
         if response is None or response.status != 200:
             failures.append(f"{page_name}: HTTP {response.status if response else 'none'}")
         title = page.title()
-        page.screenshot(path=str(ARTIFACTS / (page_name.replace("/", "__") + ".png")), full_page=False)
+        page.screenshot(path=str(screenshots / (page_name.replace("/", "__") + ".png")), full_page=False)
         if errors:
             failures.append(f"{page_name}: {errors}")
         if "Holocron Notebooks" not in title:
@@ -145,12 +149,12 @@ def test_every_page_loads_without_console_errors(browser, site_url):
     assert failures == []
 
 
-def test_search_finds_a_notebook_by_a_word_in_its_text(browser, site_url):
+def test_search_finds_a_notebook_by_a_word_in_its_text(browser, site_url, screenshots):
     page = browser.new_page()
     page.goto(f"{site_url}/search.html?q=provenance", wait_until="load")
     page.wait_for_selector("#search-results li", timeout=20_000)
     links = [a.get_attribute("href") for a in page.query_selector_all("#search-results li a")]
-    page.screenshot(path=str(ARTIFACTS / "search.png"))
+    page.screenshot(path=str(screenshots / "search.png"))
     page.close()
     assert any("03_llm_provenance_tour" in (href or "") for href in links), links
 

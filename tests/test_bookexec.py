@@ -35,6 +35,8 @@ def project(tmp_path):
 
 NAMES = ["notebooks_py/demo/a", "notebooks_py/demo/b"]
 
+pytestmark = pytest.mark.slow  # executes notebooks
+
 
 def run(project, **kwargs):
     root, db = project

@@ -51,6 +51,7 @@ def test_unknown_notebook_is_a_clean_error(sqlite_env):
     assert "Unknown notebook 'simple_param'; did you mean 'simple_params'" in result.output
 
 
+@pytest.mark.slow
 def test_run_succeeds_prints_id_status_output_and_progress(sqlite_env):
     result = CliRunner().invoke(cli, ["run", "simple_params", "-p", "NAME=Poe", "-p", "COUNT=2",
                                       *ROOT])
@@ -78,6 +79,7 @@ def test_failed_run_exits_non_zero_naming_the_cell(sqlite_env):
     assert "status: failed" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_timeout_option(sqlite_env):
     result = CliRunner().invoke(cli, ["run", "slow", "-p", "SECONDS=30", "--timeout", "2",
                                       "-q", *ROOT])
@@ -101,6 +103,7 @@ def test_dry_run_checks_and_records_nothing(sqlite_env):
     assert bad.exit_code == 1 and "'TARGET': is required" in bad.output
 
 
+@pytest.mark.slow
 def test_runs_list_and_show(sqlite_env):
     invoke("run", "no_parameters", "-q", *ROOT)
     CliRunner().invoke(cli, ["run", "simple_params", "-p", "COUNT=9", *ROOT])
@@ -115,6 +118,7 @@ def test_runs_list_and_show(sqlite_env):
     assert missing.exit_code == 1 and "Unknown run '42'" in missing.output
 
 
+@pytest.mark.slow
 def test_a_killed_runner_is_recorded_as_failed_on_the_next_start(run_env, store_url, tmp_path):
     ready = tmp_path / "ready"
     env = {**os.environ, **run_env}
@@ -145,6 +149,7 @@ def test_a_killed_runner_is_recorded_as_failed_on_the_next_start(run_env, store_
     assert "Interrupted" in closed.error_message
 
 
+@pytest.mark.slow
 def test_a_terminated_runner_closes_its_own_run(sqlite_env, tmp_path):
     ready = tmp_path / "ready"
     proc = subprocess.Popen(

@@ -14,7 +14,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from seeded_db import seeded_path
 
 from holocron_lib.db import connection as database
 from holocron_lib.db.base import Database
@@ -71,11 +70,6 @@ def tiny_db_path(tmp_path_factory) -> Path:
 def db(tiny_db_path):
     with connect(path=tiny_db_path) as handle:
         yield handle
-
-
-@pytest.fixture(scope="session")
-def seeded_file(tmp_path_factory) -> Path:
-    return seeded_path(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ def _run(store, tmp_path, name, values, **kw):
                        default_timeout=60, **kw)
 
 
+@pytest.mark.slow
 def test_a_run_with_parameters_succeeds_and_is_recorded(store, tmp_path):
     out_file = tmp_path / "received.json"
     seen = []
@@ -49,6 +50,7 @@ def test_a_run_with_parameters_succeeds_and_is_recorded(store, tmp_path):
     assert run.duration_seconds and run.duration_seconds > 0 and run.completed_at
 
 
+@pytest.mark.slow
 def test_a_failing_cell_is_named_and_the_partial_output_kept(sqlite_store, tmp_path):
     run = _run(sqlite_store, tmp_path, "fails_at_cell_3", {"MESSAGE": "kaboom"})
     assert run.status == RunStatus.FAILED
@@ -61,6 +63,7 @@ def test_a_failing_cell_is_named_and_the_partial_output_kept(sqlite_store, tmp_p
     assert never and never[0].outputs == []
 
 
+@pytest.mark.slow
 def test_a_secret_in_a_notebook_error_is_not_recorded(sqlite_store, tmp_path, clean_env,
                                                       monkeypatch):
     from conftest import CANARY_PASSWORD
@@ -72,6 +75,7 @@ def test_a_secret_in_a_notebook_error_is_not_recorded(sqlite_store, tmp_path, cl
     assert run.error_message == "ValueError: PWD=*** at cell 3"
 
 
+@pytest.mark.slow
 def test_a_run_over_its_time_limit_is_timed_out(sqlite_store, tmp_path):
     run = _run(sqlite_store, tmp_path, "slow", {"SECONDS": 60.0}, timeout=2)
     assert run.status == RunStatus.TIMED_OUT
@@ -93,6 +97,7 @@ def test_a_missing_kernel_is_an_error_not_a_failure(sqlite_store, tmp_path):
     assert run.status == RunStatus.ERROR and "no-such-kernel" in run.error_message
 
 
+@pytest.mark.slow
 def test_a_notebook_without_parameters_runs(sqlite_store, tmp_path):
     run = _run(sqlite_store, tmp_path, "no_parameters", {})
     assert run.status == RunStatus.SUCCEEDED and run.parameters == {}
@@ -108,6 +113,7 @@ TRICKY = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", TRICKY.values(), ids=TRICKY.keys())
 def test_string_parameters_arrive_exactly_as_given(sqlite_store, tmp_path, value):
     out_file = tmp_path / "value.txt"

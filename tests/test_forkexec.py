@@ -22,6 +22,8 @@ HEADER = """# ---
 # ---
 """
 
+pytestmark = pytest.mark.slow  # executes notebooks
+
 
 def _run(tmp_path, code_cells: list[str], **limits) -> dict:
     path = tmp_path / "nb.py"

@@ -2,13 +2,16 @@
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import jupytext
+import nbformat
 import pytest
 from jupytext.config import load_jupytext_configuration_file
 
 from holocron_lib.book.toc import toc_notebooks
+from holocron_lib.service.registry import notebook_names
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks_py").rglob("*.py"))
@@ -16,8 +19,17 @@ IDS = [str(p.relative_to(ROOT / "notebooks_py")) for p in NOTEBOOKS]
 CONFIG = load_jupytext_configuration_file(str(ROOT / "jupytext.toml"))
 
 
-def test_there_are_notebooks():
-    assert len(NOTEBOOKS) >= 7
+def test_the_sources_are_the_pages_of_the_toc_and_the_registered_notebooks():
+    """One source per page, one page per source, the registry sees exactly the same ones; the
+    only other file is the starter template."""
+    pages = toc_notebooks(ROOT)
+    names = [str(p.relative_to(ROOT / "notebooks_py").with_suffix("")) for p in NOTEBOOKS
+             if "_templates" not in p.parts]
+    assert len(pages) == len(set(pages))
+    assert sorted(f"notebooks_py/{n}" for n in names) == sorted(pages)
+    assert sorted(notebook_names(ROOT / "notebooks_py")) == sorted(names)
+    assert [p.relative_to(ROOT / "notebooks_py") for p in NOTEBOOKS if "_templates" in p.parts] \
+        == [Path("_templates/starter.py")]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -55,23 +67,25 @@ def test_every_notebook_is_a_page_or_the_template():
         assert (ROOT / f"{page}.py").exists(), f"_toc.yml names a missing notebook {page}"
 
 
+def nbstripout(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """nbstripout, the pre-commit hook that strips notebooks, run as that hook runs it."""
+    return subprocess.run([sys.executable, "-m", "nbstripout", *args], cwd=cwd,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+
+
 def test_no_committed_file_holds_outputs():
     tracked = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True,
                              text=True, check=True).stdout.split()
-    from holocron_lib.book.hygiene import ipynb_has_outputs
-
-    assert [p for p in tracked if ipynb_has_outputs(ROOT / p)] == []
+    if tracked:  # without files nbstripout would read its standard input
+        check = nbstripout("--verify", *tracked)
+        assert check.returncode == 0, check.stdout + check.stderr
     # and the .py sources carry no output-like payloads
     for path in NOTEBOOKS:
         text = path.read_text(encoding="utf-8")
         assert "execution_count" not in text and "image/png" not in text
 
 
-def test_strip_outputs_cleans_an_executed_notebook(tmp_path):
-    import nbformat
-
-    from holocron_lib.book.hygiene import ipynb_has_outputs, strip_outputs
-
+def test_the_hook_flags_an_executed_notebook_and_strips_it(tmp_path):
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("print(1)")
     cell.outputs = [nbformat.v4.new_output("stream", text="1\n")]
@@ -79,7 +93,10 @@ def test_strip_outputs_cleans_an_executed_notebook(tmp_path):
     nb.cells.append(cell)
     path = tmp_path / "x.ipynb"
     nbformat.write(nb, str(path))
-    assert ipynb_has_outputs(path)
-    assert strip_outputs(path) is True
-    assert not ipynb_has_outputs(path)
-    assert strip_outputs(path) is False
+    flagged = nbstripout("--verify", path.name, cwd=tmp_path)
+    assert flagged.returncode == 1 and "x.ipynb" in flagged.stdout
+    assert nbstripout(path.name, cwd=tmp_path).returncode == 0
+    stripped = nbformat.read(str(path), as_version=4).cells[0]
+    assert stripped.outputs == [] and stripped.execution_count is None
+    assert stripped.source == "print(1)"
+    assert nbstripout("--verify", path.name, cwd=tmp_path).returncode == 0

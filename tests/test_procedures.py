@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -255,15 +256,27 @@ class _Db:
         return call_emulated(self, name, params)
 
 
-@pytest.fixture
-def db(tmp_path):
-    con = duckdb.connect(str(tmp_path / "procedures.duckdb"))
+@pytest.fixture(scope="module")
+def schema_file(tmp_path_factory):
+    """An empty database with the schema, made once: applying it costs a second a test."""
+    path = tmp_path_factory.mktemp("procedures") / "schema.duckdb"
+    con = duckdb.connect(str(path))
     try:
         from holocron_lib.schema.apply import apply_schema
     except ImportError:
         con.execute(_FALLBACK_DDL)
     else:
         apply_schema(con)
+    con.close()
+    return path
+
+
+@pytest.fixture
+def db(schema_file, tmp_path):
+    """A private copy of the empty schema database for one test."""
+    copy = tmp_path / "procedures.duckdb"
+    shutil.copyfile(schema_file, copy)
+    con = duckdb.connect(str(copy))
     yield _Db(con)
     con.close()
 

@@ -1,8 +1,9 @@
 """Data-quality checks: all pass on the seeded database; each fails where its defect is planted."""
 
 import pytest
-from seeded_db import fresh, fresh_db_fixture
+from seeded_db import fresh_db_fixture
 
+from holocron_lib.db.connection import connect
 from holocron_lib.notebook import quality
 from holocron_lib.schema.ddl import load_schema_model
 
@@ -10,8 +11,8 @@ MODEL = load_schema_model()
 
 
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
+def clean(seeded_file):
+    with connect(path=seeded_file) as conn:
         yield quality.run_checks(conn)
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import jupytext
 import pytest
-from seeded_db import fresh, lake_path
 
 import holocron_lib.db.connection
+from holocron_lib.db.connection import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNBOOKS = {
@@ -24,6 +24,8 @@ RUNBOOKS = {
     "05_checkpoint_rerun": {"CONFIRM": True, "BATCH_SIZE": 4},
 }
 SCHEMAS = ("llm", "ingest", "vector", "dbo")
+
+pytestmark = pytest.mark.slow  # runs the runbooks' code cells
 
 
 class Shared:
@@ -66,9 +68,9 @@ def fingerprint(db) -> dict:
 
 
 @pytest.mark.parametrize("name", list(RUNBOOKS), ids=list(RUNBOOKS))
-def test_a_runbook_run_twice_gives_the_same_end_state(name, tmp_path_factory, monkeypatch):
-    with fresh(tmp_path_factory) as db:
-        monkeypatch.setenv("LAKE_ROOT", str(lake_path()))
+def test_a_runbook_run_twice_gives_the_same_end_state(name, seeded_file, seeded_lake, monkeypatch):
+    with connect(path=seeded_file) as db:
+        monkeypatch.setenv("LAKE_ROOT", str(seeded_lake))
         start = fingerprint(db)
         run_notebook(name, RUNBOOKS[name], db, monkeypatch)
         once = fingerprint(db)
@@ -83,9 +85,9 @@ def test_a_runbook_run_twice_gives_the_same_end_state(name, tmp_path_factory, mo
 
 
 @pytest.mark.parametrize("name", [n for n in RUNBOOKS if n != "01_verify_local_stack"])
-def test_a_runbook_with_default_parameters_changes_nothing(name, tmp_path_factory, monkeypatch):
+def test_a_runbook_with_default_parameters_changes_nothing(name, seeded_file, monkeypatch):
     params = {"USE_OLLAMA": False} if name == "03_embedding_generation" else {}
-    with fresh(tmp_path_factory) as db:
+    with connect(path=seeded_file) as db:
         start = fingerprint(db)
         run_notebook(name, params, db, monkeypatch)
         assert fingerprint(db) == start

@@ -260,6 +260,7 @@ def test_schedules_over_http(clean_env):
         assert missing.json()["error"]["code"] == "schedule_not_found"
 
 
+@pytest.mark.slow
 def test_a_server_queues_due_runs_and_its_worker_runs_them(clean_env, tmp_path):
     """The loop inside `holocron serve`: a schedule due now is queued and executed."""
     settings = load_settings(env={

@@ -332,14 +332,14 @@ def test_a_path_parameter_writes_only_inside_its_folder(secured, tmp_path):
         (problem,) = reply.json()["error"]["details"]["problems"]
         assert problem["field"] == "CHECKPOINT_PATH"
     artifacts = secured.home / "artifacts"
-    box = artifacts / "users" / "alice"
+    box = artifacts / "users" / "otto"  # an operator: only a confirmed run keeps its checkpoint
     box.mkdir(parents=True)
     (box / "escape").symlink_to(tmp_path)
-    good = secured.post(f"/notebooks/{name}/runs", headers=auth(),
-                        json={"parameters": {"CHECKPOINT_PATH": "ckpt/state.json"}})
-    sneaky = secured.post(f"/notebooks/{name}/runs", headers=auth(),
+    good = secured.post(f"/notebooks/{name}/runs", headers=auth("otto"),
+                        json={"parameters": {"CHECKPOINT_PATH": "ckpt/state.json", "CONFIRM": True}})
+    sneaky = secured.post(f"/notebooks/{name}/runs", headers=auth("otto"),
                           json={"parameters": {"CHECKPOINT_PATH": "escape/victim.json"}})
-    runs = wait_for_runs(secured, [good.json()["id"], sneaky.json()["id"]], auth(), timeout=300)
+    runs = wait_for_runs(secured, [good.json()["id"], sneaky.json()["id"]], auth("otto"), timeout=300)
     assert runs[good.json()["id"]]["status"] == "succeeded", runs[good.json()["id"]]
     saved = json.loads((box / "ckpt" / "state.json").read_text())
     assert saved["step"] == "entity_classification_v1" and saved["done"]
@@ -347,7 +347,7 @@ def test_a_path_parameter_writes_only_inside_its_folder(secured, tmp_path):
     assert bad["status"] == "error" and "CHECKPOINT_PATH" in bad["error"]
     assert "symbolic link" in bad["error"] and "output" not in bad["links"]
     assert json.loads(outside.read_text()) == {"step": "not yours"}
-    _assert_nothing_leaks(_output(secured, runs[good.json()["id"]], "alice"), secured.home)
+    _assert_nothing_leaks(_output(secured, runs[good.json()["id"]], "otto"), secured.home)
 
 
 def test_a_failing_query_shows_no_absolute_path(secured):

@@ -3,7 +3,7 @@ returns rows, and every foreign key holds (the foundation's definition of done).
 
 import duckdb
 import pytest
-from seeded_db import fresh_db_fixture, seeded_path
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.schema.apply import check_foreign_keys, view_names
 from holocron_lib.schema.ddl import load_schema_model
@@ -37,9 +37,9 @@ def test_learn_views_resolve_unqualified_as_the_lessons_write_them(db):
         "SELECT COUNT(*) FROM sem.vw_event")
 
 
-def test_every_view_runs_where_the_file_is_opened_with_plain_duckdb(tmp_path_factory):
+def test_every_view_runs_where_the_file_is_opened_with_plain_duckdb(seeded_file):
     """No session set-up of ours (TEMP macros, search path): a DuckDB CLI or BI tool sees this."""
-    con = duckdb.connect(str(seeded_path(tmp_path_factory)), read_only=True)
+    con = duckdb.connect(str(seeded_file), read_only=True)
     try:
         failed = {}
         for view in VIEWS:

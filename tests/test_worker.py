@@ -43,6 +43,7 @@ def _tally(tmp_path, key: str) -> list[str]:
     return path.read_text().split() if path.exists() else []
 
 
+@pytest.mark.slow
 def test_a_worker_executes_queued_runs_once_each(sqlite_store, settings, tmp_path):
     ids = [queue_run(sqlite_store, NOTEBOOKS, "tally", {"TALLY_DIR": str(tmp_path),
                                                         "KEY": f"k{i}"}, "alice").id
@@ -57,6 +58,7 @@ def test_a_worker_executes_queued_runs_once_each(sqlite_store, settings, tmp_pat
     assert all(r.attempt == 1 and r.runner_pid == os.getpid() for r in runs.values())
 
 
+@pytest.mark.slow
 def test_cancelling_a_running_run_stops_it_and_a_queued_one_never_starts(
         sqlite_store, settings, tmp_path):
     ready = tmp_path / "ready"
@@ -80,6 +82,7 @@ def test_cancelling_a_running_run_stops_it_and_a_queued_one_never_starts(
     assert sqlite_store.get_run(queued.id).started_at is None
 
 
+@pytest.mark.slow
 def test_a_worker_stopped_at_once_requeues_retry_safe_runs_and_fails_the_rest(
         sqlite_store, settings, tmp_path):
     ready_a, ready_b = tmp_path / "a", tmp_path / "b"

@@ -16,10 +16,14 @@ from pathlib import Path
 
 import yaml
 
+from holocron_lib import __version__
+from holocron_lib.book.catalog import render_runbook_catalog
+from holocron_lib.book.execute import execute_stale, execution_salt
 from holocron_lib.book.toc import toc_files, toc_notebooks
 from holocron_lib.errors import BookBuildError
 from holocron_lib.execution.environment import kernel_environment
 from holocron_lib.fingerprint import tree_fingerprint
+from holocron_lib.settings import load_settings
 
 GENERATED_DIR = Path("book") / "generated"
 
@@ -31,10 +35,6 @@ def _config_timeout(root: Path) -> int:
 
 def write_generated_pages(root: Path, progress: Callable[[str], None]) -> None:
     """Pages made from the code: the runbook catalog (from the notebook registry)."""
-    try:
-        from holocron_lib.book.catalog import render_runbook_catalog
-    except ImportError:
-        return
     page = Path("book") / "runbook-catalog.md"
     text = render_runbook_catalog(root / "notebooks_py")
     target = root / page
@@ -50,8 +50,6 @@ STAMP_FILE = Path("_build") / ".holocron-site-stamp"
 def site_stamp(root: Path, salt: str) -> str:
     """Hash of everything the site is made from: pages, book config, static files, the
     Sphinx extension and the execution salt. Equal stamps mean an identical site."""
-    from holocron_lib import __version__
-
     files = [root / "_toc.yml", root / "_config.yml", Path(__file__).with_name("sphinx_ext.py")]
     for page in toc_files(root):
         files += [root / f"{page}{suffix}" for suffix in (".md", ".py", ".ipynb")]
@@ -93,9 +91,6 @@ def build_book(
     root = (root or Path.cwd()).resolve()
     started = time.perf_counter()
     write_generated_pages(root, progress)
-    from holocron_lib.book.execute import execute_stale, execution_salt
-    from holocron_lib.settings import load_settings
-
     settings = load_settings(home=root)
     env = kernel_environment(root)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from holocron_lib.book.toc import toc_files
 from holocron_lib.service.registry import NotebookInfo, discover_notebooks
 
 PAGE_TITLE = "Runbook catalog"
@@ -41,8 +42,6 @@ def _pages(root: Path) -> set[str]:
     toc = root.parent / "_toc.yml"
     if not toc.is_file():
         return set()
-    from holocron_lib.book.toc import toc_files
-
     return set(toc_files(root.parent))
 
 

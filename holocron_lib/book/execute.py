@@ -23,6 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+from holocron_lib.book.forkexec import run_all
 from holocron_lib.errors import NotebookExecutionError
 from holocron_lib.fingerprint import library_fingerprint, tree_fingerprint
 
@@ -187,8 +188,6 @@ def execute_stale(
 
     paths = [str(root / f"{n}.py") for n in stale]
     if executor == "fork":
-        from holocron_lib.book.forkexec import run_all
-
         run_all(paths, workers=workers, env=env, cell_timeout=cell_timeout,
                 notebook_timeout=notebook_timeout, on_result=record)
     else:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from holocron_lib.settings import load_settings
+
 ROOT_OPTION = click.option(
     "--root", "notebooks_root", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Folder of the notebook registry (default: notebooks_py/ in the project).")
@@ -14,12 +16,11 @@ ROOT_OPTION = click.option(
 
 def context(notebooks_root: Path | None, *, store: bool = True):
     """(settings, registry root, store or None) for a command."""
-    from holocron_lib.settings import load_settings
-
     settings = load_settings()
     root = (notebooks_root or settings.home / "notebooks_py").resolve()
     if not store:
         return settings, root, None
+    # lazy: the store loads SQLAlchemy, which `holocron --help` need not wait for
     from holocron_lib.service.store import Store
 
     opened = Store(settings.store_url, stale_after=settings.stale_after)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from holocron_lib.settings import find_project_root
+
 
 @click.group("book")
 def book() -> None:
@@ -24,8 +26,7 @@ def book() -> None:
                    "kernel: a Jupyter kernel per notebook.")
 def build(rebuild_all: bool, workers: int | None, notebook_timeout: int, executor: str) -> None:
     """Execute the notebooks in _toc.yml against the seeded database and write _build/html."""
-    from holocron_lib.book.build import build_book
-    from holocron_lib.settings import find_project_root
+    from holocron_lib.book.build import build_book  # lazy: keeps `holocron --help` fast
 
     build_book(find_project_root(Path.cwd()), rebuild_all=rebuild_all, workers=workers,
                notebook_timeout=notebook_timeout, executor=executor, progress=click.echo)

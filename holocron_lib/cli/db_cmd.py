@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from holocron_lib.settings import load_settings, writable_folder
+
 
 def _shown(path: Path, home: Path) -> str:
     """A path relative to the project when it lies inside it (no build-machine paths)."""
@@ -39,8 +41,8 @@ def db() -> None:
 def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: int,
           as_of: datetime | None, if_missing: bool, quiet: bool) -> None:
     """Build the database from seed files into a temp file, then replace the old one."""
+    # lazy: the build loads DuckDB, pandas and sqlglot, which `holocron --help` need not wait for
     from holocron_lib.db.seeded import build_database
-    from holocron_lib.settings import load_settings, writable_folder
 
     settings = load_settings()
     variable = "--output" if output else "HOLOCRON_DB_PATH"
@@ -63,8 +65,7 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
               help="Database file (default: HOLOCRON_DB_PATH).")
 def info(db_path: Path | None) -> None:
     """What the seeded database holds, from its build record."""
-    from holocron_lib.db.seeded import meta_path, read_meta
-    from holocron_lib.settings import load_settings
+    from holocron_lib.db.seeded import meta_path, read_meta  # lazy, as in `build` above
 
     settings = load_settings()
     db_path = db_path or settings.db_path

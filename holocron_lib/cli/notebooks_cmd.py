@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from holocron_lib.cli._common import ROOT_OPTION, context, table
+from holocron_lib.service.registry import discover_notebooks, get_notebook
 
 
 @click.group("notebooks")
@@ -22,8 +23,6 @@ def notebooks() -> None:
 @ROOT_OPTION
 def list_(category: str | None, tag: str | None, as_json: bool, notebooks_root: Path | None):
     """Registered notebooks as a table."""
-    from holocron_lib.service.registry import discover_notebooks
-
     _, root, _ = context(notebooks_root, store=False)
     found = [i for i in discover_notebooks(root)
              if (not category or i.category == category) and (not tag or tag in i.tags)]
@@ -51,8 +50,6 @@ def parameter_rows(info) -> list[list[object]]:
 @ROOT_OPTION
 def show(name: str, notebooks_root: Path | None):
     """One notebook: metadata, parameter table and the command that runs it."""
-    from holocron_lib.service.registry import get_notebook
-
     _, root, _ = context(notebooks_root, store=False)
     info = get_notebook(root, name)
     click.echo(f"{info.title}\n{'=' * len(info.title)}")
@@ -77,8 +74,8 @@ def show(name: str, notebooks_root: Path | None):
 @ROOT_OPTION
 def sync(notebooks_root: Path | None):
     """Record the registry in the run store (notebooks gone from disk become inactive)."""
-    from holocron_lib.service.presets import revalidate  # lazy: the store's tables
-    from holocron_lib.service.registry import discover_notebooks
+    # lazy: the store's tables load SQLAlchemy; `holocron --help` need not
+    from holocron_lib.service.presets import revalidate
 
     _, root, store = context(notebooks_root)
     with store:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from holocron_lib.cli import cli
+
 HELP_WIDTH = 76
 START_MARKER = "<!-- cli-reference:start -->"
 END_MARKER = "<!-- cli-reference:end -->"
@@ -23,8 +25,6 @@ def iter_commands(
 ) -> Iterator[tuple[str, click.Command, click.Context]]:
     """Every command and group, depth first, as (full name, command, its context)."""
     if command is None:
-        from holocron_lib.cli import cli
-
         command = cli
     if ctx is None:
         ctx = command.make_context("holocron", [], resilient_parsing=True,

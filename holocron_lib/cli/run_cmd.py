@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from holocron_lib.cli._common import ROOT_OPTION, context, current_user, table
+from holocron_lib.service.registry import get_notebook, validate_parameters
 
 
 def pairs(values: tuple[str, ...]) -> dict[str, str]:
@@ -49,7 +50,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
 
     The run executes in this process, unless --queue hands it to the workers.
     """
-    from holocron_lib.service.registry import get_notebook, validate_parameters
+    # lazy: the runner and store load papermill and SQLAlchemy; `holocron --help` need not
     from holocron_lib.service.runner import output_file_name
     from holocron_lib.service.store import RunStatus
 
@@ -99,10 +100,10 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
 
 def _execute(store, root, name, values, timeout, limit, quiet, settings, preset):
     """Record the run as running, execute it here, and close it whatever happens."""
-    # lazy: papermill, the store and the worker's watch only when a run executes here
+    # lazy: the runner, the store and the worker's watch load papermill and SQLAlchemy
     from holocron_lib.service.runner import perform_run, queue_run
     from holocron_lib.service.store import RunStatus
-    from holocron_lib.service.worker import RunWatch
+    from holocron_lib.service.worker import RunWatch  # lazy: as the two above
 
     with store, RunWatch(store) as watch:
         recorded = queue_run(store, root, name, values, current_user(), from_strings=True,

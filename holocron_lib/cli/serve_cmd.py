@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from holocron_lib.cli._common import ROOT_OPTION
+from holocron_lib.settings import load_settings
 
 
 @click.command("serve")
@@ -29,8 +30,7 @@ def serve(host: str, port: int, workers: int | None, no_worker: bool, no_schedul
     """
     import uvicorn
 
-    from holocron_lib.service.api import create_app
-    from holocron_lib.settings import load_settings
+    from holocron_lib.service.api import create_app  # lazy: FastAPI loads only to serve
 
     settings = load_settings()
     if not settings.api_tokens:  # checked here: a short or malformed token stops the start

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from holocron_lib.settings import SETTINGS, load_settings, render_env_example
+
 
 @click.group("settings")
 def settings() -> None:
@@ -13,8 +15,6 @@ def settings() -> None:
 @settings.command("show")
 def show_settings() -> None:
     """Print the settings in force; secret values are shown as ***."""
-    from holocron_lib.settings import SETTINGS, load_settings
-
     s = load_settings()
     click.echo(f"backend: {s.backend}")
     click.echo(f"home:    {s.home}")
@@ -32,6 +32,4 @@ def show_settings() -> None:
 @settings.command("env-example")
 def env_example() -> None:
     """Print the text of .env.example generated from the settings table."""
-    from holocron_lib.settings import render_env_example
-
     click.echo(render_env_example(), nl=False)

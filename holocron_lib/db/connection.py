@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING
 
 from holocron_lib.db.base import Database, relative_to_home
 from holocron_lib.errors import ConnectionFailedError
+from holocron_lib.settings import Settings, find_project_root, load_settings
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from holocron_lib.settings import Settings
 
 __all__ = ["connect", "query", "shared_database"]
 
@@ -34,10 +33,9 @@ def connect(
     """
     if path is None:
         if settings is None:
-            from holocron_lib.settings import load_settings
-
             settings = load_settings()
         if settings.backend == "sqlserver":
+            # lazy: pyodbc loads only where SQL Server is configured
             from holocron_lib.db.sqlserver import SqlServerDatabase
 
             return SqlServerDatabase.from_settings(settings)
@@ -54,14 +52,13 @@ def connect(
             "to create it (or set HOLOCRON_DB_PATH to a built file)",
             "duckdb",
         )
+    # lazy: DuckDB, pandas and sqlglot load on the first connection, not with `import holocron_lib`
     from holocron_lib.db.embedded import DuckDBDatabase
 
     return DuckDBDatabase(seeded, read_only=read_only, shown_path=relative_to_home(seeded, home))
 
 
 def _project_home() -> Path:
-    from holocron_lib.settings import find_project_root
-
     return find_project_root()
 
 

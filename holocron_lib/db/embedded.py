@@ -29,6 +29,7 @@ except ImportError:  # Windows: no sweeping of orphaned copies
     fcntl = None
 
 from holocron_lib.db.base import Database
+from holocron_lib.db.procedures import call_emulated
 from holocron_lib.errors import (
     ConnectionFailedError,
     DatabaseError,
@@ -188,8 +189,6 @@ class DuckDBDatabase(Database):
     def call(self, name: str, **params):
         """Run the DuckDB emulation of stored procedure ``name`` (same parameters and results)."""
         self._check_open()
-        from holocron_lib.db.procedures import call_emulated
-
         return call_emulated(self, name, params)
 
     def _begin(self) -> None:

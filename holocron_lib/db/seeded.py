@@ -19,9 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from holocron_lib.fingerprint import LIBRARY, source_files, tree_fingerprint
+from holocron_lib.schema.apply import apply_schema, check_foreign_keys
 from holocron_lib.seed.file import SeedFile, read_seed_file, seed_paths
 from holocron_lib.seed.gcpause import gc_paused
 from holocron_lib.seed.load import load_seed_dir, load_seed_files
+from holocron_lib.settings import load_settings
+from holocron_lib.synthetic import seed_files, write_lake
 
 __all__ = [
     "BuildReport",
@@ -103,8 +106,6 @@ def _remove(*paths: Path) -> None:
 
 def _warn_references(con, say: Callable[[str], None]) -> None:
     """Foreign keys that outside seed data breaks are reported, not fatal (it is theirs)."""
-    from holocron_lib.schema.apply import check_foreign_keys
-
     violations = check_foreign_keys(con)
     if violations:
         say(f"warning: {len(violations)} foreign key(s) do not hold in this seed data:")
@@ -115,8 +116,6 @@ def _warn_references(con, say: Callable[[str], None]) -> None:
 def _load(db_file: Path, files: list[SeedFile], as_of: datetime, synthetic: bool,
           say: Callable[[str], None]) -> dict[str, int]:
     import duckdb
-
-    from holocron_lib.schema.apply import apply_schema
 
     con = duckdb.connect(str(db_file))
     try:
@@ -144,11 +143,8 @@ def _seed_input(scale: int, seed_dir: Path | None, seed: int, as_of: datetime,
         seed_dir = Path(seed_dir)
         paths = seed_paths(seed_dir)
         return [read_seed_file(p) for p in paths], seed_dir.name, fingerprint(paths), None
-    from holocron_lib.synthetic import seed_files, write_lake
 
     if lake_root is None:
-        from holocron_lib.settings import load_settings
-
         lake_root = load_settings().lake_root
     # Generated rows go straight to the loader: writing and re-reading them as JSON would
     # only cost time, and the same envelope and row checks run on them in memory.

@@ -17,7 +17,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import pyodbc
@@ -30,10 +30,8 @@ from holocron_lib.errors import (
     UnknownObjectError,
     excerpt,
 )
+from holocron_lib.settings import Settings
 from holocron_lib.tsql.names import NAME_RE
-
-if TYPE_CHECKING:
-    from holocron_lib.settings import Settings
 
 LOGIN_TIMEOUT_SECONDS = 15
 _PASSWORD_FRAGMENT = re.compile(r"(?i)\b(PWD|PASSWORD)\s*=\s*(\{(?:[^}]|\}\})*\}?|[^;]*)")

@@ -6,6 +6,9 @@ their status mix, so two snapshots bracket a run without copying any rows.
 
 from __future__ import annotations
 
+from holocron_lib.errors import HolocronError, UnknownObjectError
+from holocron_lib.notebook.metrics import latest_activity
+
 LOST = "rows disappeared"  # the anomaly of a table that has fewer rows after than before
 
 # table -> (timestamp column, status column or None)
@@ -46,8 +49,6 @@ def run_window(db, run_id: str):
     """The start and end of one LLM run: the natural moments to compare."""
     frame = db.query("SELECT started_utc, completed_utc FROM llm.run WHERE run_id = ?", [run_id])
     if frame.empty:
-        from holocron_lib.errors import UnknownObjectError
-
         raise UnknownObjectError("llm.run", run_id)
     start, end = frame.loc[0, "started_utc"], frame.loc[0, "completed_utc"]
     return start, end if end is not None and str(end) != "NaT" else start
@@ -85,8 +86,6 @@ def choose_moments(db, run_before: str = "", run_after: str = "", before_utc: st
     """
     import pandas as pd
 
-    from holocron_lib.notebook.metrics import latest_activity
-
     if run_before:
         before, how_before = run_window(db, run_before)[0], f"start of run {run_before}"
     elif before_utc:
@@ -103,8 +102,6 @@ def choose_moments(db, run_before: str = "", run_after: str = "", before_utc: st
         before = pd.Timestamp(after) - pd.Timedelta(hours=int(default_hours))
     before, after = pd.Timestamp(before).to_pydatetime(), pd.Timestamp(after).to_pydatetime()
     if before > after:
-        from holocron_lib.errors import HolocronError
-
         raise HolocronError(f"the 'before' moment {before} is later than the 'after' moment {after}")
     return before, after, f"before = {how_before}; after = {how_after}"
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from holocron_lib.errors import EmbeddingError
+from holocron_lib.settings import load_settings
 
 TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -93,8 +94,6 @@ class OllamaEmbedder:
 
 def choose_embedder(settings=None, prefer_local: bool = False):
     """Ollama when configured and answering, otherwise the local fallback; says which."""
-    from holocron_lib.settings import load_settings
-
     settings = settings or load_settings()
     if not prefer_local:
         client = OllamaEmbedder(settings.url("OLLAMA_BASE_URL"), settings.get("OLLAMA_EMBED_MODEL"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from holocron_lib.errors import UnknownObjectError
 from holocron_lib.notebook.display import show, show_html
 
 
@@ -161,8 +162,6 @@ def get_exercise(number: int) -> Exercise:
     for ex in EXERCISES:
         if ex.number == number:
             return ex
-    from holocron_lib.errors import UnknownObjectError
-
     raise UnknownObjectError("exercise", str(number), [str(e.number) for e in EXERCISES][:3])
 
 

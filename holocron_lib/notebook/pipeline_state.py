@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from holocron_lib.notebook.display import CHART_WIDTH, colour_for, style_axes
+
 _TRACEBACK_LINE = re.compile(r'^\s*(Traceback \(most recent call last\)|File ".*", line \d+|\^+\s*$)')
 _SECRETS = (
     # key=value pairs in connection strings and query strings
@@ -116,8 +118,6 @@ def timeline_chart(jobs, title: str = "Recent jobs"):
     """Each job as a line from creation to its last run's end, coloured by status."""
     import matplotlib.pyplot as plt
     import pandas as pd
-
-    from holocron_lib.notebook.display import CHART_WIDTH, colour_for, style_axes
 
     fig, ax = plt.subplots(figsize=(CHART_WIDTH, 4))
     if jobs.empty:

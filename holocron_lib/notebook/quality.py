@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from holocron_lib.errors import excerpt
+from holocron_lib.errors import UnknownObjectError, excerpt
 from holocron_lib.schema.integrity import duplicate_key_sql, orphan_sql
 from holocron_lib.tsql.names import quote_tsql
 
@@ -86,8 +86,6 @@ def key_checks(db, model, schemas=None) -> list[QualityResult]:
 
 
 def _live_columns(db, table: str) -> list[str] | None:
-    from holocron_lib.errors import UnknownObjectError
-
     try:
         return [str(c).lower() for c in db.columns(table)["name"]]
     except UnknownObjectError:
@@ -141,13 +139,11 @@ def run_checks(db, schemas=None, families=FAMILIES, model=None):
     """Every check of the chosen families over the chosen schemas, failures first."""
     import pandas as pd
 
-    from holocron_lib.schema.ddl import load_schema_model
+    from holocron_lib.schema.ddl import load_schema_model  # lazy: sqlglot loads only to check
 
     model = model or load_schema_model()
     unknown = [f for f in families if f not in CHECKS]
     if unknown:
-        from holocron_lib.errors import UnknownObjectError
-
         raise UnknownObjectError("check family", unknown[0], list(CHECKS))
     results = [r for f in families for r in CHECKS[f](db, model, schemas)]
     frame = pd.DataFrame([asdict(r) for r in results], columns=["family", "check", "status", "violations",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from holocron_lib.errors import TranslationError
+from holocron_lib.errors import TranslationError, UnknownObjectError
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,6 @@ def starter(name: str) -> StarterQuery:
     for q in STARTER_QUERIES:
         if q.name == name:
             return q
-    from holocron_lib.errors import UnknownObjectError
-
     raise UnknownObjectError("starter query", name, [q.name for q in STARTER_QUERIES][:5])
 
 

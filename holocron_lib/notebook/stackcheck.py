@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from holocron_lib.db import connection
+from holocron_lib.notebook.embeddings import OllamaEmbedder
 from holocron_lib.notebook.pipeline_state import error_excerpt
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
@@ -72,8 +73,6 @@ def check_seeded(db, table: str = "dbo.DimEntity", minimum: int = 1) -> CheckRes
 
 
 def check_ollama(base_url: str, embedder_factory=None) -> CheckResult:
-    from holocron_lib.notebook.embeddings import OllamaEmbedder
-
     def run():
         client = (embedder_factory or OllamaEmbedder)(base_url, "probe")
         if client.available():
@@ -119,6 +118,7 @@ def results_frame(results: list[CheckResult]):
 
 def expected_objects() -> list[str]:
     """Every table of the project's DDL and every view of its view files, as ``schema.name``."""
+    # lazy: the schema modules load DuckDB and sqlglot; the other checks need neither
     from holocron_lib.schema.apply import view_names
     from holocron_lib.schema.ddl import load_schema_model
 

@@ -13,6 +13,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from holocron_lib.notebook.embeddings import most_similar
+
 NAMESPACE = uuid.UUID("0b9e3a52-51c4-4d8e-9d0f-3c2f7e6a8b21")
 SOURCE_TYPE = "sql_entity_summary"
 VECTOR_TABLES = ("vector.embedding_space", "vector.job", "vector.run", "vector.chunk", "vector.embedding")
@@ -127,8 +129,6 @@ def vector_counts(db):
 def similarity_check(texts, vectors, query_index: int = 0, k: int = 5):
     """The ``k`` texts closest to one of them (itself first, score 1.0), as a table."""
     import pandas as pd
-
-    from holocron_lib.notebook.embeddings import most_similar
 
     hits = most_similar(vectors[query_index], vectors, k=k)
     rows = [{"rank": n + 1, "DisplayName": texts.iloc[i]["DisplayName"], "cosine": score}

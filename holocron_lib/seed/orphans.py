@@ -8,6 +8,7 @@ rows are searched for the first orphan.
 from __future__ import annotations
 
 from holocron_lib.errors import SeedError
+from holocron_lib.schema.apply import check_foreign_keys
 from holocron_lib.schema.ddl import SchemaModel
 from holocron_lib.schema.integrity import orphan_sql
 from holocron_lib.seed.file import SeedFile
@@ -21,8 +22,6 @@ def first_orphan(con, model: SchemaModel, loaded: dict[str, tuple[SeedFile, dict
     ``loaded`` maps a lower-cased ``schema.table`` to its seed file and, per foreign-key
     column, the loaded values in file row order.
     """
-    from holocron_lib.schema.apply import check_foreign_keys
-
     violations = check_foreign_keys(con, model)
     return _locate(con, model, violations[0], loaded) if violations else None
 
