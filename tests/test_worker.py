@@ -139,7 +139,7 @@ def test_three_workers_and_a_server_run_sixty_runs_once_each_surviving_kill_9(
     env = {**os.environ, "HOLOCRON_HOME": str(clean_env), "HOLOCRON_STORE_URL": pg_url,
            "HOLOCRON_API_TOKENS": tokens_setting(),
            "HOLOCRON_RECOVERY_SECONDS": "1", "HOLOCRON_WORKERS": "1",
-           "HOLOCRON_RUN_ATTEMPTS": "3"}
+           "HOLOCRON_RUN_ATTEMPTS": "3", "HOLOCRON_MAX_WAITING_PER_USER": "100"}
     tally = tmp_path / "tally"
     tally.mkdir()
     ready_once, ready_safe = tmp_path / "ready-once", tmp_path / "ready-safe"
