@@ -6,6 +6,8 @@ their status mix, so two snapshots bracket a run without copying any rows.
 
 from __future__ import annotations
 
+from holocron_lib.notebook.display import bar_chart, nothing_to_chart
+
 # table -> (timestamp column, status column or None)
 TIMESTAMPED = {
     "llm.job": ("created_utc", "status"),
@@ -38,6 +40,13 @@ def snapshot(db, as_of):
             n = db.scalar(f"SELECT COUNT(*) FROM {table} WHERE {ts_col} <= ?", [as_of])
             rows.append({"table": table, "measure": "rows", "count": int(n or 0)})
     return pd.DataFrame(rows, columns=["table", "measure", "count"])
+
+
+def latest_change(db):
+    """The newest timestamp in any time-stamped pipeline table, or None when all are empty."""
+    probes = " UNION ALL ".join(f"SELECT MAX({ts}) AS t FROM {table}"
+                                for table, (ts, _status) in TIMESTAMPED.items())
+    return db.scalar(f"SELECT MAX(t) FROM ({probes}) AS x")
 
 
 def run_window(db, run_id: str):
@@ -83,8 +92,6 @@ def choose_moments(db, run_before: str = "", run_after: str = "", before_utc: st
     """
     import pandas as pd
 
-    from holocron_lib.notebook.metrics import latest_activity
-
     if run_before:
         before, how_before = run_window(db, run_before)[0], f"start of run {run_before}"
     elif before_utc:
@@ -96,7 +103,11 @@ def choose_moments(db, run_before: str = "", run_after: str = "", before_utc: st
     elif after_utc:
         after, how_after = pd.Timestamp(after_utc), "given timestamp"
     else:
-        after, how_after = latest_activity(db), "latest activity"
+        after, how_after = latest_change(db), "latest activity"
+        if after is None or pd.isna(after):
+            # Nothing recorded yet: compare the hours up to now, which shows the empty tables.
+            after = pd.Timestamp.now(tz="UTC").tz_localize(None).floor("s")
+            how_after = "now (no pipeline activity is recorded yet)"
     if before is None:
         before = pd.Timestamp(after) - pd.Timedelta(hours=int(default_hours))
     before, after = pd.Timestamp(before).to_pydatetime(), pd.Timestamp(after).to_pydatetime()
@@ -105,6 +116,15 @@ def choose_moments(db, run_before: str = "", run_after: str = "", before_utc: st
 
         raise HolocronError(f"the 'before' moment {before} is later than the 'after' moment {after}")
     return before, after, f"before = {how_before}; after = {how_after}"
+
+
+def rows_added_chart(changes):
+    """Rows added per table as bars; None (and a note) when no table changed."""
+    rows = changes[changes["measure"] == "rows"]
+    if rows.empty or not rows["delta"].any():
+        return nothing_to_chart("No table gained or lost rows between the two moments")
+    return bar_chart(rows["table"], rows["delta"], "Rows added between the two moments",
+                     xlabel="rows")
 
 
 def anomaly_rows(changes) -> dict[int, str]:

@@ -170,11 +170,23 @@ def style_axes(ax, title: str | None = None, xlabel: str | None = None, ylabel: 
     return ax
 
 
-def bar_chart(labels, values, title: str, xlabel: str = "", ylabel: str = "", horizontal: bool = True):
-    """A labelled bar chart in the book's style; returns the matplotlib figure."""
+def nothing_to_chart(reason: str) -> None:
+    """Say why a chart is missing (an empty database is information, not a blank space or a
+    traceback); returns None, which a chart helper returns in place of a figure."""
+    print(f"{reason}, so there is nothing to chart.")
+
+
+def bar_chart(labels, values, title: str, xlabel: str = "", ylabel: str = "", horizontal: bool = True,
+              empty: str | None = None):
+    """A labelled bar chart in the book's style; returns the matplotlib figure.
+
+    With no bars it draws nothing and prints ``empty`` (default: the title has no data).
+    """
     import matplotlib.pyplot as plt
 
     labels = [str(x) for x in labels]
+    if not labels:
+        return nothing_to_chart(empty or f"No data for “{title}”")
     height = max(2.5, 0.32 * len(labels) + 1) if horizontal else 3.5
     fig, ax = plt.subplots(figsize=(7.5, height))
     if horizontal:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from holocron_lib.notebook.display import nothing_to_chart, style_axes
+
 _TRACEBACK_LINE = re.compile(r'^\s*(Traceback \(most recent call last\)|File ".*", line \d+|\^+\s*$)')
 _SECRETS = (
     # key=value pairs in connection strings and query strings
@@ -117,17 +119,14 @@ STATUS_COLORS = {"NEW": "#9aa5b1", "RUNNING": "#4a6fa5", "SUCCEEDED": "#3c8d5a",
 
 
 def timeline_chart(jobs, title: str = "Recent jobs"):
-    """Each job as a line from creation to its last run's end, coloured by status."""
+    """Each job as a line from creation to its last run's end, coloured by status; None
+    (and a note) when no job is recorded."""
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from holocron_lib.notebook.display import style_axes
-
-    fig, ax = plt.subplots(figsize=(8, 4))
     if jobs.empty:
-        ax.text(0.5, 0.5, "no jobs", ha="center", va="center", transform=ax.transAxes)
-        style_axes(ax, title)
-        return fig
+        return nothing_to_chart("No LLM jobs recorded yet")
+    fig, ax = plt.subplots(figsize=(8, 4))
     ordered = jobs.sort_values(["created_utc", "job_id"], ignore_index=True)
     start = pd.to_datetime(ordered["created_utc"])
     end = pd.to_datetime(ordered["last_completed_utc"]).fillna(pd.to_datetime(ordered["first_started_utc"]))

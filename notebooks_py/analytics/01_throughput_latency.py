@@ -31,19 +31,17 @@ GROUP_BY: str = "model_name"  # how to group run durations [allowed: model_name|
 # %%
 from holocron_lib import connect, show
 from holocron_lib.notebook import metrics
-from holocron_lib.notebook.display import style_axes
 
 db = connect()
-print(f"latest activity: {metrics.latest_activity(db)}")
+print(f"latest activity: {metrics.latest_activity(db) or 'none recorded yet'}")
 
 # %% [markdown]
 # ## Jobs per hour
 
 # %%
 per_hour = metrics.jobs_per_hour(db, days=THROUGHPUT_DAYS)
-print(f"{int(per_hour['jobs'].sum()):,} jobs in {len(per_hour):,} hours; busiest hour {int(per_hour['jobs'].max())} jobs")
-ax = per_hour.plot(x="hour", y="jobs", legend=False, figsize=(8, 3), color="#4a6fa5")
-style_axes(ax, f"Jobs created per hour, last {THROUGHPUT_DAYS} days", xlabel="UTC hour", ylabel="jobs");
+print(metrics.jobs_summary(per_hour))
+fig = metrics.jobs_chart(per_hour, days=THROUGHPUT_DAYS)
 
 # %% [markdown]
 # ## Run durations
@@ -54,9 +52,7 @@ style_axes(ax, f"Jobs created per hour, last {THROUGHPUT_DAYS} days", xlabel="UT
 durations = metrics.run_durations(db, days=LATENCY_DAYS)
 percentiles = metrics.duration_percentiles(durations, by=GROUP_BY)
 display(show(percentiles, title=f"Run seconds per {GROUP_BY}"))
-ax = durations.boxplot(column="seconds", by=GROUP_BY, figsize=(8, 3.5), rot=20, grid=False)
-style_axes(ax, "Run duration distribution", xlabel="", ylabel="seconds")
-ax.get_figure().suptitle("");
+fig = metrics.durations_chart(durations, by=GROUP_BY)
 
 # %% [markdown]
 # ## Success and failure over time
@@ -64,9 +60,7 @@ ax.get_figure().suptitle("");
 # %%
 rates = metrics.outcome_rates(db, window=WINDOW, days=LATENCY_DAYS)
 display(show(rates, title=f"Runs per {WINDOW}", max_rows=40))
-ax = rates.plot(x="window", y=["succeeded", "failed"], kind="bar", stacked=True, figsize=(8, 3.5),
-                color=["#3c8d5a", "#c8553d"], fontsize=7)
-style_axes(ax, f"Runs per {WINDOW} by outcome", xlabel="", ylabel="runs");
+fig = metrics.outcomes_chart(rates, window=WINDOW)
 
 # %%
 db.close()

@@ -35,7 +35,6 @@ GROWTH_WARN_PCT: float = 50.0  # flag a count that grew by more than this percen
 # %%
 from holocron_lib import connect, show
 from holocron_lib.notebook import diffs
-from holocron_lib.notebook.display import bar_chart
 
 db = connect()
 before, after, how = diffs.choose_moments(db, RUN_ID_BEFORE, RUN_ID_AFTER, BEFORE_UTC, AFTER_UTC, DEFAULT_HOURS)
@@ -55,8 +54,7 @@ show(changes, title="Counts before and after", max_rows=60, highlight=diffs.anom
 # ## Rows added per table
 
 # %%
-rows = changes[changes["measure"] == "rows"]
-fig = bar_chart(rows["table"], rows["delta"], "Rows added between the two moments", xlabel="rows")
+fig = diffs.rows_added_chart(changes)
 
 # %%
 db.close()

@@ -35,7 +35,7 @@ MAX_JSON_CHARS: int = 3000  # longest JSON text to show per file [min: 200] [max
 # %%
 from holocron_lib import connect, load_settings, show
 from holocron_lib.notebook import lake, lineage
-from holocron_lib.notebook.display import show_json, style_axes
+from holocron_lib.notebook.display import show_json
 
 db = connect()
 lake_root = load_settings().lake_root
@@ -45,9 +45,7 @@ lake_root = load_settings().lake_root
 
 # %%
 per_day = lineage.runs_by_date(db, days=DAYS)
-ax = per_day.plot.bar(x="run_date", y=["runs", "artifacts"], figsize=(8, 3.5), color=["#4a6fa5", "#9aa5b1"],
-                      fontsize=7)
-style_axes(ax, "Runs and artifacts per day", xlabel="UTC date", ylabel="count");
+fig = lineage.runs_chart(per_day)
 
 # %%
 runs = lineage.runs_on(db, RUN_DATE or None)
@@ -57,8 +55,9 @@ show(runs, title=f"Runs started on {RUN_DATE or 'the newest date'}")
 # ## One run's artifacts and lake directory
 
 # %%
-run_id = RUN_ID or str(runs.iloc[0]["run_id"])
+run_id = RUN_ID or lineage.first_run(runs)
 artifacts = lineage.run_artifacts(db, run_id)
+print(lineage.run_summary(run_id, artifacts))
 display(show(artifacts.drop(columns=["content_sha256"]), title=f"Artifacts of run {run_id}"))
 with_uri = artifacts["lake_uri"].dropna()
 show(lake.list_directory(lake_root, lake.run_directory(with_uri.iloc[0])) if len(with_uri) else with_uri.to_frame(),

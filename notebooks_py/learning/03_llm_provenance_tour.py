@@ -51,6 +51,7 @@ fig = bar_chart(statuses["status"], statuses["jobs"], "Jobs per status", xlabel=
 # %%
 job_id = JOB_ID or lineage.pick_example_job(db)
 chain = lineage.job_lineage(db, job_id)
+print(lineage.chain_summary(chain))
 display(show(chain.job, title="The job"))
 show(chain.runs, title="Its runs (attempts)")
 
