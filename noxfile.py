@@ -47,7 +47,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Check style with ruff."""
     session.install("ruff>=0.5")
-    session.run("ruff", "check", "holocron_lib", "tests", "benchmarks", "noxfile.py")
+    session.run("ruff", "check", "holocron_lib", "tests", "benchmarks", "notebooks_py", "noxfile.py")
 
 
 @nox.session(name="notebooks", python=PYTHON)

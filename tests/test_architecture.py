@@ -161,7 +161,7 @@ def test_imports_inside_functions_say_why():
     """A sibling import inside a function is deliberate (start-up cost, optional part): a comment
     on the line or just above it says so."""
     unexplained = []
-    for name, (path, _) in _modules().items():
+    for _name, (path, _) in _modules().items():
         lines = path.read_text(encoding="utf-8").splitlines()
         for node in ast.walk(ast.parse("\n".join(lines))):
             if isinstance(node, (ast.ImportFrom, ast.Import)) and node.col_offset > 0:

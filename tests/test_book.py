@@ -7,6 +7,7 @@ page or executed notebook may contain it, nor any absolute path of the build mac
 from __future__ import annotations
 
 import functools
+import html as htmllib
 import http.server
 import os
 import shutil
@@ -20,6 +21,9 @@ import pytest
 from holocron_lib.book.toc import toc_files
 
 CANARY_PASSWORD = "Canary-Pa55word-7f3e"  # the same canary as conftest.clean_env
+# What a page shows when a cell ends with a call that returns a plotting object (or any
+# object without a display of its own) instead of displaying it.
+STRAY_REPRS = ("<Axes", "Text(", "<Figure size", "<matplotlib.", " object at 0x")
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -86,6 +90,17 @@ def test_no_secret_or_machine_path_in_the_output(built_site):
             text = path.read_text(encoding="utf-8", errors="replace")
             offenders += [f"{path.relative_to(project)}: {f}" for f in forbidden if f in text]
     assert offenders == []
+
+
+def test_no_page_shows_a_stray_object_repr(built_site):
+    _, html, _ = built_site
+    pages = sorted(html.rglob("*.html"))
+    assert any("notebooks_py" in str(p) for p in pages)
+    found = []
+    for path in pages:
+        text = htmllib.unescape(path.read_text(encoding="utf-8"))
+        found += [f"{path.relative_to(html)}: {stray!r}" for stray in STRAY_REPRS if stray in text]
+    assert found == []
 
 
 @pytest.fixture(scope="session")

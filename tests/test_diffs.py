@@ -54,5 +54,5 @@ def test_the_diff_flags_shrinking_new_and_surging_counts():
     assert changes.loc["a", "anomaly"] == "rows disappeared"
     assert changes.loc["b", "anomaly"] == "grew more than 50%" and changes.loc["b", "pct_change"] == 200.0
     assert changes.loc["c", "anomaly"] == "new"
-    marks = diffs.anomaly_rows(changes.reset_index())
-    assert marks == {0: "fail", 1: "warn", 2: "warn"}
+    rows = changes.reset_index()
+    assert [diffs.lost_rows(row) for _, row in rows.iterrows()] == [True, False, False]

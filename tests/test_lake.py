@@ -84,3 +84,15 @@ def test_artifact_view_redacts_and_falls_back_to_sql(lake):
     assert "from sql" in title and value == {"done": True}
     title, value = artifact_view(root, {**row, "content_sha256": "0" * 64}, max_bytes=10)
     assert "cut at the size limit" in title and isinstance(value, str) and len(value) == 10
+
+
+def test_run_files_lists_the_run_directory_of_the_first_artifact_with_a_lake_copy(lake):
+    import pandas as pd
+
+    from holocron_lib.notebook.lake import run_files
+
+    root, uri, body = lake
+    arts = pd.DataFrame({"lake_uri": [None, float("nan"), uri]})
+    assert list(run_files(root, arts)["lake_uri"]) == [uri]
+    none = run_files(root, pd.DataFrame({"lake_uri": [None, float("nan")]}))
+    assert none.empty and list(none.columns) == ["lake_uri", "bytes"]

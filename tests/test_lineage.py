@@ -60,3 +60,29 @@ def test_claims_with_evidence_point_at_bundles(db):
     assert 0 < len(claims) <= 5
     assert (claims["evidence_items"] >= 0).all()
     assert claims["ConfidenceScore"].is_monotonic_decreasing
+
+
+def test_artifact_views_read_the_lake_fall_back_to_sql_and_survive_nulls(db, tmp_path):
+    from seeded_db import lake_path
+
+    chain = lineage.job_lineage(db, lineage.pick_example_job(db))
+    arts = chain.artifacts.head(3)
+    from_lake = lineage.artifact_views(db, lake_path(), arts)
+    assert len(from_lake) == len(arts)
+    assert any("from lake" in title and "sha256 ok" in title for title, _ in from_lake)
+    from_sql = lineage.artifact_views(db, tmp_path, arts)  # an empty lake: the SQL copies serve
+    assert all("from sql" in title for title, _ in from_sql)
+    assert [type(v) for _, v in from_sql] == [type(v) for _, v in from_lake]
+    # a row whose lake_uri and hash are NULL and whose SQL copy is gone
+    ghost = arts.head(1).assign(artifact_id="00000000-0000-0000-0000-000000000000",
+                                lake_uri=float("nan"), content_sha256=float("nan"))
+    [(title, value)] = lineage.artifact_views(db, tmp_path, ghost)
+    assert "from missing" in title and "sha256 not checked" in title and value == ""
+
+
+def test_bundle_documents_of_a_claims_bundle(db):
+    claim = lineage.claims_with_evidence(db, limit=1)
+    bundle = lineage.bundle_documents(db, claim.loc[0, "bundle_id"])
+    assert list(bundle.columns) == ["bundle_id", "policy_json", "summary_json"]
+    assert len(bundle) == 1 and str(bundle.loc[0, "bundle_id"]).lower() == str(claim.loc[0, "bundle_id"]).lower()
+    assert lineage.bundle_documents(db, "00000000-0000-0000-0000-000000000000").empty

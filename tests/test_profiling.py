@@ -82,8 +82,13 @@ def test_table_summary_flags_duplicates_and_empty_tables(db):
     assert len(summary) == len(counts)
     empty = summary[summary["rows"] == 0]
     assert (empty["flag"] == "empty").all()
-    marks = profiling.highlight_rows(summary)
-    assert all(summary.iloc[i]["flag"] for i in marks)
+    assert not any(profiling.is_failure(flag) for flag in empty["flag"])
+
+
+def test_duplicates_and_nulls_in_not_null_columns_are_failures_the_rest_curiosities():
+    assert profiling.is_failure("duplicate keys")
+    assert profiling.is_failure("NOT NULL column holds nulls")
+    assert not any(profiling.is_failure(f) for f in ("empty", "always null", "", None))
 
 
 def test_quote_escapes_brackets():

@@ -71,3 +71,23 @@ def test_run_checks_stops_after_a_failed_connection_and_frames_the_rows(db):
                                        "seed data", "ollama"]
     frame = stackcheck.results_frame(rows)
     assert list(frame.columns) == ["check", "status", "detail", "remedy"]
+
+
+def test_a_connection_that_fails_is_one_failed_row_with_the_secret_masked():
+    def refuse(settings):
+        raise RuntimeError("login failed; PWD=hunter2; server=sql2025")
+
+    db, rows = stackcheck.connect_and_check(load_settings(), docker=False, connect=refuse)
+    assert db is None and [r.check for r in rows] == ["database connection"]
+    assert rows[0].status == stackcheck.FAIL and rows[0].remedy == stackcheck.CONNECT_REMEDY
+    assert "login failed" in rows[0].detail and "hunter2" not in rows[0].detail
+    assert stackcheck.next_steps(rows) == [f"[fail] database connection: {stackcheck.CONNECT_REMEDY}",
+                                           "0 of 1 checks passed"]
+
+
+def test_a_connection_that_opens_runs_every_check(db):
+    opened, rows = stackcheck.connect_and_check(load_settings(), docker=False, connect=lambda s: db)
+    assert opened is db and len(rows) == 5
+    steps = stackcheck.next_steps(rows)
+    assert steps[-1] == f"{sum(r.status == stackcheck.PASS for r in rows)} of 5 checks passed"
+    assert len(steps) == 1 + sum(r.status != stackcheck.PASS for r in rows)

@@ -6,7 +6,7 @@ their status mix, so two snapshots bracket a run without copying any rows.
 
 from __future__ import annotations
 
-from holocron_lib.notebook.display import bar_chart, nothing_to_chart
+LOST = "rows disappeared"  # the anomaly of a table that has fewer rows after than before
 
 # table -> (timestamp column, status column or None)
 TIMESTAMPED = {
@@ -72,7 +72,7 @@ def diff(before, after, growth_warn_pct: float = 50.0):
 
     def flag(row) -> str:
         if row["measure"] == "rows" and row["delta"] < 0:
-            return "rows disappeared"
+            return LOST
         if row["count_before"] == 0 and row["count_after"] > 0 and row["measure"] == "rows":
             return "new"
         if row["pct_change"] == row["pct_change"] and row["pct_change"] > growth_warn_pct:
@@ -118,16 +118,11 @@ def choose_moments(db, run_before: str = "", run_after: str = "", before_utc: st
     return before, after, f"before = {how_before}; after = {how_after}"
 
 
-def rows_added_chart(changes):
-    """Rows added per table as bars; None (and a note) when no table changed."""
-    rows = changes[changes["measure"] == "rows"]
-    if rows.empty or not rows["delta"].any():
-        return nothing_to_chart("No table gained or lost rows between the two moments")
-    return bar_chart(rows["table"], rows["delta"], "Rows added between the two moments",
-                     xlabel="rows")
+def rows_changed(changes):
+    """The tables whose row count changed between the moments (none when nothing did)."""
+    return changes[(changes["measure"] == "rows") & (changes["delta"] != 0)]
 
 
-def anomaly_rows(changes) -> dict[int, str]:
-    """Row positions to highlight in `display.show`: shrinking tables fail, surges warn."""
-    return {i: ("fail" if a == "rows disappeared" else "warn")
-            for i, a in enumerate(changes["anomaly"]) if a}
+def lost_rows(row) -> bool:
+    """Whether a row of `diff` is a table that lost rows: the anomaly `display.show` marks red."""
+    return row["anomaly"] == LOST

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from holocron_lib.notebook.display import HTML, table_html
+from holocron_lib.notebook.display import show, show_html
 
 
 @dataclass(frozen=True)
@@ -166,8 +166,8 @@ def get_exercise(number: int) -> Exercise:
     raise UnknownObjectError("exercise", str(number), [str(e.number) for e in EXERCISES][:3])
 
 
-def present(number: int) -> HTML:
-    """The exercise's prompt, with its hints and its answer each folded until clicked."""
+def present(number: int) -> None:
+    """Display the exercise's prompt, with its hints and its answer each folded until clicked."""
     ex = get_exercise(number)
     parts = [
         f"<p><strong>Exercise {ex.number} · {html.escape(ex.title)}</strong> "
@@ -180,7 +180,7 @@ def present(number: int) -> HTML:
         "<details><summary>Answer</summary>"
         f"<pre>{html.escape(format_sql(ex.answer))}</pre></details>"
     )
-    return HTML("".join(parts))
+    show_html("".join(parts), f"Exercise {ex.number}: {ex.prompt}")
 
 
 def format_sql(sql: str) -> str:
@@ -242,6 +242,6 @@ def check(db, number: int, result) -> CheckResult:
     return CheckResult(True, f"all {len(exp_rows)} rows match")
 
 
-def answer_table(db, number: int, max_rows: int = 10) -> HTML:
-    """The expected result, for the reader who wants to see it after trying."""
-    return HTML(table_html(db.query(get_exercise(number).answer), max_rows=max_rows))
+def answer_table(db, number: int, max_rows: int = 10) -> None:
+    """Display the expected result, for the reader who wants to see it after trying."""
+    show(db.query(get_exercise(number).answer), max_rows=max_rows)

@@ -121,6 +121,19 @@ def run_directory(lake_uri: str) -> str:
     return PurePosixPath(lake_uri.replace("\\", "/")).parent.as_posix()
 
 
+def run_files(lake_root: Path, artifacts, max_entries: int = 50):
+    """Files in the lake directory of a run, found from its artifact rows' ``lake_uri``.
+
+    Empty (same columns as `list_directory`) when no artifact has a lake copy.
+    """
+    uris = [u for u in artifacts["lake_uri"] if isinstance(u, str) and u]
+    if not uris:
+        import pandas as pd
+
+        return pd.DataFrame(columns=["lake_uri", "bytes"])
+    return list_directory(lake_root, run_directory(uris[0]), max_entries=max_entries)
+
+
 def artifact_view(lake_root: Path, artifact, sql_content: str | None = None,
                   max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, Any]:
     """A title and a redacted value to display for one artifact row (lake file, else SQL copy)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from holocron_lib.errors import UnknownObjectError
-from holocron_lib.notebook.display import nothing_to_chart, style_axes
+from holocron_lib.notebook import lake
 
 JOB_COLUMNS = ["job_id", "interrogation_key", "status", "priority", "attempt_count",
                "max_attempts", "created_utc", "model_hint", "dedupe_key", "input_bundle_id",
@@ -185,6 +185,29 @@ def artifact_content(db, artifact_id: str):
     )
 
 
+def artifact_views(db, lake_root, artifacts, max_bytes: int | None = None) -> list[tuple[str, object]]:
+    """A title and a redacted value to display for each artifact row: its lake file, else the SQL copy.
+
+    ``artifacts`` is a frame of `job_lineage(...).artifacts` or `run_artifacts` rows. An
+    artifact whose SQL copy is NULL, or whose row is gone, falls back to what the lake holds.
+    """
+    views = []
+    for _, art in artifacts.iterrows():
+        content = artifact_content(db, str(art["artifact_id"]))
+        sql_copy = content.loc[0, "content"] if not content.empty else None
+        views.append(lake.artifact_view(lake_root, art, sql_content=sql_copy,
+                                        max_bytes=max_bytes or lake.DEFAULT_MAX_BYTES))
+    return views
+
+
+def bundle_documents(db, bundle_id: str):
+    """An evidence bundle's policy and summary JSON documents (one-row DataFrame, or empty)."""
+    return db.query(
+        "SELECT bundle_id, policy_json, summary_json FROM llm.evidence_bundle WHERE bundle_id = ?",
+        [str(bundle_id)],
+    )
+
+
 def claims_with_evidence(db, limit: int = 10):
     """Claims that carry an evidence bundle, with the bundle's kind and item count."""
     return db.query(
@@ -219,16 +242,6 @@ def runs_by_date(db, days: int = 30):
     )
     frame["run_date"] = pd.to_datetime(frame["run_date"]).dt.date
     return frame
-
-
-def runs_chart(per_day):
-    """Runs and artifacts per day as bars; None (and a note) when no run is recorded."""
-    if per_day.empty:
-        return nothing_to_chart("No LLM runs recorded yet")
-    ax = per_day.plot.bar(x="run_date", y=["runs", "artifacts"], figsize=(8, 3.5),
-                          color=["#4a6fa5", "#9aa5b1"], fontsize=7)
-    style_axes(ax, "Runs and artifacts per day", xlabel="UTC date", ylabel="count")
-    return ax.get_figure()
 
 
 def runs_on(db, run_date=None, limit: int = 20):

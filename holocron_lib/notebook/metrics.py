@@ -7,8 +7,6 @@ DATEDIFF; percentiles are computed in pandas on a bounded set of runs.
 
 from __future__ import annotations
 
-from holocron_lib.notebook.display import nothing_to_chart, style_axes
-
 
 def latest_activity(db):
     """The newest job or run timestamp: the end of every window below."""
@@ -117,7 +115,7 @@ def outcome_rates(db, window: str = "day", days: int = 30):
     return out
 
 
-# --- what the notebook shows: a summary line and a chart, or why there is none ------------
+# --- what the notebook says ----------------------------------------------------------------
 
 
 def jobs_summary(per_hour) -> str:
@@ -129,33 +127,3 @@ def jobs_summary(per_hour) -> str:
         return f"No LLM jobs created in these {len(per_hour):,} hours."
     return (f"{total:,} jobs in {len(per_hour):,} hours; busiest hour "
             f"{int(per_hour['jobs'].max())} jobs")
-
-
-def jobs_chart(per_hour, days: int):
-    """Jobs created per hour as a line; None (and a note) when no job was created."""
-    if per_hour.empty or not int(per_hour["jobs"].sum()):
-        return nothing_to_chart(f"No LLM jobs in the last {int(days)} days")
-    ax = per_hour.plot(x="hour", y="jobs", legend=False, figsize=(8, 3), color="#4a6fa5")
-    style_axes(ax, f"Jobs created per hour, last {int(days)} days", xlabel="UTC hour",
-               ylabel="jobs")
-    return ax.get_figure()
-
-
-def durations_chart(durations, by: str = "model_name"):
-    """Run durations per group as box plots; None (and a note) when no run has finished."""
-    if durations.empty:
-        return nothing_to_chart("No finished LLM runs recorded in this window")
-    ax = durations.boxplot(column="seconds", by=by, figsize=(8, 3.5), rot=20, grid=False)
-    style_axes(ax, "Run duration distribution", xlabel="", ylabel="seconds")
-    ax.get_figure().suptitle("")
-    return ax.get_figure()
-
-
-def outcomes_chart(rates, window: str = "day"):
-    """Runs per window stacked by outcome; None (and a note) when there are no runs."""
-    if rates.empty:
-        return nothing_to_chart("No LLM runs recorded in this window")
-    ax = rates.plot(x="window", y=["succeeded", "failed"], kind="bar", stacked=True,
-                    figsize=(8, 3.5), color=["#3c8d5a", "#c8553d"], fontsize=7)
-    style_axes(ax, f"Runs per {window} by outcome", xlabel="", ylabel="runs")
-    return ax.get_figure()

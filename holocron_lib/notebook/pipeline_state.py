@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from holocron_lib.notebook.display import nothing_to_chart, style_axes
+from holocron_lib.notebook.display import CHART_WIDTH, colour_for, nothing_to_chart, style_axes
 
 _TRACEBACK_LINE = re.compile(r'^\s*(Traceback \(most recent call last\)|File ".*", line \d+|\^+\s*$)')
 _SECRETS = (
@@ -114,10 +114,6 @@ def recent_jobs(db, limit: int = 200):
     )
 
 
-STATUS_COLORS = {"NEW": "#9aa5b1", "RUNNING": "#4a6fa5", "SUCCEEDED": "#3c8d5a",
-                 "FAILED": "#c8553d", "DEADLETTER": "#7a1f1f"}
-
-
 def timeline_chart(jobs, title: str = "Recent jobs"):
     """Each job as a line from creation to its last run's end, coloured by status; None
     (and a note) when no job is recorded."""
@@ -126,17 +122,17 @@ def timeline_chart(jobs, title: str = "Recent jobs"):
 
     if jobs.empty:
         return nothing_to_chart("No LLM jobs recorded yet")
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(CHART_WIDTH, 4))
     ordered = jobs.sort_values(["created_utc", "job_id"], ignore_index=True)
     start = pd.to_datetime(ordered["created_utc"])
     end = pd.to_datetime(ordered["last_completed_utc"]).fillna(pd.to_datetime(ordered["first_started_utc"]))
     end = end.fillna(start)
-    for status in sorted(ordered["status"].unique()):
+    for i, status in enumerate(sorted(ordered["status"].unique())):
         mask = ordered["status"] == status
-        ax.hlines(ordered.index[mask], start[mask], end[mask], colors=STATUS_COLORS.get(status, "#555"),
-                  linewidth=2)
-        ax.plot(start[mask], ordered.index[mask], "o", markersize=3,
-                color=STATUS_COLORS.get(status, "#555"), label=f"{status} ({int(mask.sum())})")
+        colour = colour_for(status, i)
+        ax.hlines(ordered.index[mask], start[mask], end[mask], colors=colour, linewidth=2)
+        ax.plot(start[mask], ordered.index[mask], "o", markersize=3, color=colour,
+                label=f"{status} ({int(mask.sum())})")
     style_axes(ax, title, xlabel="UTC time", ylabel="job (oldest at the bottom)")
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     fig.autofmt_xdate()

@@ -134,10 +134,14 @@ def table_summary(counts, columns, duplicates):
     return out.reset_index(drop=True)
 
 
-def highlight_rows(frame, column: str = "flag", fail_values=("duplicate keys",)):
-    """Row positions to colour in `display.show`: 'fail' for failures, 'warn' for other flags."""
-    marks = {}
-    for pos, value in enumerate(frame[column]):
-        if value:
-            marks[pos] = "fail" if value in fail_values or str(value).startswith("NOT NULL") else "warn"
-    return marks
+FAILURE_FLAGS = ("duplicate keys",)
+
+
+def is_failure(flag) -> bool:
+    """Whether a table flag or a column anomaly is an error (red) rather than worth a look.
+
+    Duplicate keys and nulls in a NOT NULL column are errors; an empty table or a column
+    that is always null is a curiosity. Notebooks pass it to `display.show` as
+    ``highlight=lambda row: profiling.is_failure(row["flag"])``.
+    """
+    return bool(flag) and (flag in FAILURE_FLAGS or str(flag).startswith("NOT NULL"))

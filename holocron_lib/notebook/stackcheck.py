@@ -12,7 +12,11 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from holocron_lib.db import connection
+from holocron_lib.notebook.pipeline_state import error_excerpt
+
 PASS, WARN, FAIL = "pass", "warn", "fail"
+CONNECT_REMEDY = "run `holocron db build` for the embedded database, or check SEED_SQLSERVER_* in .env"
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,7 @@ def check_database(db) -> CheckResult:
                                "check the database server and the SEED_SQLSERVER_* settings")
         return CheckResult("database connection", PASS, f"connected ({db.backend})")
 
-    return _guard("database connection", run,
-                  "run `holocron db build` for the embedded database, or check SEED_SQLSERVER_* in .env")
+    return _guard("database connection", run, CONNECT_REMEDY)
 
 
 def check_expected_objects(db, expected: list[str]) -> CheckResult:
@@ -142,6 +145,28 @@ def check_schema_version(db) -> CheckResult:
                            "" if status == PASS else "finish or re-run that migration")
 
     return _guard("schema version", run, "check that dbo.__migration_log exists")
+
+
+def connect_and_check(settings, *, docker: bool = True, compose_file: str | None = None,
+                      connect=None) -> tuple[object | None, list[CheckResult]]:
+    """Open the database and run every check: ``(db, results)``.
+
+    A connection that cannot be opened is itself the finding: ``db`` is None and the results
+    are one failed row whose detail is the error's message with secrets masked.
+    """
+    try:
+        db = (connect or connection.connect)(settings)
+    except Exception as exc:  # noqa: BLE001 - the failure becomes the first row
+        detail = error_excerpt(f"{type(exc).__name__}: {exc}", max_chars=300)
+        return None, [CheckResult("database connection", FAIL, detail, CONNECT_REMEDY)]
+    return db, run_checks(db, settings, docker=docker, compose_file=compose_file)
+
+
+def next_steps(results: list[CheckResult]) -> list[str]:
+    """What to do, one line per check that did not pass, then how many passed."""
+    lines = [f"[{r.status}] {r.check}: {r.remedy}" for r in results if r.status != PASS]
+    passed = sum(r.status == PASS for r in results)
+    return lines + [f"{passed} of {len(results)} checks passed"]
 
 
 def run_checks(db, settings, *, docker: bool = True, compose_file: str | None = None) -> list[CheckResult]:

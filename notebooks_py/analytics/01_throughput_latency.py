@@ -31,6 +31,7 @@ GROUP_BY: str = "model_name"  # how to group run durations [allowed: model_name|
 # %%
 from holocron_lib import connect, show
 from holocron_lib.notebook import metrics
+from holocron_lib.notebook.display import chart
 
 db = connect()
 print(f"latest activity: {metrics.latest_activity(db) or 'none recorded yet'}")
@@ -41,7 +42,8 @@ print(f"latest activity: {metrics.latest_activity(db) or 'none recorded yet'}")
 # %%
 per_hour = metrics.jobs_per_hour(db, days=THROUGHPUT_DAYS)
 print(metrics.jobs_summary(per_hour))
-fig = metrics.jobs_chart(per_hour, days=THROUGHPUT_DAYS)
+chart(per_hour, x="hour", y="jobs", kind="line", xlabel="UTC hour",
+      title=f"Jobs created per hour, last {THROUGHPUT_DAYS} days")
 
 # %% [markdown]
 # ## Run durations
@@ -51,16 +53,18 @@ fig = metrics.jobs_chart(per_hour, days=THROUGHPUT_DAYS)
 # %%
 durations = metrics.run_durations(db, days=LATENCY_DAYS)
 percentiles = metrics.duration_percentiles(durations, by=GROUP_BY)
-display(show(percentiles, title=f"Run seconds per {GROUP_BY}"))
-fig = metrics.durations_chart(durations, by=GROUP_BY)
+show(percentiles, title=f"Run seconds per {GROUP_BY}")
+chart(durations, x=GROUP_BY, y="seconds", kind="box", title="Run duration distribution",
+      empty="No finished LLM runs in this window")
 
 # %% [markdown]
 # ## Success and failure over time
 
 # %%
 rates = metrics.outcome_rates(db, window=WINDOW, days=LATENCY_DAYS)
-display(show(rates, title=f"Runs per {WINDOW}", max_rows=40))
-fig = metrics.outcomes_chart(rates, window=WINDOW)
+show(rates, title=f"Runs per {WINDOW}", max_rows=40)
+chart(rates, x="window", y=["succeeded", "failed"], kind="bar", stacked=True,
+      title=f"Runs per {WINDOW} by outcome", ylabel="runs", empty="No LLM runs in this window")
 
 # %%
 db.close()

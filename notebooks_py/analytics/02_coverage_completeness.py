@@ -31,7 +31,7 @@ TOP_WORKS: int = 15  # works to show in the event-density table [min: 1] [max: 1
 # %%
 from holocron_lib import connect, show
 from holocron_lib.notebook import completeness
-from holocron_lib.notebook.display import bar_chart, style_axes
+from holocron_lib.notebook.display import chart
 
 db = connect()
 
@@ -40,36 +40,34 @@ db = connect()
 
 # %%
 entities = completeness.with_percentages(completeness.entity_connectivity(db), "entities",
-                                     ["in_events", "with_claims", "with_relations"])
-display(show(entities, title="Active entities per type"))
-ax = entities.set_index("EntityType")[["pct_in_events", "pct_with_claims", "pct_with_relations"]].plot.barh(
-    figsize=(8, 3.5), color=["#4a6fa5", "#9aa5b1", "#3c8d5a"])
-style_axes(ax, "Share of entities connected, per type", xlabel="% of entities", ylabel="");
+                                         ["in_events", "with_claims", "with_relations"])
+show(entities, title="Active entities per type")
+chart(entities, x="EntityType", y=["pct_in_events", "pct_with_claims", "pct_with_relations"],
+      kind="barh", title="Share of entities connected, per type", xlabel="% of entities")
 
 # %% [markdown]
 # ## Claims backed by evidence
 
 # %%
 claims = completeness.with_percentages(completeness.claim_evidence_coverage(db), "claims",
-                                   ["with_bundle_ref", "with_existing_bundle"])
-display(show(claims, title="Claims per extraction method"))
-fig = bar_chart(claims["ExtractionMethod"], claims["pct_with_existing_bundle"],
-                "Claims backed by an existing evidence bundle", xlabel="% of claims")
+                                       ["with_bundle_ref", "with_existing_bundle"])
+show(claims, title="Claims per extraction method")
+chart(claims, x="ExtractionMethod", y="pct_with_existing_bundle", kind="barh",
+      title="Claims backed by an existing evidence bundle", xlabel="% of claims")
 
 # %% [markdown]
 # ## Temporal coverage
 
 # %%
 eras = completeness.events_by_era(db)
-display(show(eras, title="Events per in-universe era"))
-fig = bar_chart(eras["EraName"], eras["events"], "Events per era (calendar order)", xlabel="events")
+show(eras, title="Events per in-universe era")
+chart(eras, x="EraName", y="events", kind="barh",
+      title="Events per era (calendar order)")
 
 # %%
 works = completeness.works_by_release_year(db)
-ax = works.pivot_table(index="release_year", columns="WorkType", values="works", fill_value=0).plot.bar(
-    stacked=True, figsize=(9, 3.5), width=0.9)
-style_axes(ax, "Works per release year", xlabel="release year", ylabel="works")
-ax.tick_params(axis="x", labelsize=7);
+chart(works, x="release_year", y="works", series="WorkType", kind="bar", stacked=True,
+      title="Works per release year", xlabel="release year", ylabel="works")
 
 # %%
 show(completeness.scene_event_density(db, limit=TOP_WORKS), title="Where event extraction went deepest")

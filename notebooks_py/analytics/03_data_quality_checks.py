@@ -39,7 +39,7 @@ SHOW_PASSING: int = 15  # passing checks to list after the failures [min: 0] [ma
 # %%
 from holocron_lib import connect, show
 from holocron_lib.notebook import quality
-from holocron_lib.notebook.display import style_axes
+from holocron_lib.notebook.display import chart
 
 db = connect()
 schemas = [s.strip() for s in SCHEMAS.split(",") if s.strip()]
@@ -51,10 +51,9 @@ results = quality.run_checks(db, schemas=schemas, families=families)
 
 # %%
 summary = quality.summary(results)
-display(show(summary, title="Checks per family", highlight={i: "fail" for i, n in enumerate(summary["failed"]) if n}))
-ax = summary.set_index("family")[["passed", "failed"]].plot.barh(stacked=True, figsize=(7.5, 2.6),
-                                                                 color=["#3c8d5a", "#c8553d"])
-style_axes(ax, "Checks passed and failed", xlabel="checks", ylabel="");
+show(summary, title="Checks per family", highlight="failed")
+chart(summary, x="family", y=["passed", "failed"], kind="barh", stacked=True,
+      title="Checks passed and failed", xlabel="checks")
 
 # %% [markdown]
 # ## Failures
@@ -65,7 +64,7 @@ style_axes(ax, "Checks passed and failed", xlabel="checks", ylabel="");
 failures = results[results["status"] == quality.FAIL]
 print(f"{len(failures)} of {len(results)} checks failed")
 show(failures, title="Failing checks", max_rows=100, max_cell_chars=160,
-     highlight={i: "fail" for i in range(len(failures))})
+     highlight=lambda row: row["status"] == quality.FAIL)
 
 # %% [markdown]
 # ## A sample of passing checks

@@ -30,7 +30,7 @@ TIMELINE_JOBS: int = 150  # newest jobs drawn on the timeline [min: 10] [max: 20
 # %%
 from holocron_lib import connect, show
 from holocron_lib.notebook import lineage, pipeline_state
-from holocron_lib.notebook.display import bar_chart
+from holocron_lib.notebook.display import chart, show_figure
 
 db = connect()
 
@@ -42,11 +42,11 @@ db = connect()
 
 # %%
 jobs = lineage.job_status_counts(db)
-display(show(jobs, title="Jobs per status"))
-fig = bar_chart(jobs["status"], jobs["jobs"], "Jobs per status", xlabel="jobs")
+show(jobs, title="Jobs per status")
+chart(jobs, x="status", y="jobs", kind="barh", title="Jobs per status")
 
 # %%
-display(show(pipeline_state.run_status_counts(db), title="Runs per status"))
+show(pipeline_state.run_status_counts(db), title="Runs per status")
 retries = pipeline_state.retry_profile(db)
 show(retries.pivot_table(index="attempt_count", columns="status", values="jobs", fill_value=0).reset_index(),
      title="Jobs by attempts used")
@@ -66,7 +66,8 @@ show(pipeline_state.recent_errors(db, limit=RECENT_ERRORS, max_chars=ERROR_CHARS
 
 # %%
 recent = pipeline_state.recent_jobs(db, limit=TIMELINE_JOBS)
-fig = pipeline_state.timeline_chart(recent, title=f"The {len(recent)} newest jobs")
+show_figure(pipeline_state.timeline_chart(recent,
+                                          title=f"The {len(recent)} newest jobs"))
 
 # %%
 db.close()

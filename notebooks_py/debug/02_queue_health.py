@@ -32,7 +32,7 @@ CONFIRM_ESCALATION: bool = False  # True runs llm.usp_escalate_aged_jobs; False 
 # %%
 from holocron_lib import connect, show
 from holocron_lib.notebook import queue_health
-from holocron_lib.notebook.display import bar_chart
+from holocron_lib.notebook.display import chart
 
 db = connect()
 
@@ -44,9 +44,10 @@ db = connect()
 
 # %%
 health = queue_health.health(db)
-display(show(health.summary, title="Totals"))
-display(show(health.by_status, title="Health per status (llm.vw_queue_health)"))
-fig = bar_chart(health.by_status["status"], health.by_status["job_count"], "Jobs per status", xlabel="jobs")
+show(health.summary, title="Totals")
+show(health.by_status, title="Health per status (llm.vw_queue_health)")
+chart(health.by_status, x="status", y="job_count", kind="barh", title="Jobs per status",
+      xlabel="jobs")
 
 # %%
 show(health.oldest, title="The oldest aged jobs (procedure's third result set)", max_rows=LIMIT)
@@ -56,8 +57,8 @@ show(health.oldest, title="The oldest aged jobs (procedure's third result set)",
 
 # %%
 aged = queue_health.aged_jobs(db, older_than_minutes=AGE_MINUTES, limit=LIMIT)
-marks = {i: "fail" if s == "critical" else "warn" for i, s in enumerate(aged["age_severity"])}
-show(aged, title=f"NEW or RUNNING for more than {AGE_MINUTES} minutes", max_rows=LIMIT, highlight=marks)
+show(aged, title=f"NEW or RUNNING for more than {AGE_MINUTES} minutes", max_rows=LIMIT,
+     highlight=lambda row: row["age_severity"] == "critical", warn="age_severity")
 
 # %% [markdown]
 # ## Recommended actions
@@ -72,12 +73,14 @@ for action in queue_health.recommended_actions(health.summary, aged):
 # The candidates are NEW jobs older than the age limit whose priority is below the cap.
 
 # %%
-escalation = queue_health.escalate(db, confirm=CONFIRM_ESCALATION, age_threshold_minutes=AGE_MINUTES,
-                            priority_boost=PRIORITY_BOOST, max_priority=MAX_PRIORITY, max_jobs_per_run=LIMIT)
-display(show(escalation.candidates, title="Escalation candidates", max_rows=LIMIT))
+escalation = queue_health.escalate(
+    db, confirm=CONFIRM_ESCALATION, age_threshold_minutes=AGE_MINUTES,
+    priority_boost=PRIORITY_BOOST, max_priority=MAX_PRIORITY, max_jobs_per_run=LIMIT)
+show(escalation.candidates, title="Escalation candidates", max_rows=LIMIT)
 if escalation.confirmed:
-    display(show(escalation.result, title="llm.usp_escalate_aged_jobs"))
-    display(show(escalation.priorities_after, title="Priorities after escalation", max_rows=LIMIT))
+    show(escalation.result, title="llm.usp_escalate_aged_jobs")
+    show(escalation.priorities_after, title="Priorities after escalation",
+         max_rows=LIMIT)
 else:
     print(f"Dry run: {len(escalation.candidates)} job(s) would be escalated. "
           "Set CONFIRM_ESCALATION = True to do it.")

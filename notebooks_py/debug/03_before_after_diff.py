@@ -35,6 +35,7 @@ GROWTH_WARN_PCT: float = 50.0  # flag a count that grew by more than this percen
 # %%
 from holocron_lib import connect, show
 from holocron_lib.notebook import diffs
+from holocron_lib.notebook.display import chart
 
 db = connect()
 before, after, how = diffs.choose_moments(db, RUN_ID_BEFORE, RUN_ID_AFTER, BEFORE_UTC, AFTER_UTC, DEFAULT_HOURS)
@@ -48,13 +49,16 @@ print(f"before: {before:%Y-%m-%d %H:%M:%S}  after: {after:%Y-%m-%d %H:%M:%S}\n({
 
 # %%
 changes = diffs.diff(diffs.snapshot(db, before), diffs.snapshot(db, after), growth_warn_pct=GROWTH_WARN_PCT)
-show(changes, title="Counts before and after", max_rows=60, highlight=diffs.anomaly_rows(changes))
+show(changes, title="Counts before and after", max_rows=60,
+     highlight=diffs.lost_rows, warn="anomaly")
 
 # %% [markdown]
 # ## Rows added per table
 
 # %%
-fig = diffs.rows_added_chart(changes)
+chart(diffs.rows_changed(changes), x="table", y="delta", kind="barh", xlabel="rows",
+      title="Rows added between the two moments",
+      empty="No table gained or lost rows between the two moments")
 
 # %%
 db.close()

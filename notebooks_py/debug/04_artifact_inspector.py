@@ -35,7 +35,7 @@ MAX_JSON_CHARS: int = 3000  # longest JSON text to show per file [min: 200] [max
 # %%
 from holocron_lib import connect, load_settings, show
 from holocron_lib.notebook import lake, lineage
-from holocron_lib.notebook.display import show_json
+from holocron_lib.notebook.display import chart, show_json
 
 db = connect()
 lake_root = load_settings().lake_root
@@ -45,7 +45,9 @@ lake_root = load_settings().lake_root
 
 # %%
 per_day = lineage.runs_by_date(db, days=DAYS)
-fig = lineage.runs_chart(per_day)
+chart(per_day, x="run_date", y=["runs", "artifacts"], kind="bar",
+      title="Runs and artifacts per day", xlabel="UTC date", ylabel="count",
+      empty="No LLM runs recorded yet")
 
 # %%
 runs = lineage.runs_on(db, RUN_DATE or None)
@@ -58,19 +60,16 @@ show(runs, title=f"Runs started on {RUN_DATE or 'the newest date'}")
 run_id = RUN_ID or lineage.first_run(runs)
 artifacts = lineage.run_artifacts(db, run_id)
 print(lineage.run_summary(run_id, artifacts))
-display(show(artifacts.drop(columns=["content_sha256"]), title=f"Artifacts of run {run_id}"))
-with_uri = artifacts["lake_uri"].dropna()
-show(lake.list_directory(lake_root, lake.run_directory(with_uri.iloc[0])) if len(with_uri) else with_uri.to_frame(),
-     title="Files in the run's lake directory")
+show(artifacts.drop(columns=["content_sha256"]), title=f"Artifacts of run {run_id}")
+show(lake.run_files(lake_root, artifacts), title="Files in the run's lake directory")
 
 # %% [markdown]
 # ## The files
 
 # %%
-for _, art in artifacts.head(MAX_FILES).iterrows():
-    sql_copy = lineage.artifact_content(db, str(art["artifact_id"])).loc[0, "content"]
-    title, value = lake.artifact_view(lake_root, art, sql_content=sql_copy, max_bytes=MAX_FILE_BYTES)
-    display(show_json(value, title=title, max_chars=MAX_JSON_CHARS))
+files = lineage.artifact_views(db, lake_root, artifacts.head(MAX_FILES), max_bytes=MAX_FILE_BYTES)
+for title, value in files:
+    show_json(value, title=title, max_chars=MAX_JSON_CHARS)
 
 # %%
 db.close()

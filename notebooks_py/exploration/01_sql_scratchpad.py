@@ -37,7 +37,7 @@ db = connect()
 if QUERY.strip():
     sql = bound_query(QUERY, MAX_ROWS)
     print(sql)
-    display(show(db.query(sql), max_rows=MAX_ROWS))
+    show(db.query(sql), max_rows=MAX_ROWS)
 else:
     print("QUERY is empty: set it in the parameters cell, or edit the starters below.")
 
@@ -49,7 +49,7 @@ else:
 # %%
 for q in STARTER_QUERIES:
     sql = bound_query(q.sql, MAX_ROWS)
-    display(show(db.query(sql), max_rows=MAX_ROWS, title=f"{q.name}: {q.description}"))
+    show(db.query(sql), max_rows=MAX_ROWS, title=f"{q.name}: {q.description}")
 
 # %% [markdown]
 # ## Finding your way around

@@ -31,8 +31,8 @@ SHOW_ROWS: int = 25  # rows to show in each table below [min: 5] [max: 500]
 # %%
 from holocron_lib import connect, show
 from holocron_lib.notebook import profiling, quality
+from holocron_lib.notebook.display import chart
 from holocron_lib.schema.ddl import load_schema_model
-from holocron_lib.notebook.display import bar_chart
 
 db = connect()
 schemas = [s.strip() for s in SCHEMAS.split(",") if s.strip()]
@@ -42,8 +42,10 @@ schemas = [s.strip() for s in SCHEMAS.split(",") if s.strip()]
 
 # %%
 counts = profiling.row_counts(db, schemas)
-tables = list(counts["schema"] + "." + counts["table"])[:MAX_TABLES]
-fig = bar_chart(tables[:SHOW_ROWS], counts["rows"][:SHOW_ROWS], "Rows per table (largest first)", xlabel="rows")
+counts["name"] = counts["schema"] + "." + counts["table"]
+tables = list(counts["name"])[:MAX_TABLES]
+chart(counts.head(SHOW_ROWS), x="name", y="rows", kind="barh",
+      title="Rows per table (largest first)")
 
 # %% [markdown]
 # ## Null rates per column
@@ -55,7 +57,7 @@ fig = bar_chart(tables[:SHOW_ROWS], counts["rows"][:SHOW_ROWS], "Rows per table 
 columns = profiling.profile_columns(db, tables, max_tables=MAX_TABLES)
 flagged = columns[columns["anomaly"] != ""].reset_index(drop=True)
 show(flagged, title=f"Columns worth a look ({len(flagged)} of {len(columns)})", max_rows=SHOW_ROWS,
-     highlight=profiling.highlight_rows(flagged, "anomaly"))
+     highlight=lambda row: profiling.is_failure(row["anomaly"]), warn="anomaly")
 
 # %% [markdown]
 # ## Duplicate keys and referential integrity
@@ -63,18 +65,19 @@ show(flagged, title=f"Columns worth a look ({len(flagged)} of {len(columns)})", 
 # %%
 model = load_schema_model()  # the project's DDL: which keys are declared unique
 duplicates = profiling.duplicate_keys(db, tables, model=model, max_tables=MAX_TABLES)
-display(show(duplicates, title="Key columns: rows against distinct values", max_rows=SHOW_ROWS,
-             highlight={i: "fail" for i, d in enumerate(duplicates["duplicates"]) if d}))
+show(duplicates, title="Key columns: rows against distinct values", max_rows=SHOW_ROWS,
+     highlight="duplicates")
 orphans = quality.results_frame(quality.orphan_checks(db, model, schemas))
 show(orphans, title="Foreign keys: child rows without a parent", max_rows=SHOW_ROWS,
-     highlight={i: "fail" for i, s in enumerate(orphans["status"]) if s == quality.FAIL})
+     highlight=lambda row: row["status"] == quality.FAIL)
 
 # %% [markdown]
 # ## Summary per table
 
 # %%
 summary = profiling.table_summary(counts, columns, duplicates)
-show(summary, title="Tables profiled", max_rows=SHOW_ROWS, highlight=profiling.highlight_rows(summary))
+show(summary, title="Tables profiled", max_rows=SHOW_ROWS,
+     highlight=lambda row: profiling.is_failure(row["flag"]), warn="flag")
 
 # %%
 db.close()

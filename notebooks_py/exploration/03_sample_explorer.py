@@ -27,7 +27,7 @@ CHAIN_HOPS: int = 2  # how far to follow shared events from the first sampled en
 # %%
 from holocron_lib import connect, show
 from holocron_lib.notebook import entities, lineage
-from holocron_lib.notebook.display import bar_chart, show_json
+from holocron_lib.notebook.display import chart, show_json
 
 db = connect()
 
@@ -36,7 +36,7 @@ db = connect()
 
 # %%
 types = entities.entity_type_counts(db)
-fig = bar_chart(types["EntityType"], types["entities"], "Active entities per type", xlabel="entities")
+chart(types, x="EntityType", y="entities", kind="barh", title="Active entities per type")
 
 # %%
 sample = entities.sample_entities(db, ENTITY_TYPE, limit=SAMPLE_SIZE)
@@ -55,32 +55,24 @@ show(claims, max_rows=SAMPLE_SIZE, title="Claims backed by evidence")
 
 # %%
 if not claims.empty:
-    bundle = db.query(
-        "SELECT bundle_id, policy_json, summary_json FROM llm.evidence_bundle WHERE bundle_id = ?",
-        [str(claims.loc[0, "bundle_id"])],
-    )
-    display(show_json(bundle.loc[0, "policy_json"], title="Bundle policy"))
-    display(show_json(bundle.loc[0, "summary_json"], title="Bundle summary"))
+    bundle = lineage.bundle_documents(db, claims.loc[0, "bundle_id"])
+    show_json(bundle.loc[0, "policy_json"], title="Bundle policy")
+    show_json(bundle.loc[0, "summary_json"], title="Bundle summary")
 
 # %% [markdown]
 # ## A chain of relationships
 #
-# Starting from the first sampled entity that takes part in events, follow shared events
-# outward: at each hop, the partners with the most events in common.
+# Starting from the entity of this type that takes part in the most events, follow shared
+# events outward: at each hop, the partners with the most events in common.
 
 # %%
-start = db.query(
-    "SELECT TOP (1) p.EntityKey, p.ParticipantName FROM sem.vw_event_participant AS p "
-    "WHERE p.ParticipantType = ? GROUP BY p.EntityKey, p.ParticipantName "
-    "ORDER BY COUNT(*) DESC, p.EntityKey",
-    [ENTITY_TYPE],
-)
+start = entities.find_entity(db, entity_type=ENTITY_TYPE)  # the busiest one: most events
 if start.empty:
     print(f"No {ENTITY_TYPE} entity takes part in an event; try ENTITY_TYPE = 'Character'.")
 else:
-    print(f"Starting from {start.loc[0, 'ParticipantName']}")
-    display(show(entities.relation_chain(db, int(start.loc[0, "EntityKey"]), hops=CHAIN_HOPS),
-                 max_rows=20, title="Relationship chain"))
+    print(f"Starting from {start.loc[0, 'DisplayName']}")
+    chain = entities.relation_chain(db, int(start.loc[0, "EntityKey"]), hops=CHAIN_HOPS)
+    show(chain, max_rows=20, title="Relationship chain")
 
 # %%
 db.close()

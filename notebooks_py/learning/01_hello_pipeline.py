@@ -30,7 +30,7 @@ LIMIT: int = 8  # rows to show from each table [min: 1] [max: 50]
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib.notebook.display import bar_chart
+from holocron_lib.notebook.display import chart
 
 db = connect()
 print(f"backend: {db.backend}")
@@ -90,7 +90,7 @@ per_work = db.query(
     "SELECT TOP (10) WorkCode, COUNT(*) AS events FROM sem.vw_event "
     "GROUP BY WorkCode ORDER BY COUNT(*) DESC, WorkCode"
 )
-fig = bar_chart(per_work["WorkCode"], per_work["events"], "Events per work (top 10)", xlabel="events")
+chart(per_work, x="WorkCode", y="events", kind="barh", title="Events per work (top 10)")
 
 # %% [markdown]
 # ## Bridges: who took part, and how

@@ -25,8 +25,8 @@ LIMIT: int = 10  # rows to show per table [min: 1] [max: 50]
 
 # %%
 from holocron_lib import connect, show
-from holocron_lib.notebook import entities
-from holocron_lib.notebook.display import bar_chart
+from holocron_lib.notebook import entities, lineage
+from holocron_lib.notebook.display import chart
 
 db = connect()
 
@@ -49,7 +49,8 @@ show(entity, title="The entity we follow")
 
 # %%
 roles = entities.roles_in_events(db, key)
-fig = bar_chart(roles["Role"], roles["events"], f"Roles of {entity.loc[0, 'DisplayName']} in events", xlabel="events")
+chart(roles, x="Role", y="events", kind="barh",
+      title=f"Roles of {entity.loc[0, 'DisplayName']} in events")
 
 # %%
 show(entities.events_of(db, key, limit=LIMIT), title="First events in timeline order")
@@ -83,9 +84,7 @@ show(entities.claims_about(db, key, limit=LIMIT), title="Claims, most confident 
 evidence = entities.evidence_for_claims(db, key, limit=LIMIT)
 if evidence.empty:
     print("No claim about this entity carries an evidence bundle; other claims with evidence:")
-    from holocron_lib.notebook.lineage import claims_with_evidence
-
-    evidence = claims_with_evidence(db, limit=LIMIT)
+    evidence = lineage.claims_with_evidence(db, limit=LIMIT)
 show(evidence, title="Evidence items behind claims")
 
 # %% [markdown]

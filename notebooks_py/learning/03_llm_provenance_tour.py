@@ -25,11 +25,9 @@ JOB_ID: str = ""  # llm.job id to follow; empty picks the succeeded job with the
 MAX_JSON_CHARS: int = 3000  # longest JSON excerpt to show [min: 200] [max: 20000]
 
 # %%
-from holocron_lib import connect, show
+from holocron_lib import connect, load_settings, show
 from holocron_lib.notebook import lineage
-from holocron_lib.notebook.display import bar_chart, show_json
-from holocron_lib.notebook.lake import read_lake_file, redact
-from holocron_lib.settings import load_settings
+from holocron_lib.notebook.display import chart, show_json
 
 db = connect()
 lake_root = load_settings().lake_root
@@ -41,9 +39,10 @@ lake_root = load_settings().lake_root
 # attempts; `retried` counts jobs that needed more than one.
 
 # %%
-display(show(lineage.stage_counts(db), title="Rows per stage"))
+show(lineage.stage_counts(db), title="Rows per stage")
 statuses = lineage.job_status_counts(db)
-fig = bar_chart(statuses["status"], statuses["jobs"], "Jobs per status", xlabel="jobs")
+chart(statuses, x="status", y="jobs", kind="barh", title="Jobs per status",
+      empty="No LLM jobs recorded yet")
 
 # %% [markdown]
 # ## One job, end to end
@@ -52,14 +51,14 @@ fig = bar_chart(statuses["status"], statuses["jobs"], "Jobs per status", xlabel=
 job_id = JOB_ID or lineage.pick_example_job(db)
 chain = lineage.job_lineage(db, job_id)
 print(lineage.chain_summary(chain))
-display(show(chain.job, title="The job"))
+show(chain.job, title="The job")
 show(chain.runs, title="Its runs (attempts)")
 
 # %%
 show(chain.artifacts.drop(columns=["content_sha256"]), title="Artifacts the runs left")
 
 # %%
-display(show(chain.bundles, title="Evidence bundles attached to the runs"))
+show(chain.bundles, title="Evidence bundles attached to the runs")
 show(chain.items, title="Items in those bundles")
 
 # %% [markdown]
@@ -71,15 +70,9 @@ show(chain.items, title="Items in those bundles")
 # shown instead.
 
 # %%
-for _, art in chain.artifacts.head(4).iterrows():
-    content = lineage.artifact_content(db, str(art["artifact_id"]))
-    sql_copy = content.loc[0, "content"] if not content.empty else None
-    f = read_lake_file(lake_root, art["lake_uri"], sql_content=sql_copy,
-                       expected_sha256=art["content_sha256"], max_bytes=200_000)
-    parsed = f.json()
-    title = f"{art['artifact_type']} — from {f.source}, {f.byte_count:,} bytes, sha256 ok: {f.sha256_matches}"
-    display(show_json(redact(parsed) if parsed is not None else f.text, title=title,
-                      max_chars=MAX_JSON_CHARS))
+files = lineage.artifact_views(db, lake_root, chain.artifacts.head(4), max_bytes=200_000)
+for title, value in files:
+    show_json(value, title=title, max_chars=MAX_JSON_CHARS)
 
 # %% [markdown]
 # Next: {doc}`04_sql_exercises_companion` to practise T-SQL on the learning views.

@@ -28,7 +28,7 @@ CHECK_DOCKER: bool = True  # also ask `docker compose ps` about the services
 COMPOSE_FILE: str = ""  # compose file to ask about; empty uses docker compose's default lookup
 
 # %%
-from holocron_lib import connect, load_settings, show
+from holocron_lib import load_settings, show
 from holocron_lib.notebook import stackcheck
 
 settings = load_settings()
@@ -40,17 +40,11 @@ print(f"backend: {settings.backend}")  # a backend name, never a connection stri
 # A failed connection stops the list there: the other checks need the database.
 
 # %%
-try:
-    db = connect(settings)
-except Exception as exc:  # the failure is the finding: show it as a row
-    db = None
-    results = [stackcheck.CheckResult("database connection", stackcheck.FAIL, str(exc)[:300],
-                                      "run `holocron db build`, or check SEED_SQLSERVER_* in .env")]
-else:
-    results = stackcheck.run_checks(db, settings, docker=CHECK_DOCKER, compose_file=COMPOSE_FILE or None)
-table = stackcheck.results_frame(results)
-marks = {i: {"warn": "warn", "fail": "fail"}.get(s) for i, s in enumerate(table["status"])}
-show(table, title="Stack checks", highlight={i: m for i, m in marks.items() if m}, max_cell_chars=140)
+db, results = stackcheck.connect_and_check(settings, docker=CHECK_DOCKER,
+                                           compose_file=COMPOSE_FILE or None)
+show(stackcheck.results_frame(results), title="Stack checks", max_cell_chars=140,
+     highlight=lambda row: row["status"] == stackcheck.FAIL,
+     warn=lambda row: row["status"] == stackcheck.WARN)
 
 # %% [markdown]
 # ## What to do next
@@ -60,10 +54,7 @@ show(table, title="Stack checks", highlight={i: m for i, m in marks.items() if m
 # embedding runbook uses its local fallback; without Docker, the embedded database serves.
 
 # %%
-for r in results:
-    if r.status != stackcheck.PASS:
-        print(f"[{r.status}] {r.check}: {r.remedy}")
-print(f"{sum(r.status == stackcheck.PASS for r in results)} of {len(results)} checks passed")
+print("\n".join(stackcheck.next_steps(results)))
 
 # %%
 if db is not None:

@@ -47,7 +47,7 @@ db = connect()
 # ## Before: what is waiting, and the row counts
 
 # %%
-display(show(ingestion.pending_by_source(db), title="Work items per source and status", max_rows=20))
+show(ingestion.pending_by_source(db), title="Work items per source and status", max_rows=20)
 before = ingestion.ingest_counts(db)
 
 # %% [markdown]
@@ -68,8 +68,8 @@ show(plan.items.drop(columns=["dedupe_key"]), title="Work items this run takes",
 outcome = ingestion.execute(db, plan, confirm=CONFIRM)
 print("\n".join(outcome.notes) or "committed")
 if outcome.records is not None:
-    display(show(outcome.records, max_rows=MAX_ITEMS,
-                 title="Ingest records written" if CONFIRM else "Ingest records it would write"))
+    show(outcome.records, max_rows=MAX_ITEMS,
+         title="Ingest records written" if CONFIRM else "Ingest records it would write")
 show(outcome.run, title="The run header")
 
 # %% [markdown]
@@ -80,8 +80,8 @@ show(outcome.run, title="The run header")
 # %%
 after = ingestion.ingest_counts(db)
 changes = diff(before, after)
-display(show(changes[["table", "measure", "count_before", "count_after", "delta"]],
-      title="Row counts before and after", max_rows=20))
+show(changes[["table", "measure", "count_before", "count_after", "delta"]],
+     title="Row counts before and after", max_rows=20)
 errors = outcome.errors if not CONFIRM else ingestion.run_errors(db, plan.run_id)
 show(errors, title="Error log of this run")
 

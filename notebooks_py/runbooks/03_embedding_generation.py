@@ -40,7 +40,7 @@ CONFIRM: bool = False  # True stores the vectors; False rolls back (dry run)
 # %%
 from holocron_lib import connect, show
 from holocron_lib.notebook import vectorstore
-from holocron_lib.notebook.display import bar_chart
+from holocron_lib.notebook.display import chart
 from holocron_lib.notebook.embeddings import choose_embedder
 
 db = connect()
@@ -83,8 +83,9 @@ show(counts, title="Rows per vector table, before and after")
 
 # %%
 hits = vectorstore.similarity_check(texts, run.vectors, query_index=0, k=TOP_K)
-display(show(hits, title=f"Nearest to {texts.iloc[0]['DisplayName']!r}"))
-fig = bar_chart(hits["DisplayName"], hits["cosine"], "Cosine similarity to the first text", xlabel="cosine")
+show(hits, title=f"Nearest to {texts.iloc[0]['DisplayName']!r}")
+chart(hits, x="DisplayName", y="cosine", kind="barh",
+      title="Cosine similarity to the first text")
 
 # %%
 db.close()

@@ -47,7 +47,7 @@ show_json(params, title="Parameters", collapsed=False)
 report = procedure_check.validate(db, sample, params, confirm=CONFIRM)
 print("error: " + report.error if report.error else "returned normally")
 for i, rs in enumerate(report.result_sets):
-    display(show(rs, title=f"Result set {i + 1}", max_rows=10))
+    show(rs, title=f"Result set {i + 1}", max_rows=10)
 
 # %% [markdown]
 # ## Rows affected and validation
@@ -56,9 +56,9 @@ for i, rs in enumerate(report.result_sets):
 # left once it committed or rolled back.
 
 # %%
-display(show(report.deltas, title="Row counts of the tables it may touch"))
-marks = {i: "fail" for i, ok in enumerate(report.checks["passed"]) if not ok}
-show(report.checks, title="Validation", highlight=marks, max_cell_chars=120)
+show(report.deltas, title="Row counts of the tables it may touch")
+show(report.checks, title="Validation", max_cell_chars=120,
+     highlight=lambda row: not row["passed"])
 
 # %%
 print(f"{'PASSED' if report.passed else 'FAILED'}: {int(report.checks['passed'].sum())} of "

@@ -45,7 +45,7 @@ from holocron_lib.notebook import checkpoint as cp
 db = connect()
 path = Path(CHECKPOINT_PATH) if CHECKPOINT_PATH else Path(tempfile.mkdtemp()) / "checkpoint.json"
 batch = cp.select_batch(db, ENTITY_TYPE, BATCH_SIZE)
-display(show(batch, title="The batch", max_rows=BATCH_SIZE))
+show(batch, title="The batch", max_rows=BATCH_SIZE)
 
 # %% [markdown]
 # ## The trial
@@ -77,8 +77,8 @@ print(f"3. re-run, checkpoint lost: enqueued {third.enqueued}, found already que
 
 # %%
 snapshots, duplicates = trial.snapshots, trial.duplicates
-display(show(cp.compare(snapshots), title="State snapshots"))
-display(show(duplicates, title="Dedupe keys held by more than one job (should be none)"))
+show(cp.compare(snapshots), title="State snapshots")
+show(duplicates, title="Dedupe keys held by more than one job (should be none)")
 print(f"idempotent: {trial.idempotent}; transaction {trial.outcome}")
 
 # %%
