@@ -52,6 +52,7 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
     Afterwards every declared foreign key and filtered unique index that the data breaks
     is reported as a warning (the embedded database enforces neither).
     """
+    # lazy: the builder pulls in DuckDB, pyarrow and the generator, which `--help` never needs
     from holocron_lib.db.seeded import build_database
     from holocron_lib.db.subset import Subset, parse_names, parse_row_limits
     from holocron_lib.errors import UnknownObjectError

@@ -30,6 +30,8 @@ from holocron_lib.seed.file import SeedFile, read_seed_file, seed_paths
 from holocron_lib.seed.gcpause import gc_paused
 from holocron_lib.seed.load import load_seed_dir, load_seed_files
 from holocron_lib.settings import load_settings
+from holocron_lib.synthetic import seed_files as generated_seed_files
+from holocron_lib.synthetic import write_lake
 
 __all__ = [
     "BuildReport",
@@ -193,11 +195,9 @@ def _seed_input(scale: int, seed_dir: Path | None, seed: int, as_of: datetime,
         seed_dir = Path(seed_dir)
         paths = seed_paths(seed_dir)
         return [read_seed_file(p) for p in paths], seed_dir.name, fingerprint(paths), []
-    from holocron_lib.synthetic import seed_files
-
     # Generated rows go straight to the loader: writing and re-reading them as JSON would
     # only cost time, and the same envelope and row checks run on them in memory.
-    files, lake_files = seed_files(scale=scale, seed=seed, as_of=as_of)
+    files, lake_files = generated_seed_files(scale=scale, seed=seed, as_of=as_of)
     say(f"synthetic seed data generated (scale {scale}, seed {seed})")
     return files, "synthetic", synthetic_fingerprint(scale, seed, as_of), lake_files
 
@@ -221,8 +221,6 @@ def build_database(output: Path, *, scale: int = 1, seed_dir: Path | None = None
     ``subset`` keeps only part of the data (see ``db.subset``); the lake then receives
     only the files that the kept artifacts and bundles name, and none when they are empty.
     """
-    from holocron_lib.synthetic import write_lake
-
     started = time.perf_counter()
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -60,7 +60,7 @@ show(runs, title=f"Runs started on {RUN_DATE or 'the newest date'}")
 run_id = RUN_ID or lineage.first_run(runs)
 artifacts = lineage.run_artifacts(db, run_id)
 print(lineage.run_summary(run_id, artifacts))
-show(artifacts.drop(columns=["content_sha256"]), title=f"Artifacts of run {run_id}")
+show(artifacts.drop(columns=["content_sha256"]), title=f"Artifacts of run {run_id or '(none)'}")
 show(lake.run_files(lake_root, artifacts), title="Files in the run's lake directory")
 
 # %% [markdown]
