@@ -124,6 +124,18 @@ def persist_floor(built: Path, target: Path) -> float:
         con.close()
 
 
+def timed_load(path: Path, loader, source) -> tuple[dict[str, int], float]:
+    """Row counts and seconds of ``loader(con, source)`` alone, into a fresh schema at ``path``."""
+    con = duckdb.connect(str(path))
+    try:
+        apply_schema(con)
+        started = time.perf_counter()
+        counts = loader(con, source, load_time=AS_OF, check_fks=True)
+        return counts, time.perf_counter() - started
+    finally:
+        con.close()
+
+
 def measure(scale: int, cap: int, work: Path) -> dict:
     from holocron_lib.synthetic import seed_files, write_lake, write_seed_dir
 
@@ -137,12 +149,7 @@ def measure(scale: int, cap: int, work: Path) -> dict:
                             lake_root=work / f"lake-b{scale}")
     from_dir = build_database(work / f"dir-{scale}.duckdb", seed_dir=seeds, as_of=AS_OF)
 
-    con = duckdb.connect(str(work / f"load-{scale}.duckdb"))
-    apply_schema(con)
-    started = time.perf_counter()
-    counts = load_seed_dir(con, seeds, load_time=AS_OF, check_fks=True)
-    load = time.perf_counter() - started
-    con.close()
+    counts, load = timed_load(work / f"load-{scale}.duckdb", load_seed_dir, seeds)
 
     started = time.perf_counter()
     files, lake_files = seed_files(scale=scale, seed=42, as_of=AS_OF)
@@ -152,12 +159,7 @@ def measure(scale: int, cap: int, work: Path) -> dict:
     lake = time.perf_counter() - started
     floor = persist_floor(report.path, work / f"floor-{scale}.duckdb")
 
-    con = duckdb.connect(str(work / f"phase-{scale}.duckdb"))
-    apply_schema(con)
-    started = time.perf_counter()
-    phase_counts = load_seed_files(con, files, load_time=AS_OF, check_fks=True)
-    phase = time.perf_counter() - started
-    con.close()
+    phase_counts, phase = timed_load(work / f"phase-{scale}.duckdb", load_seed_files, files)
 
     base_rows, base_seconds = row_by_row(seeds, cap)
     rows = sum(counts.values())

@@ -25,6 +25,12 @@ def close_matches(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
     return [lowered[h] for h in hits]
 
 
+def excerpt(sql: str, limit: int = 200) -> str:
+    """``sql`` on one line (white space folded), cut to ``limit`` characters for a message."""
+    text = " ".join(str(sql).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class SettingsError(HolocronError, ValueError):
     """A configuration variable is missing or invalid. Holds the name, never the value."""
 
@@ -46,10 +52,7 @@ class TranslationError(HolocronError, ValueError):
         self.reason = reason
 
     def __str__(self) -> str:
-        snippet = " ".join(self.sql.split())
-        if len(snippet) > 160:
-            snippet = snippet[:157] + "..."
-        return f"Cannot translate T-SQL to DuckDB: {self.reason}\n  in: {snippet}"
+        return f"Cannot translate T-SQL to DuckDB: {self.reason}\n  in: {excerpt(self.sql, 160)}"
 
 
 class UnknownObjectError(HolocronError, LookupError):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 _BUILT: dict[str, Path] = {}
 
 
@@ -32,6 +34,19 @@ def fresh(tmp_path_factory):
     from holocron_lib.db.connection import connect
 
     return connect(path=seeded_path(tmp_path_factory))
+
+
+def fresh_db_fixture(scope: str = "function"):
+    """A ``db`` fixture: a private, writable copy of the seeded database, closed after use.
+
+    ``db = fresh_db_fixture("module")`` in a test file shares one copy among its tests.
+    """
+    @pytest.fixture(scope=scope)
+    def db(tmp_path_factory):
+        with fresh(tmp_path_factory) as conn:
+            yield conn
+
+    return db
 
 
 # --- the states every notebook must survive -------------------------------------------------

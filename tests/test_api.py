@@ -145,6 +145,8 @@ def test_run_history_outputs_and_no_paths_anywhere(client, home):
     output = client.get(good["links"]["output"], headers=auth())
     assert output.headers["content-type"] == "application/x-ipynb+json"
     assert "hello, Rey" in output.text and output.json()["nbformat"] == 4
+    assert output.headers["content-disposition"] == (
+        f'attachment; filename="simple_params-{good["id"]}.ipynb"')
     html = client.get(failed["links"]["output_html"], headers=auth())
     assert html.status_code == 200 and "<html" in html.text and "boom at cell 3" in html.text
     assert "sandbox" in html.headers["content-security-policy"]

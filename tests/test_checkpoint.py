@@ -1,16 +1,12 @@
 """Checkpoint and re-run: the step is idempotent, the checkpoint skips, nothing is duplicated."""
 
 import pytest
-from seeded_db import fresh
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.errors import HolocronError
 from holocron_lib.notebook import checkpoint as cp
 
-
-@pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture()
 
 
 def test_a_dry_run_step_leaves_the_state_alone(db):

@@ -64,6 +64,13 @@ def test_run_succeeds_prints_id_status_output_and_progress(sqlite_env):
     assert run.parameters["NAME"] == "Poe" and run.parameters["COUNT"] == 2
 
 
+def test_a_dry_run_names_the_output_file_it_would_write(sqlite_env):
+    result = invoke("run", "simple_params", "--dry-run", "-p", "NAME=Poe", *ROOT)
+    assert result.exit_code == 0
+    assert "/notebooks/<date>/simple_params-<run id>.ipynb" in result.output
+    assert not (sqlite_env / "runs.sqlite").exists(), "a dry run records nothing"
+
+
 def test_failed_run_exits_non_zero_naming_the_cell(sqlite_env):
     result = CliRunner().invoke(cli, ["run", "fails_at_cell_3", "-q", *ROOT])
     assert result.exit_code == 1

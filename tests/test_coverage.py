@@ -1,15 +1,10 @@
 """Coverage and completeness measures, each checked against a direct count."""
 
-import pytest
-from seeded_db import fresh
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.notebook import completeness as coverage
 
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture("module")
 
 
 def test_entity_connectivity_counts_active_entities_per_type(db):

@@ -474,6 +474,17 @@ def test_introspection_on_a_small_database(db):
                                       ["llm", "job", 0]]
 
 
+def test_row_counts_quote_names_that_need_it(db):
+    con = db.connection
+    con.execute('CREATE SCHEMA "odd schema"')
+    con.execute('CREATE TABLE "odd schema"."it\'s]here" (x INTEGER)')
+    con.execute('INSERT INTO "odd schema"."it\'s]here" VALUES (1), (2)')
+    counts = db.row_counts("odd schema")
+    assert counts.values.tolist() == [["odd schema", "it's]here", 2]]
+    assert str(counts["rows"].dtype) == "int64"
+    assert db.row_counts("no_such_schema").empty
+
+
 def test_columns_of_an_unknown_table(db):
     with pytest.raises(UnknownObjectError) as err:
         db.columns("[dbo].[DimEntitty]")

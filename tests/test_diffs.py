@@ -2,16 +2,12 @@
 
 import pandas as pd
 import pytest
-from seeded_db import fresh
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.errors import UnknownObjectError
 from holocron_lib.notebook import diffs
 
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture("module")
 
 
 def test_a_snapshot_counts_rows_up_to_the_moment(db):

@@ -128,3 +128,18 @@ def test_procedure_parameter_error_names_the_procedure_not_a_notebook():
 
 def test_close_matches_is_case_insensitive():
     assert errors.close_matches("dimentity", ["DimEntity", "DimWork"]) == ["DimEntity"]
+
+
+def test_an_sql_excerpt_is_one_line_cut_to_its_limit():
+    sql = "SELECT a,\n       b\n\tFROM   dbo.T\n"
+    assert errors.excerpt(sql) == "SELECT a, b FROM dbo.T"
+    long = "SELECT " + ", ".join(f"col{i}" for i in range(100)) + " FROM dbo.T"
+    cut = errors.excerpt(long, 40)
+    assert len(cut) == 40 and cut.endswith("...") and cut.startswith("SELECT col0, col1")
+    assert errors.excerpt(long[:40], 40) == long[:40]
+
+
+def test_a_translation_error_shows_a_bounded_excerpt():
+    err = errors.TranslationError("SELECT\n  " + "x, " * 200 + "y", "unsupported")
+    shown = str(err).split("\n  in: ")[1]
+    assert len(shown) == 160 and shown.startswith("SELECT x, x")

@@ -1,17 +1,12 @@
 """One controlled ingestion run: dry run writes nothing, a confirmed run writes once, errors are logged."""
 
 import pandas as pd
-import pytest
-from seeded_db import fresh
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.notebook import ingestion
 from holocron_lib.notebook.diffs import diff
 
-
-@pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture()
 
 
 def busiest_plan(db, max_items=4, label="test"):

@@ -1,16 +1,12 @@
 """The provenance chain: stage counts, one job's lineage, runs by date, a run's artifacts."""
 
 import pytest
-from seeded_db import fresh
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.errors import UnknownObjectError
 from holocron_lib.notebook import lineage
 
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture("module")
 
 
 def test_stage_counts_match_the_tables(db):

@@ -1,15 +1,11 @@
 """Pipeline state: error excerpts without secrets, status counts, recent errors, the timeline."""
 
 import pytest
-from seeded_db import fresh
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.notebook import pipeline_state as pipeline
 
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture("module")
 
 
 TRACE = """Traceback (most recent call last):

@@ -1,16 +1,12 @@
 """Validating stored procedures with sample payloads, rolled back unless confirmed."""
 
 import pytest
-from seeded_db import fresh
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.errors import UnknownObjectError
 from holocron_lib.notebook import procedure_check as pc
 
-
-@pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture()
 
 
 @pytest.mark.parametrize("sample", pc.SAMPLES, ids=[s.name for s in pc.SAMPLES])

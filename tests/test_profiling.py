@@ -1,16 +1,11 @@
 """Profiling: row counts, null rates, duplicate keys and the per-table summary."""
 
-import pytest
-from seeded_db import fresh
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.notebook import profiling
 from holocron_lib.schema.ddl import load_schema_model
 
-
-@pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture()
 
 
 def test_row_counts_cover_only_the_chosen_schemas_largest_first(db):
@@ -89,8 +84,3 @@ def test_duplicates_and_nulls_in_not_null_columns_are_failures_the_rest_curiosit
     assert profiling.is_failure("duplicate keys")
     assert profiling.is_failure("NOT NULL column holds nulls")
     assert not any(profiling.is_failure(f) for f in ("empty", "always null", "", None))
-
-
-def test_quote_escapes_brackets():
-    assert profiling.quote("rank") == "[rank]"
-    assert profiling.quote("a]b") == "[a]]b]"

@@ -1,7 +1,7 @@
 """Data-quality checks: all pass on the seeded database; each fails where its defect is planted."""
 
 import pytest
-from seeded_db import fresh
+from seeded_db import fresh, fresh_db_fixture
 
 from holocron_lib.notebook import quality
 from holocron_lib.schema.ddl import load_schema_model
@@ -15,10 +15,7 @@ def clean(tmp_path_factory):
         yield quality.run_checks(conn)
 
 
-@pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture()
 
 
 def without_constraints(db, table: str):

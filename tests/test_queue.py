@@ -1,16 +1,11 @@
 """Queue health: the procedure's three result sets, aged jobs, and escalation only on confirm."""
 
 import pandas as pd
-import pytest
-from seeded_db import fresh
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.notebook import queue_health as queue
 
-
-@pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture()
 
 
 def test_health_has_the_procedures_three_result_sets(db):

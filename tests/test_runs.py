@@ -4,6 +4,7 @@ import multiprocessing
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +12,14 @@ from runservice_fixtures import NOTEBOOKS
 
 from holocron_lib.errors import DatabaseError, UnknownObjectError
 from holocron_lib.service.registry import discover_notebooks, get_notebook
+from holocron_lib.service.runner import output_file_name, output_path_for
 from holocron_lib.service.store import SCHEMA_VERSION, RunStatus, Store, executions, utcnow
+
+
+def test_an_output_file_is_named_by_notebook_and_run_under_its_day(tmp_path):
+    assert output_file_name("debug/queue_health", 7) == "debug__queue_health-7.ipynb"
+    path = output_path_for(tmp_path, "debug/queue_health", 7, datetime(2024, 5, 4, 23, 59))
+    assert path == tmp_path / "notebooks" / "2024-05-04" / "debug__queue_health-7.ipynb"
 
 
 def test_schema_is_versioned_and_opening_twice_changes_nothing(store, store_url):

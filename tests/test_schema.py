@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pytest
-import sqlglot
 
 from holocron_lib.db.embedded import DuckDBDatabase
 from holocron_lib.errors import DatabaseError
@@ -263,9 +262,3 @@ def test_check_foreign_keys_through_the_database_interface(tmp_path):
     assert [(v.name, v.orphan_count, v.sample) for v in violations] == [
         ("FK_sem_PageSignals_SourcePage", 1, (page,))
     ]
-
-
-def test_orphan_queries_are_valid_tsql():
-    for fk in load_schema_model().foreign_keys:
-        tree = sqlglot.parse_one(schema.orphan_sql(fk), read="tsql")
-        assert tree.key == "select", fk.name

@@ -3,7 +3,7 @@ returns rows, and every foreign key holds (the foundation's definition of done).
 
 import duckdb
 import pytest
-from seeded_db import fresh, seeded_path
+from seeded_db import fresh_db_fixture, seeded_path
 
 from holocron_lib.schema.apply import check_foreign_keys, view_names
 from holocron_lib.schema.ddl import load_schema_model
@@ -11,10 +11,7 @@ from holocron_lib.schema.ddl import load_schema_model
 VIEWS = view_names()
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture("module")
 
 
 def test_every_table_of_the_schema_exists_with_its_columns(db):

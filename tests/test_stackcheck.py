@@ -2,17 +2,12 @@
 
 import subprocess
 
-import pytest
-from seeded_db import fresh
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.notebook import stackcheck
 from holocron_lib.settings import load_settings
 
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture("module")
 
 
 def test_database_schema_and_seed_pass_on_the_seeded_database(db):

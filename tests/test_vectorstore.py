@@ -2,16 +2,12 @@
 
 import pandas as pd
 import pytest
-from seeded_db import fresh
+from seeded_db import fresh_db_fixture
 
 from holocron_lib.notebook import vectorstore
 from holocron_lib.notebook.embeddings import HashingEmbedder
 
-
-@pytest.fixture
-def db(tmp_path_factory):
-    with fresh(tmp_path_factory) as conn:
-        yield conn
+db = fresh_db_fixture()
 
 
 def test_the_slice_is_bounded_ordered_and_hashed(db):

@@ -19,6 +19,7 @@ import yaml
 from holocron_lib.book.toc import toc_files, toc_notebooks
 from holocron_lib.errors import BookBuildError
 from holocron_lib.execution.environment import kernel_environment
+from holocron_lib.fingerprint import tree_fingerprint
 
 GENERATED_DIR = Path("book") / "generated"
 
@@ -49,23 +50,16 @@ STAMP_FILE = Path("_build") / ".holocron-site-stamp"
 def site_stamp(root: Path, salt: str) -> str:
     """Hash of everything the site is made from: pages, book config, static files, the
     Sphinx extension and the execution salt. Equal stamps mean an identical site."""
-    import hashlib
-
     from holocron_lib import __version__
 
-    digest = hashlib.sha256(f"{__version__}:{salt}".encode())
     files = [root / "_toc.yml", root / "_config.yml", Path(__file__).with_name("sphinx_ext.py")]
     for page in toc_files(root):
         files += [root / f"{page}{suffix}" for suffix in (".md", ".py", ".ipynb")]
     static = root / "book" / "_static"
     if static.is_dir():
         files += sorted(p for p in static.rglob("*") if p.is_file())
-    for path in files:
-        if path.is_file():
-            digest.update(str(path.relative_to(root) if path.is_relative_to(root)
-                              else path.name).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return tree_fingerprint([p for p in files if p.is_file()], base=root,
+                            extra=f"{__version__}:{salt}")
 
 
 def _site_is_current(root: Path, stamp: str) -> bool:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from holocron_lib.errors import NotebookExecutionError
+from holocron_lib.fingerprint import library_fingerprint, tree_fingerprint
 
 CACHE_DIR = Path(".holocron") / "jupyter_cache"
 REEXECUTED_FILE = "holocron-reexecuted.json"
@@ -38,22 +39,6 @@ class ExecutionOutcome:
     error: str | None = None
 
 
-def _hash_tree(paths: list[Path], base: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(str(path.relative_to(base)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def library_fingerprint() -> str:
-    """Hash of every source and data file of holocron_lib."""
-    base = Path(__file__).resolve().parent
-    files = [p for p in base.rglob("*") if p.is_file() and p.suffix in {".py", ".sql"}
-             and "__pycache__" not in p.parts]
-    return _hash_tree(files, base)
-
-
 def data_fingerprint(db_path: Path) -> str:
     """The seeded data's identity: the build's content fingerprint, else the file's bytes.
 
@@ -61,20 +46,16 @@ def data_fingerprint(db_path: Path) -> str:
     not; the builder's sidecar fingerprint (seed files + schema) keeps that from
     re-executing the book. Without a sidecar any changed byte re-executes everything.
     """
-    meta = db_path.with_name(db_path.name + ".meta.json")
-    if meta.is_file():
-        try:
-            recorded = json.loads(meta.read_text(encoding="utf-8")).get("fingerprint")
-        except ValueError:
-            recorded = None
-        if recorded:
-            return "seed:" + str(recorded)
-    digest = hashlib.sha256()
-    if db_path.exists():
-        with db_path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
+    # lazy: db.seeded brings the loader, DuckDB and sqlglot (a second), for one file name
+    from holocron_lib.db.seeded import read_meta
+
+    try:
+        recorded = (read_meta(db_path) or {}).get("fingerprint")
+    except (ValueError, AttributeError):  # a torn or foreign sidecar: fall back to the bytes
+        recorded = None
+    if recorded:
+        return "seed:" + str(recorded)
+    return tree_fingerprint([db_path] if db_path.exists() else [])
 
 
 def execution_salt(db_path: Path) -> str:

@@ -91,7 +91,7 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
               help="Database file (default: HOLOCRON_DB_PATH).")
 def info(db_path: Path | None) -> None:
     """What the seeded database holds, from its build record."""
-    from holocron_lib.db.seeded import read_meta
+    from holocron_lib.db.seeded import meta_path, read_meta
     from holocron_lib.settings import load_settings
 
     settings = load_settings()
@@ -101,7 +101,7 @@ def info(db_path: Path | None) -> None:
         raise click.ClickException(f"{shown} does not exist; run `holocron db build`")
     meta = read_meta(db_path)
     if meta is None:
-        raise click.ClickException(f"{shown} has no build record ({db_path.name}.meta.json)")
+        raise click.ClickException(f"{shown} has no build record ({meta_path(db_path).name})")
     per_schema: dict[str, int] = defaultdict(int)
     for table, rows in meta.get("row_counts", {}).items():
         per_schema[table.split(".", 1)[0]] += rows

@@ -39,6 +39,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None, 
         notebooks_root: Path | None) -> None:
     """Run notebook NAME with parameters; exits 1 unless the run succeeded."""
     from holocron_lib.service.registry import get_notebook, validate_parameters
+    from holocron_lib.service.runner import output_file_name
     from holocron_lib.service.store import RunStatus
 
     values = _pairs(params)
@@ -53,7 +54,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None, 
                 for k, v in checked.items()]
         click.echo(table(["parameter", "value", "source"], rows) if rows else "  (no parameters)")
         click.echo(f"output: {settings.artifacts_dir}/notebooks/<date>/"
-                   f"{info.name.replace('/', '__')}-<run id>.ipynb")
+                   f"{output_file_name(info.name, '<run id>')}")
         return
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -7,14 +7,14 @@ embedded DuckDB copy (``db/embedded.py``) or SQL Server through pyodbc (``db/sql
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from holocron_lib.errors import DatabaseError
+from holocron_lib.errors import DatabaseError, UnknownObjectError, close_matches
+from holocron_lib.tsql.names import quote_tsql, split_name, string_literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -186,13 +186,31 @@ class Database(ABC):
     def tables(self, schema: str | None = None) -> pd.DataFrame:
         """Tables and views: columns ``schema``, ``name``, ``kind`` ('table' or 'view')."""
 
-    @abstractmethod
     def columns(self, table: str) -> pd.DataFrame:
         """Columns of a table or view in order: ``name``, ``type``, ``nullable``."""
+        schema, name = split_name(table)
+        frame = self._columns(schema, name)
+        if frame.empty:
+            shown = f"{schema}.{name}"
+            raise UnknownObjectError("table", shown, self._similar_tables(shown))
+        return frame
 
-    @abstractmethod
     def row_counts(self, schema: str | None = None) -> pd.DataFrame:
-        """Exact row counts of base tables: ``schema``, ``table``, ``rows``."""
+        """Exact row counts of base tables: ``schema``, ``table``, ``rows``; one query."""
+        import pandas as pd
+
+        names = self.tables(schema)
+        names = names[names["kind"] == "table"]
+        if names.empty:
+            return pd.DataFrame({"schema": [], "table": [], "rows": []}).astype({"rows": "int64"})
+        counts = [
+            f"SELECT N{string_literal(r.schema)} AS [schema], N{string_literal(r.name)} AS [table], "
+            f"COUNT_BIG(*) AS [rows] FROM {quote_tsql(r.schema, r.name)}"
+            for r in names.itertuples()
+        ]
+        frame = self.query(" UNION ALL ".join(counts) + " ORDER BY 1, 2")
+        frame["rows"] = frame["rows"].astype("int64")
+        return frame
 
     def close(self) -> None:
         if self.closed:
@@ -218,6 +236,10 @@ class Database(ABC):
     @abstractmethod
     def target(self) -> str:
         """Where the connection points, fit to print: never a secret."""
+
+    @abstractmethod
+    def _columns(self, schema: str, name: str) -> pd.DataFrame:
+        """``columns()`` of ``schema.name``; an empty frame when there is no such object."""
 
     @abstractmethod
     def _query(self, tsql: str, params: list | None) -> pd.DataFrame: ...
@@ -265,6 +287,19 @@ class Database(ABC):
                 raise
             raise DatabaseError(f"commit failed: {exc}", self.backend) from None
         tx.state = "committed"
+
+    def _similar_tables(self, name: str) -> list[str]:
+        """Tables and views named like ``name``: as ``schema.name``, else by the bare name."""
+        try:
+            known = [f"{r.schema}.{r.name}" for r in self.tables().itertuples()]
+        except DatabaseError:
+            return []
+        if "." in name:
+            hits = close_matches(name, known)
+            if hits:
+                return hits
+        bare = {k.split(".", 1)[1]: k for k in known}
+        return [bare[h] for h in close_matches(name.split(".")[-1], bare)]
 
     def _fail_transaction(self) -> None:
         """After a failed statement: roll back the open transaction so the connection works on."""
@@ -326,24 +361,6 @@ def _plain(value: Any) -> Any:
             return pd.Timestamp(value).to_pydatetime()
         return item
     return value
-
-
-def excerpt(sql: str, limit: int = 200) -> str:
-    """One line of ``sql``, shortened for an error message."""
-    text = " ".join(str(sql).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-_NAME_PART = r"(?:\[[^\]]+\]|\"[^\"]+\"|\w+)"
-NAME_RE = re.compile(rf"^{_NAME_PART}(?:\s*\.\s*{_NAME_PART}){{0,2}}$")
-
-
-def split_name(name: str, default_schema: str = "dbo") -> tuple[str, str]:
-    """``[dbo].[DimEntity]`` / ``dbo.DimEntity`` / ``DimEntity`` → ``("dbo", "DimEntity")``."""
-    parts = [p.strip().strip('[]"` ') for p in str(name).strip().split(".")]
-    if len(parts) == 1:
-        return default_schema, parts[0]
-    return parts[-2] or default_schema, parts[-1]
 
 
 def relative_to_home(path: Path, home: Path | None) -> str:

@@ -23,15 +23,16 @@ try:
 except ImportError:  # Windows: no sweeping of orphaned copies
     fcntl = None
 
-from holocron_lib.db.base import Database, excerpt, split_name
+from holocron_lib.db.base import Database
 from holocron_lib.errors import (
     ConnectionFailedError,
     DatabaseError,
     HolocronError,
     UnknownObjectError,
-    close_matches,
+    excerpt,
 )
 from holocron_lib.schema.ddl import column_types, load_schema_model
+from holocron_lib.tsql.names import split_name
 from holocron_lib.tsql.translate import configure_session, translate
 
 # DuckDB: 'Table with name X does not exist!' or 'Table with name "s.X" does not exist because
@@ -204,23 +205,11 @@ class DuckDBDatabase(Database):
             found = _MISSING_TABLE.search(message)
             if found:
                 name = _as_written(found.group(1), tsql)
-                return UnknownObjectError("table", name, self._similar_objects(name))
+                return UnknownObjectError("table", name, self._similar_tables(name))
         text = f"{message}\n  in: {excerpt(tsql)}"
         if " ".join(sql.split()) != " ".join(tsql.split()):
             text += f"\n  as DuckDB SQL: {excerpt(sql)}"
         return DatabaseError(text, self.backend)
-
-    def _similar_objects(self, name: str) -> list[str]:
-        try:
-            known = [f"{r.schema}.{r.name}" for r in self.tables().itertuples()]
-        except (DatabaseError, duckdb.Error):
-            return []
-        if "." in name:
-            hits = close_matches(name, known)
-            if hits:
-                return hits
-        bare = {k.split(".", 1)[1]: k for k in known}
-        return [bare[h] for h in close_matches(name.split(".")[-1], bare)]
 
     # --- introspection (DuckDB's own catalog functions, not T-SQL) ---------------------------
 
@@ -257,8 +246,7 @@ class DuckDBDatabase(Database):
             [schema, schema],
         )
 
-    def columns(self, table: str) -> pd.DataFrame:
-        schema, name = split_name(table)
+    def _columns(self, schema: str, name: str) -> pd.DataFrame:
         frame = self._catalog(
             "SELECT c.schema_name, c.table_name, c.column_name AS name, c.data_type AS type, "
             "c.is_nullable AS nullable FROM duckdb_columns() c "
@@ -268,8 +256,7 @@ class DuckDBDatabase(Database):
             [schema, name],
         )
         if frame.empty:
-            shown = f"{schema}.{name}"
-            raise UnknownObjectError("table", shown, self._similar_objects(shown))
+            return frame
         model = _model_types(frame.iloc[0]["schema_name"], frame.iloc[0]["table_name"])
         if model:
             # Only where the column still has the type the DDL gave it.
@@ -278,20 +265,6 @@ class DuckDBDatabase(Database):
                 for c, t in zip(frame["name"], frame["type"], strict=True)
             ]
         return frame[["name", "type", "nullable"]].reset_index(drop=True)
-
-    def row_counts(self, schema: str | None = None) -> pd.DataFrame:
-        names = self.tables(schema)
-        names = names[names["kind"] == "table"]
-        if names.empty:
-            return pd.DataFrame({"schema": [], "table": [], "rows": []}).astype({"rows": "int64"})
-        parts = [
-            f"SELECT {_literal(r.schema)} AS schema, {_literal(r.name)} AS \"table\", "
-            f"COUNT(*) AS rows FROM {_ident(r.schema)}.{_ident(r.name)}"
-            for r in names.itertuples()
-        ]
-        frame = self._catalog(" UNION ALL ".join(parts) + " ORDER BY 1, 2")
-        frame["rows"] = frame["rows"].astype("int64")
-        return frame
 
 
 def _first_part(exc: Exception) -> str:
@@ -311,14 +284,6 @@ def _as_written(name: str, tsql: str) -> str:
         return name
     schema, table = split_name(found.group(0), default_schema="")
     return f"{schema}.{table}" if schema else table
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _model_types(schema: str, table: str) -> dict[tuple[str, str], str]:

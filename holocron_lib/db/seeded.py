@@ -23,6 +23,7 @@ from pathlib import Path
 
 from holocron_lib.db.subset import Subset, clear_dangling
 from holocron_lib.errors import SeedError
+from holocron_lib.fingerprint import LIBRARY, source_files, tree_fingerprint
 from holocron_lib.schema.apply import apply_schema, check_foreign_keys
 from holocron_lib.schema.ddl import load_schema_model
 from holocron_lib.schema.indexes import check_filtered_unique_indexes
@@ -47,8 +48,8 @@ __all__ = [
     "synthetic_fingerprint",
 ]
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "schema" / "sql"
-SYNTHETIC_DIR = Path(__file__).resolve().parent.parent / "synthetic"
+SQL_DIR = LIBRARY / "schema" / "sql"
+SYNTHETIC_DIR = LIBRARY / "synthetic"
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,7 @@ def read_meta(db_path: Path) -> dict | None:
 
 def fingerprint(seed_files: list[Path]) -> str:
     """SHA-256 over the seed files (name + bytes) and the schema/view SQL files."""
-    digest = hashlib.sha256()
-    for path in sorted(seed_files, key=lambda p: p.name):
-        digest.update(b"seed:" + path.name.encode() + b"\0")
-        digest.update(path.read_bytes())
-    return _with_sql(digest)
+    return tree_fingerprint(seed_files, extra="seed files; " + _sql_fingerprint())
 
 
 def synthetic_fingerprint(scale: int, seed: int, as_of: datetime) -> str:
@@ -93,19 +90,14 @@ def synthetic_fingerprint(scale: int, seed: int, as_of: datetime) -> str:
     That is the generator's arguments, its source and the Python version (the random
     streams); hashing them identifies the data without serialising it.
     """
-    digest = hashlib.sha256(f"synthetic:{scale}:{seed}:{as_of.isoformat()}:"
-                            f"python {sys.version_info[0]}.{sys.version_info[1]}\0".encode())
-    for path in sorted(SYNTHETIC_DIR.glob("*.py")):
-        digest.update(b"generator:" + path.name.encode() + b"\0")
-        digest.update(path.read_bytes())
-    return _with_sql(digest)
+    arguments = (f"synthetic:{scale}:{seed}:{as_of.isoformat()}:"
+                 f"python {sys.version_info[0]}.{sys.version_info[1]}")
+    return tree_fingerprint(source_files(SYNTHETIC_DIR, (".py",)), base=SYNTHETIC_DIR,
+                            extra=f"{arguments}; {_sql_fingerprint()}")
 
 
-def _with_sql(digest) -> str:
-    for path in sorted(SQL_DIR.rglob("*.sql")):
-        digest.update(b"sql:" + path.relative_to(SQL_DIR).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def _sql_fingerprint() -> str:
+    return "sql " + tree_fingerprint(source_files(SQL_DIR, (".sql",)), base=SQL_DIR)
 
 
 def _utc(moment: datetime | None) -> datetime:

@@ -22,14 +22,15 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyodbc
 
-from holocron_lib.db.base import NAME_RE, Database, ResultSets, excerpt, split_name
+from holocron_lib.db.base import Database, ResultSets
 from holocron_lib.errors import (
     ConnectionFailedError,
     DatabaseError,
     ProcedureParameterError,
     UnknownObjectError,
-    close_matches,
+    excerpt,
 )
+from holocron_lib.tsql.names import NAME_RE
 
 if TYPE_CHECKING:
     from holocron_lib.settings import Settings
@@ -200,18 +201,10 @@ class SqlServerDatabase(Database):
         state, text = _state_and_text(exc)
         found = _INVALID_OBJECT.search(text)
         if state == "42S02" and found:
-            return UnknownObjectError("table", found.group(1), self._similar(found.group(1)))
+            return UnknownObjectError("table", found.group(1), self._similar_tables(found.group(1)))
         return DatabaseError(
             f"{self._scrub(text)}\n  in: {self._scrub(excerpt(tsql))}", self.backend
         )
-
-    def _similar(self, name: str) -> list[str]:
-        try:
-            known = [f"{r.schema}.{r.name}" for r in self.tables().itertuples()]
-        except DatabaseError:
-            return []
-        schema, table = split_name(name)
-        return close_matches(f"{schema}.{table}", known)
 
     @contextmanager
     def _guard(self, tsql: str):
@@ -310,8 +303,7 @@ class SqlServerDatabase(Database):
             params,
         )
 
-    def columns(self, table: str) -> pd.DataFrame:
-        schema, name = split_name(table)
+    def _columns(self, schema: str, name: str) -> pd.DataFrame:
         frame = self.query(
             "SELECT COLUMN_NAME AS name, DATA_TYPE + CASE "
             "WHEN CHARACTER_MAXIMUM_LENGTH = -1 THEN '(max)' "
@@ -325,24 +317,7 @@ class SqlServerDatabase(Database):
             "ORDER BY ORDINAL_POSITION",
             [schema, name],
         )
-        if frame.empty:
-            shown = f"{schema}.{name}"
-            raise UnknownObjectError("table", shown, self._similar(shown))
         frame["nullable"] = frame["nullable"].astype(bool)
-        return frame
-
-    def row_counts(self, schema: str | None = None) -> pd.DataFrame:
-        names = self.tables(schema)
-        names = names[names["kind"] == "table"]
-        if names.empty:
-            return pd.DataFrame({"schema": [], "table": [], "rows": []}).astype({"rows": "int64"})
-        parts = [
-            f"SELECT N'{_lit(r.schema)}' AS [schema], N'{_lit(r.name)}' AS [table], "
-            f"COUNT_BIG(*) AS [rows] FROM {_bracket(r.schema)}.{_bracket(r.name)}"
-            for r in names.itertuples()
-        ]
-        frame = self.query(" UNION ALL ".join(parts) + " ORDER BY 1, 2")
-        frame["rows"] = frame["rows"].astype("int64")
         return frame
 
 
@@ -380,11 +355,3 @@ def _frame(cursor) -> pd.DataFrame:
         return pd.DataFrame()
     columns = [d[0] for d in cursor.description]
     return pd.DataFrame.from_records([tuple(r) for r in cursor.fetchall()], columns=columns)
-
-
-def _bracket(name: str) -> str:
-    return "[" + name.replace("]", "]]") + "]"
-
-
-def _lit(text: str) -> str:
-    return text.replace("'", "''")

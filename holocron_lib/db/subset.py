@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from holocron_lib.errors import UnknownObjectError, close_matches
 from holocron_lib.schema.model import SchemaModel
 from holocron_lib.seed.file import SeedFile
+from holocron_lib.tsql.names import quote_duckdb, split_name
 
 __all__ = ["Subset", "clear_dangling", "parse_names", "parse_row_limits"]
 
@@ -104,14 +105,6 @@ def parse_row_limits(values: Iterable[str]) -> dict[str, int]:
     return limits
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _qname(dotted: str) -> str:
-    return ".".join(_q(p) for p in dotted.split("."))
-
-
 def clear_dangling(con, model: SchemaModel, trimmed: set[str]) -> dict[str, int]:
     """Make the rows that point at removed rows consistent; tables -> rows removed.
 
@@ -126,14 +119,15 @@ def clear_dangling(con, model: SchemaModel, trimmed: set[str]) -> dict[str, int]
             if fk.ref_table.lower() != parent:
                 continue
             child = model.table(fk.table)
-            target = _qname(child.full_name)
-            present = " AND ".join(f"{target}.{_q(c)} IS NOT NULL" for c in fk.columns)
-            match = " AND ".join(f"p.{_q(r)} = {target}.{_q(c)}"
+            target = quote_duckdb(child.schema, child.name)
+            present = " AND ".join(f"{target}.{quote_duckdb(c)} IS NOT NULL" for c in fk.columns)
+            match = " AND ".join(f"p.{quote_duckdb(r)} = {target}.{quote_duckdb(c)}"
                                  for c, r in zip(fk.columns, fk.ref_columns, strict=True))
-            dangling = (f"{present} AND NOT EXISTS (SELECT 1 FROM {_qname(fk.ref_table)} AS p "
+            parent_table = quote_duckdb(*split_name(fk.ref_table))
+            dangling = (f"{present} AND NOT EXISTS (SELECT 1 FROM {parent_table} AS p "
                         f"WHERE {match})")
             if all(child.column(c).nullable for c in fk.columns):
-                cleared = ", ".join(f"{_q(c)} = NULL" for c in fk.columns)
+                cleared = ", ".join(f"{quote_duckdb(c)} = NULL" for c in fk.columns)
                 con.execute(f"UPDATE {target} SET {cleared} WHERE {dangling}").fetchall()
                 continue
             count = con.execute(f"SELECT COUNT(*) FROM {target} WHERE {dangling}").fetchone()[0]

@@ -7,12 +7,10 @@ columns only (primary keys and GUID columns). Tables are capped per call.
 
 from __future__ import annotations
 
+from holocron_lib.schema.integrity import duplicate_key_sql
+from holocron_lib.tsql.names import quote_tsql, split_name
+
 MOSTLY_NULL_PCT = 90.0
-
-
-def quote(name: str) -> str:
-    """A T-SQL bracket-quoted identifier (column names such as `rank` or `Year`)."""
-    return "[" + name.replace("]", "]]") + "]"
 
 
 def row_counts(db, schemas):
@@ -35,8 +33,9 @@ def null_rates(db, table: str):
     names = list(cols["name"])
     if not names:
         return pd.DataFrame(columns=["table", "column", "nullable", "rows", "nulls", "null_pct"])
-    select = ", ".join(f"COUNT({quote(c)}) AS {quote('c' + str(i))}" for i, c in enumerate(names))
-    counts = db.query(f"SELECT COUNT(*) AS {quote('rows_')}, {select} FROM {table}").iloc[0]
+    select = ", ".join(f"COUNT({quote_tsql(c)}) AS c{i}" for i, c in enumerate(names))
+    source = quote_tsql(*split_name(table))
+    counts = db.query(f"SELECT COUNT(*) AS rows_, {select} FROM {source}").iloc[0]
     rows = int(counts["rows_"])
     out = pd.DataFrame({
         "table": table,
@@ -97,13 +96,9 @@ def duplicate_keys(db, tables, model=None, max_tables: int = 40):
     rows = []
     for table in list(tables)[: int(max_tables)]:
         for key in key_columns(db, table, model):
-            cols = ", ".join(quote(c) for c in key)
-            present = " AND ".join(f"{quote(c)} IS NOT NULL" for c in key)
-            n = int(db.scalar(f"SELECT COUNT(*) FROM {table} WHERE {present}") or 0)
-            d = int(db.scalar(f"SELECT COUNT(*) FROM (SELECT DISTINCT {cols} FROM {table} "
-                              f"WHERE {present}) AS k") or 0)
-            rows.append({"table": table, "key": ", ".join(key), "rows": n, "distinct": d,
-                         "duplicates": n - d})
+            n, d, dup = db.query(duplicate_key_sql(table, key)).iloc[0]
+            rows.append({"table": table, "key": ", ".join(key), "rows": int(n), "distinct": int(d),
+                         "duplicates": int(dup)})
     return pd.DataFrame(rows, columns=["table", "key", "rows", "distinct", "duplicates"])
 
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from holocron_lib.errors import excerpt
 from holocron_lib.schema.ddl import load_schema_model
 from holocron_lib.schema.indexes import broken_indexes, filtered_unique_indexes
+from holocron_lib.schema.integrity import duplicate_key_sql, orphan_sql
+from holocron_lib.tsql.names import quote_tsql
 
 PASS, FAIL = "pass", "fail"
 FAMILIES = ("orphans", "constraints", "keys", "filtered unique", "schema drift")
@@ -27,10 +30,6 @@ class QualityResult:
     status: str
     violations: int
     detail: str
-
-
-def _q(name: str) -> str:
-    return "[" + name.replace("]", "]]") + "]"
 
 
 def _tables(model, schemas):
@@ -48,17 +47,9 @@ def orphan_checks(db, model, schemas=None) -> list[QualityResult]:
     out = []
     for table in _tables(model, schemas):
         for fk in table.foreign_keys:
-            present = " AND ".join(f"c.{_q(c)} IS NOT NULL" for c in fk.columns)
-            match = " AND ".join(f"p.{_q(r)} = c.{_q(c)}" for c, r in zip(fk.columns, fk.ref_columns,
-                                                                          strict=True))
-            orphans = (f"FROM {fk.table} AS c WHERE {present} "
-                       f"AND NOT EXISTS (SELECT 1 FROM {fk.ref_table} AS p WHERE {match})")
-            count = int(db.scalar(f"SELECT COUNT(*) {orphans}") or 0)
-            sample = ""
-            if count:
-                first = db.query(f"SELECT TOP (3) c.{_q(fk.columns[0])} AS k {orphans} "
-                                 f"ORDER BY c.{_q(fk.columns[0])}")
-                sample = ", ".join(str(v) for v in first["k"])
+            keys = list(db.query(orphan_sql(fk, sample_size=3)).itertuples(index=False, name=None))
+            count = int(keys[0][-1]) if keys else 0
+            sample = ", ".join(_shown_key(k[:-1]) for k in keys)
             out.append(_result(
                 "orphans", f"{fk.table}({', '.join(fk.columns)}) → {fk.ref_table}", count,
                 f"{count} row(s) without a parent, e.g. {sample}", "every key has a parent"))
@@ -72,13 +63,13 @@ def constraint_checks(db, model, schemas=None) -> list[QualityResult]:
         for check in table.checks:
             # a CHECK fails only when the expression is false (NULL passes), as in SQL Server
             n = db.scalar(f"SELECT COUNT(*) FROM {table.full_name} WHERE NOT ({check})")
-            out.append(_result("constraints", f"{table.full_name}: CHECK {_short(check)}", n or 0,
+            out.append(_result("constraints", f"{table.full_name}: CHECK {excerpt(check, 70)}", n or 0,
                                f"{n} row(s) break the constraint", "holds"))
         required = [c.name for c in table.columns if not c.nullable]
         if required:
             present = set(_live_columns(db, table.full_name) or [])
             required = [c for c in required if c.lower() in present]
-            nulls = " OR ".join(f"{_q(c)} IS NULL" for c in required) or "1 = 0"
+            nulls = " OR ".join(f"{quote_tsql(c)} IS NULL" for c in required) or "1 = 0"
             n = db.scalar(f"SELECT COUNT(*) FROM {table.full_name} WHERE {nulls}")
             out.append(_result("constraints", f"{table.full_name}: NOT NULL columns", n or 0,
                                f"{n} row(s) hold NULL in a NOT NULL column", f"{len(required)} columns hold"))
@@ -91,13 +82,9 @@ def key_checks(db, model, schemas=None) -> list[QualityResult]:
     for table in _tables(model, schemas):
         keys = ([table.primary_key] if table.primary_key else []) + list(table.unique_keys)
         for key in keys:
-            cols = ", ".join(_q(c) for c in key)
-            present = " AND ".join(f"{_q(c)} IS NOT NULL" for c in key)
-            n = db.scalar(
-                f"SELECT SUM(CAST(n - 1 AS BIGINT)) FROM (SELECT COUNT(*) AS n FROM {table.full_name} "
-                f"WHERE {present} GROUP BY {cols} HAVING COUNT(*) > 1) AS d"
-            )
-            out.append(_result("keys", f"{table.full_name}({', '.join(key)}) unique", n or 0,
+            counts = db.query(duplicate_key_sql(table.full_name, key))
+            n = int(counts["duplicate_rows"].iloc[0])
+            out.append(_result("keys", f"{table.full_name}({', '.join(key)}) unique", n,
                                f"{n} duplicate row(s)", "unique"))
     return out
 
@@ -196,9 +183,8 @@ def _norm(type_text: str) -> str:
     return type_text.upper().replace(" ", "")
 
 
-def _short(text: str, n: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _shown_key(values: tuple) -> str:
+    return str(values[0]) if len(values) == 1 else "(" + ", ".join(map(str, values)) + ")"
 
 
 CHECKS = {

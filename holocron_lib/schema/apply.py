@@ -18,15 +18,16 @@ from holocron_lib.errors import DatabaseError
 from holocron_lib.schema import cache as schemacache
 from holocron_lib.schema.ddl import (
     TABLES_DIR,
-    ForeignKey,
     SchemaModel,
     column_types,
     duckdb_statements,
     load_schema_model,
     sequence_name,
 )
+from holocron_lib.schema.integrity import any_orphan_sql, orphan_sql
 from holocron_lib.tsql import translate as dialect
 from holocron_lib.tsql.macros import persist_macros
+from holocron_lib.tsql.names import quote_duckdb, quote_tsql, split_name
 
 __all__ = [
     "VIEWS_DIR",
@@ -72,7 +73,7 @@ def sync_identity_sequences(con: duckdb.DuckDBPyConnection) -> None:
         if column is None:
             continue
         top = con.execute(
-            f"SELECT max({_q(column.name)}) FROM {_qname(table.full_name)}"
+            f"SELECT max({quote_duckdb(column.name)}) FROM {quote_duckdb(table.schema, table.name)}"
         ).fetchone()[0]
         seq_schema, seq_name = sequence_name(table, column).split(".")
         last = con.execute(
@@ -137,8 +138,7 @@ def _view_name(batch: str) -> str | None:
     found = _VIEW_NAME.search(_strip_comments(batch))
     if not found:
         return None
-    parts = [p.strip().strip('[]"') for p in found.group(1).split(".")]
-    return ".".join(parts) if len(parts) == 2 else f"dbo.{parts[0]}"
+    return ".".join(split_name(found.group(1)))
 
 
 def _strip_comments(sql: str) -> str:
@@ -188,16 +188,18 @@ def check_foreign_keys(con: Any, model: SchemaModel | None = None) -> list[Forei
     """Every declared foreign key that the data breaks (an empty list when all hold).
 
     ``con`` is a DuckDB connection or anything with ``query(sql)`` returning a DataFrame
-    (such as ``Database``); the SQL is valid T-SQL and DuckDB SQL alike. One query answers
+    (such as ``Database``), which gets T-SQL (``schema.integrity``). One query answers
     the usual case, that every key holds; only when one does not are the keys checked one
     by one for their counts and samples.
     """
     model = model or load_schema_model()
-    if not model.foreign_keys or not _rows(con, _any_orphan_sql(model))[0][0]:
+    # A raw DuckDB connection takes DuckDB SQL; anything else takes T-SQL.
+    quote = quote_duckdb if isinstance(con, duckdb.DuckDBPyConnection) else quote_tsql
+    if not model.foreign_keys or not _rows(con, any_orphan_sql(model.foreign_keys, quote))[0][0]:
         return []
     violations = []
     for fk in model.foreign_keys:
-        rows = _rows(con, orphan_sql(fk))
+        rows = _rows(con, orphan_sql(fk, quote=quote))
         if rows:
             width = len(fk.columns)
             sample = tuple(r[0] if width == 1 else tuple(r[:width]) for r in rows)
@@ -208,48 +210,8 @@ def check_foreign_keys(con: Any, model: SchemaModel | None = None) -> list[Forei
     return violations
 
 
-def _orphans_of(fk: ForeignKey) -> str:
-    """``FROM ... WHERE`` selecting the child rows of ``fk`` that have no parent."""
-    present = " AND ".join(f"c.{_q(c)} IS NOT NULL" for c in fk.columns)
-    pairs = zip(fk.columns, fk.ref_columns, strict=True)
-    match = " AND ".join(f"p.{_q(r)} = c.{_q(c)}" for c, r in pairs)
-    return (f"FROM {_qname(fk.table)} AS c WHERE {present} AND NOT EXISTS "
-            f"(SELECT 1 FROM {_qname(fk.ref_table)} AS p WHERE {match})")
-
-
-def _any_orphan_sql(model: SchemaModel) -> str:
-    """1 when some declared foreign key is broken, else 0, in one statement."""
-    probes = " UNION ALL ".join(f"SELECT 1 AS x {_orphans_of(fk)}" for fk in model.foreign_keys)
-    return f"SELECT CASE WHEN EXISTS ({probes}) THEN 1 ELSE 0 END AS broken"
-
-
-def orphan_sql(fk: ForeignKey, sample_size: int = 5) -> str:
-    """Up to ``sample_size`` distinct orphan keys of one FK, each row with the orphan total.
-
-    Valid T-SQL and DuckDB SQL, so it also runs through ``Database.query`` on either backend.
-    """
-    cols = ", ".join(f"c.{_q(c)}" for c in fk.columns)
-    names = ", ".join(_q(c) for c in fk.columns)
-    return (
-        f"SELECT {names}, orphan_rows FROM ("
-        f"SELECT {cols}, COUNT(*) OVER () AS orphan_rows, "
-        f"DENSE_RANK() OVER (ORDER BY {cols}) AS key_rank, "
-        f"ROW_NUMBER() OVER (PARTITION BY {cols} ORDER BY {cols}) AS copy_no "
-        f"{_orphans_of(fk)}"
-        f") AS o WHERE copy_no = 1 AND key_rank <= {int(sample_size)} ORDER BY key_rank"
-    )
-
-
 def _rows(con: Any, sql: str) -> list[tuple]:
     if isinstance(con, duckdb.DuckDBPyConnection):
         return con.execute(sql).fetchall()
     frame = con.query(sql)
     return [tuple(r) for r in frame.itertuples(index=False, name=None)]
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _qname(dotted: str) -> str:
-    return ".".join(_q(p) for p in dotted.split("."))

@@ -1,7 +1,7 @@
 """Translated schema statements kept on disk, so a fresh process does not re-run sqlglot.
 
 Parsing the table DDL and translating the views costs about a second per process; the result
-only changes when the SQL files, the library's own modules or sqlglot change. Entries are
+only changes when the SQL files, the code of ``tsql`` and ``schema`` or sqlglot change. Entries are
 JSON files in the user cache folder (``$XDG_CACHE_HOME/holocron-notebooks/schema``), named by
 a SHA-256 over all of those. A folder that cannot be written only means no cache.
 """
@@ -9,7 +9,6 @@ a SHA-256 over all of those. A folder that cannot be written only means no cache
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import tempfile
@@ -18,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from holocron_lib.fingerprint import LIBRARY, source_files, tree_fingerprint
 from holocron_lib.schema.model import Column, ForeignKey, SchemaModel, Table
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -32,24 +32,18 @@ def cache_dir() -> Path:
 
 
 @functools.cache
-def _code_key() -> bytes:
-    """SHA-256 over the library's own modules and the sqlglot version (once per process)."""
+def _code_key() -> str:
+    """SHA-256 over the modules of ``tsql`` and ``schema`` and sqlglot's version (once per process)."""
     import sqlglot
 
-    digest = hashlib.sha256(f"format {_FORMAT}; sqlglot {sqlglot.__version__}\0".encode())
-    for path in sorted(_PACKAGE.glob("*.py")):
-        digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.digest()
+    code = source_files(LIBRARY / "tsql", (".py",)) + source_files(_PACKAGE, (".py",))
+    return tree_fingerprint(code, base=LIBRARY,
+                            extra=f"format {_FORMAT}; sqlglot {sqlglot.__version__}")
 
 
 def source_key(inputs: list[Path]) -> str:
     """SHA-256 over the input files (name and bytes) and the translator code."""
-    digest = hashlib.sha256(_code_key())
-    for path in inputs:
-        digest.update(b"\0" + path.name.encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return tree_fingerprint(inputs, extra=_code_key())
 
 
 def cached(name: str, build: Callable[[], Any], inputs: list[Path]) -> Any:

@@ -19,6 +19,7 @@ from sqlglot.errors import SqlglotError
 from holocron_lib.errors import TranslationError
 from holocron_lib.schema import cache as schemacache
 from holocron_lib.schema.model import Column, ForeignKey, SchemaModel, Table, sequence_name
+from holocron_lib.tsql.names import quote_duckdb
 from holocron_lib.tsql.textcolumns import ColumnTypes
 from holocron_lib.tsql.translate import split_batches
 from holocron_lib.tsql.types import family
@@ -319,11 +320,12 @@ def duckdb_statements(model: SchemaModel) -> list[str]:
     PRIMARY KEY, UNIQUE and CHECK are enforced. Foreign keys and filtered unique indexes stay
     in the model only (see ARCHITECTURE.md, "Foreign keys are metadata on DuckDB").
     """
-    statements = [f"CREATE SCHEMA IF NOT EXISTS {_q(s)}" for s in model.schemas]
+    statements = [f"CREATE SCHEMA IF NOT EXISTS {quote_duckdb(s)}" for s in model.schemas]
     for table in model.tables:
         for col in table.columns:
             if col.identity:
-                statements.append(f"CREATE SEQUENCE {_qname(sequence_name(table, col))} START 1")
+                sequence = quote_duckdb(*sequence_name(table, col).split("."))
+                statements.append(f"CREATE SEQUENCE {sequence} START 1")
     statements.extend(create_table_sql(t) for t in model.tables)
     return statements
 
@@ -337,11 +339,11 @@ def create_table_sql(table: Table) -> str:
         lines.append(f"    UNIQUE ({_qlist(key)})")
     for check in table.checks:
         lines.append(f"    CHECK ({_check_sql(table, check)})")
-    return f"CREATE TABLE {_q(table.schema)}.{_q(table.name)} (\n" + ",\n".join(lines) + "\n)"
+    return f"CREATE TABLE {quote_duckdb(table.schema, table.name)} (\n" + ",\n".join(lines) + "\n)"
 
 
 def _column_sql(table: Table, col: Column) -> str:
-    parts = [_q(col.name), col.duckdb_type]
+    parts = [quote_duckdb(col.name), col.duckdb_type]
     if not col.nullable:
         parts.append("NOT NULL")
     if col.identity:
@@ -385,16 +387,8 @@ def _check_sql(table: Table, check: str) -> str:
     return tree.transform(bit_literals).sql("duckdb")
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _qname(dotted: str) -> str:
-    return ".".join(_q(p) for p in dotted.split("."))
-
-
 def _qlist(names: tuple[str, ...]) -> str:
-    return ", ".join(_q(n) for n in names)
+    return ", ".join(quote_duckdb(n) for n in names)
 
 
 # --- names ----------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ The real Holocron DDL states business keys as ``CREATE UNIQUE INDEX ... WHERE Is
 DuckDB has no filtered indexes, and the real seed set breaks three of them (fact sheet 8.2),
 so they are not created; instead the data is checked against each one after a build and by
 the data-quality notebook. As on SQL Server, NULLs in a key are equal to each other: two
-latest rows with the same key, NULLs included, are a duplicate. The SQL is valid T-SQL and
-DuckDB SQL alike, so it runs on a raw DuckDB connection and through ``Database.query``.
+latest rows with the same key, NULLs included, are a duplicate. The SQL comes from
+``schema.integrity``: DuckDB SQL on a raw connection, T-SQL through ``Database.query``.
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from holocron_lib.schema.ddl import load_schema_model
-from holocron_lib.schema.model import SchemaModel
+import duckdb
 
-__all__ = ["UniqueIndexViolation", "any_duplicate_sql", "broken_indexes",
-           "check_filtered_unique_indexes", "duplicate_groups_sql", "filtered_unique_indexes"]
+from holocron_lib.schema.ddl import load_schema_model
+from holocron_lib.schema.integrity import any_duplicate_sql, duplicate_groups_sql
+from holocron_lib.schema.model import SchemaModel
+from holocron_lib.tsql.names import quote_duckdb, quote_tsql
+
+__all__ = ["FilteredUniqueIndex", "UniqueIndexViolation", "broken_indexes",
+           "check_filtered_unique_indexes", "filtered_unique_indexes"]
 
 SAMPLE_SIZE = 3
 
@@ -66,37 +70,22 @@ def filtered_unique_indexes(model: SchemaModel) -> list[FilteredUniqueIndex]:
             for name, columns, where in table.filtered_unique_indexes]
 
 
-def duplicate_groups_sql(index: FilteredUniqueIndex, sample_size: int = SAMPLE_SIZE) -> str:
-    """Up to ``sample_size`` duplicated keys with their row counts, each row carrying the
-    number of duplicated keys and of rows in them (no rows when the index holds)."""
-    cols = ", ".join(_q(c) for c in index.columns)
-    return (
-        f"SELECT {cols}, n, dup_groups, dup_rows FROM ("
-        f"SELECT {cols}, COUNT(*) AS n, COUNT(*) OVER () AS dup_groups, "
-        f"SUM(COUNT(*)) OVER () AS dup_rows, ROW_NUMBER() OVER (ORDER BY {cols}) AS key_rank "
-        f"FROM {_qname(index.table)} WHERE {index.where} GROUP BY {cols} "
-        f"HAVING COUNT(*) > 1) AS d WHERE key_rank <= {int(sample_size)} ORDER BY key_rank"
-    )
-
-
-def any_duplicate_sql(indexes: list[FilteredUniqueIndex]) -> str:
-    """1 when some index of ``indexes`` is broken, else 0, in one statement: the usual
-    answer, that every index holds, costs one query instead of one per index."""
-    probes = " UNION ALL ".join(
-        f"SELECT 1 AS x FROM {_qname(ix.table)} WHERE {ix.where} "
-        f"GROUP BY {', '.join(_q(c) for c in ix.columns)} HAVING COUNT(*) > 1"
-        for ix in indexes)
-    return f"SELECT CASE WHEN EXISTS ({probes}) THEN 1 ELSE 0 END AS broken"
-
-
 def broken_indexes(con: Any, indexes: list[FilteredUniqueIndex], sample_size: int = SAMPLE_SIZE
                    ) -> dict[str, UniqueIndexViolation]:
-    """Index name -> violation, for each of ``indexes`` that the data breaks."""
-    if not indexes or not _rows(con, any_duplicate_sql(indexes))[0][0]:
+    """Index name -> violation, for each of ``indexes`` that the data breaks.
+
+    ``con`` is a DuckDB connection (given DuckDB SQL) or anything with ``query(sql)``
+    returning a DataFrame, such as ``Database`` (given T-SQL).
+    """
+    quote = quote_duckdb if isinstance(con, duckdb.DuckDBPyConnection) else quote_tsql
+    probe = any_duplicate_sql([(ix.table, ix.columns, ix.where) for ix in indexes], quote)
+    if not indexes or not _rows(con, probe)[0][0]:
         return {}
     found = {}
     for index in indexes:
-        violation = violation_of(index, _rows(con, duplicate_groups_sql(index, sample_size)))
+        rows = _rows(con, duplicate_groups_sql(index.table, index.columns, index.where,
+                                               sample_size, quote))
+        violation = violation_of(index, rows)
         if violation is not None:
             found[index.name] = violation
     return found
@@ -123,7 +112,7 @@ def check_filtered_unique_indexes(con: Any, model: SchemaModel | None = None
 
 
 def _rows(con: Any, sql: str) -> list[tuple]:
-    if hasattr(con, "fetchall"):  # a DuckDB connection
+    if isinstance(con, duckdb.DuckDBPyConnection):
         return con.execute(sql).fetchall()
     frame = con.query(sql)
     return [tuple(r) for r in frame.itertuples(index=False, name=None)]
@@ -137,11 +126,3 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _qname(dotted: str) -> str:
-    return ".".join(_q(p) for p in dotted.split("."))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from holocron_lib.errors import UnknownObjectError, close_matches
+from holocron_lib.tsql.names import split_name
 
 __all__ = ["Column", "ForeignKey", "SchemaModel", "Table", "sequence_name"]
 
@@ -82,7 +83,7 @@ class SchemaModel:
 
     def table(self, name: str) -> Table:
         """Find a table as SQL Server would: an unqualified name means ``dbo``."""
-        schema, _, bare = _qualify(name).rpartition(".")
+        schema, bare = split_name(name)
         for table in self.tables:
             if table.schema.lower() == schema.lower() and table.name.lower() == bare.lower():
                 return table
@@ -105,11 +106,3 @@ def sequence_name(table: Table, column: Column) -> str:
 
 def _unquote(name: str) -> str:
     return name.strip().replace("[", "").replace("]", "").replace('"', "")
-
-
-def _qualify(name: str) -> str:
-    """``schema.Name`` for a possibly bracketed, possibly unqualified name (``dbo`` default)."""
-    parts = [p for p in _unquote(name).split(".") if p]
-    if len(parts) == 1:
-        return f"dbo.{parts[0]}"
-    return f"{parts[-2]}.{parts[-1]}"

@@ -34,6 +34,7 @@ from holocron_lib.seed.file import (
 from holocron_lib.seed.gcpause import gc_paused
 from holocron_lib.seed.orphans import first_orphan
 from holocron_lib.seed.rowhash import hash_expression
+from holocron_lib.tsql.names import quote_duckdb
 
 MISSING = object()  # a key absent from a row (distinct from an explicit JSON null)
 LOAD_STAMPED = ("ValidFromUtc", "CreatedUtc")  # the real loader sets these to the load time
@@ -54,14 +55,6 @@ def _forget(con) -> None:
         con.unregister(_FRAME)
     except duckdb.Error:
         pass
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _qualified(table) -> str:
-    return f"{_quote(table.schema)}.{_quote(table.name)}"
 
 
 def _name(obj) -> str | None:
@@ -257,11 +250,11 @@ def _insert(con, table, groups: np.ndarray | None, specs: list[ColumnSpec],
             omit: dict[str, np.ndarray], computed: dict[str, str]) -> None:
     """One INSERT ... SELECT, or one per pattern of columns left to their defaults."""
     def statement(cols: list[ColumnSpec], where: str = "") -> str:
-        names = ", ".join([_quote(s.name) for s in cols] + [_quote(c) for c in computed])
-        casts = ", ".join([f"CAST({_quote(s.name)} AS {s.duckdb_type})" for s in cols]
+        names = ", ".join([quote_duckdb(s.name) for s in cols] + [quote_duckdb(c) for c in computed])
+        casts = ", ".join([f"CAST({quote_duckdb(s.name)} AS {s.duckdb_type})" for s in cols]
                           + [f"CAST({sql} AS {table.column(c).duckdb_type})"
                              for c, sql in computed.items()])
-        return f"INSERT INTO {_qualified(table)} ({names}) SELECT {casts} FROM {_FRAME}{where}"
+        return f"INSERT INTO {quote_duckdb(table.schema, table.name)} ({names}) SELECT {casts} FROM {_FRAME}{where}"
 
     if not omit:
         _run(con, statement(specs))
@@ -371,7 +364,7 @@ def _load_files(con, files: list[SeedFile], progress: Callable[[str], None] | No
     _run(con, "BEGIN TRANSACTION")
     try:
         for table in reversed(tables):
-            _run(con, f"DELETE FROM {_qualified(table)}")
+            _run(con, f"DELETE FROM {quote_duckdb(table.schema, table.name)}")
         for sf, table in zip(files, tables, strict=True):
             n, fk_values = load_file(con, sf, table, load_time)
             counts[table.full_name] = n

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from holocron_lib.errors import SeedError
 from holocron_lib.schema.ddl import SchemaModel
+from holocron_lib.schema.integrity import orphan_sql
 from holocron_lib.seed.file import SeedFile
+from holocron_lib.tsql.names import quote_duckdb
 
 
 def first_orphan(con, model: SchemaModel, loaded: dict[str, tuple[SeedFile, dict]]
@@ -28,8 +30,6 @@ def first_orphan(con, model: SchemaModel, loaded: dict[str, tuple[SeedFile, dict
 def _locate(con, model: SchemaModel, violation, loaded: dict[str, tuple[SeedFile, dict]]
             ) -> SeedError:
     """The first seed row behind a foreign-key violation, named by file, row and columns."""
-    from holocron_lib.schema.apply import orphan_sql
-
     cols = ", ".join(violation.columns)
     reason = (f"foreign key {violation.name}: {violation.table} ({cols}) has no parent row in "
               f"{violation.ref_table}")
@@ -40,7 +40,7 @@ def _locate(con, model: SchemaModel, violation, loaded: dict[str, tuple[SeedFile
               and f.table == violation.table)
     width = len(fk.columns)
     orphans = {tuple(_key(v) for v in r[:width])
-               for r in con.execute(orphan_sql(fk, sample_size=1 << 40)).fetchall()}
+               for r in con.execute(orphan_sql(fk, sample_size=1 << 40, quote=quote_duckdb)).fetchall()}
     columns = [values[c] for c in fk.columns]
     for number, key in enumerate(zip(*columns, strict=True), start=1):
         if tuple(_key(v) for v in key) in orphans:

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from holocron_lib.seed.columns import ColumnSpec
 from holocron_lib.seed.file import hash_text
+from holocron_lib.tsql.names import quote_duckdb, string_literal
 
 _NONE = type(None)
 # Per type family, the Python types whose value in the loaded column DuckDB spells as Python.
@@ -25,16 +26,8 @@ _SPELLED_BY_SQL = {
 }
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _spelling(name: str, family: str) -> str:
-    col = _quote(name)
+    col = quote_duckdb(name)
     if family == "int":
         value = f"CAST({col} AS VARCHAR)"
     elif family == "bit":
@@ -54,12 +47,12 @@ def hash_expression(hashed: dict[str, tuple[list, set]], data: dict[str, pa.Arra
     """
     parts: list[str] = []
     for number, (key, (values, types)) in enumerate(hashed.items()):
-        parts.append(_literal(("|" if number else "") + key + "="))
+        parts.append(string_literal(("|" if number else "") + key + "="))
         spec = specs.get(key)
         if key in data and spec is not None and types <= _SPELLED_BY_SQL.get(spec.family, set()):
             parts.append(_spelling(key, spec.family))
         else:
             name = f"__h{number}"
             data[name] = pa.array(list(map(hash_text, values)), type=pa.string())
-            parts.append(_quote(name))
+            parts.append(quote_duckdb(name))
     return f"unhex(sha256(concat({', '.join(parts)})))"

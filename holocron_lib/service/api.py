@@ -32,6 +32,7 @@ from holocron_lib.errors import (
 from holocron_lib.service import api_models as m
 from holocron_lib.service.pool import RunService
 from holocron_lib.service.registry import is_valid_name, parameter_problems
+from holocron_lib.service.runner import output_file_name
 from holocron_lib.service.store import Run
 from holocron_lib.settings import Settings, load_settings
 
@@ -281,7 +282,7 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         """The executed notebook (.ipynb), partial while running or after a failure."""
         run = run_or_404(run_id)
         data = json.loads(output_file(run).read_text(encoding="utf-8"))
-        filename = f"{run.notebook.replace('/', '__')}-{run.id}.ipynb"
+        filename = output_file_name(run.notebook, run.id)
         return Response(json.dumps(data), media_type="application/x-ipynb+json",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -40,10 +40,15 @@ class Outcome:
     seconds: float = 0.0
 
 
+def output_file_name(name: str, run_id: int | str) -> str:
+    """``<name with / as __>-<run id>.ipynb``: the executed notebook's file name."""
+    return f"{name.replace('/', '__')}-{run_id}.ipynb"
+
+
 def output_path_for(artifacts_dir: Path, name: str, run_id: int, when) -> Path:
     """``artifacts/notebooks/YYYY-MM-DD/<name with / as __>-<run id>.ipynb``."""
     return (Path(artifacts_dir) / "notebooks" / when.strftime("%Y-%m-%d")
-            / f"{name.replace('/', '__')}-{run_id}.ipynb")
+            / output_file_name(name, run_id))
 
 
 def _kernel_manager(env: dict[str, str], cwd: str, log: Path):
