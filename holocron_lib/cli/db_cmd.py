@@ -8,6 +8,9 @@ from pathlib import Path
 
 import click
 
+from holocron_lib.errors import UnknownObjectError
+from holocron_lib.settings import load_settings
+
 
 def _shown(path: Path, home: Path) -> str:
     """A path relative to the project when it lies inside it (no build-machine paths)."""
@@ -52,12 +55,10 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
     Afterwards every declared foreign key and filtered unique index that the data breaks
     is reported as a warning (the embedded database enforces neither).
     """
-    # lazy: the builder pulls in DuckDB, pyarrow and the generator, which `--help` never needs
+    # lazy: DuckDB, pyarrow, sqlglot and the generator, which `--help` never needs
     from holocron_lib.db.seeded import build_database
     from holocron_lib.db.subset import Subset, parse_names, parse_row_limits
-    from holocron_lib.errors import UnknownObjectError
-    from holocron_lib.schema.ddl import load_schema_model
-    from holocron_lib.settings import load_settings
+    from holocron_lib.schema.ddl import load_schema_model  # lazy, as above
 
     settings = load_settings()
     output = output or settings.db_path
@@ -91,8 +92,7 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
               help="Database file (default: HOLOCRON_DB_PATH).")
 def info(db_path: Path | None) -> None:
     """What the seeded database holds, from its build record."""
-    from holocron_lib.db.seeded import meta_path, read_meta
-    from holocron_lib.settings import load_settings
+    from holocron_lib.db.seeded import meta_path, read_meta  # lazy: DuckDB behind the builder
 
     settings = load_settings()
     db_path = db_path or settings.db_path
