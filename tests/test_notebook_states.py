@@ -10,6 +10,7 @@ raise, print a traceback or show an error output.
 
 from __future__ import annotations
 
+import html
 import os
 import time
 from pathlib import Path
@@ -86,7 +87,7 @@ def text_of(result: dict) -> str:
             parts.append(output.get("text", ""))
             data = output.get("data", {})
             parts.append(data.get("text/plain", "") + data.get("text/html", ""))
-    return "\n".join(parts)
+    return html.unescape("\n".join(parts))
 
 
 CASES = [(state, name) for state in STATES for name in NOTEBOOKS]
