@@ -264,6 +264,36 @@ class QueueFullError(HolocronError, RuntimeError):
         return f"{self.waiting} runs are already waiting; try again later"
 
 
+class StoreUnavailableError(DatabaseError):
+    """The run store cannot be opened or used: ``store`` names it (no password), ``reason``
+    says what failed, ``advice`` what to do."""
+
+    def __init__(self, store: str, reason: str, advice: str, backend: str = ""):
+        HolocronError.__init__(self, store, reason, advice, backend)
+        self.store = store
+        self.reason = reason
+        self.advice = advice
+        self.backend = backend
+        self.message = f"the run store {store} cannot be used: {reason}; {advice}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class WaitingLimitError(HolocronError, RuntimeError):
+    """One user already has as many runs waiting as HOLOCRON_MAX_WAITING_PER_USER allows."""
+
+    def __init__(self, user: str, waiting: int, limit: int):
+        super().__init__(user, waiting, limit)
+        self.user = user
+        self.waiting = waiting
+        self.limit = limit
+
+    def __str__(self) -> str:
+        return (f"user {self.user} already has {self.waiting} runs waiting (the limit is "
+                f"{self.limit}, HOLOCRON_MAX_WAITING_PER_USER); try again when some have started")
+
+
 class LessonFileError(HolocronError, ValueError):
     """A SQL lesson file (a checkout's docs/lessons/) that cannot be read as a lesson;
     ``line`` is 1-based, None when the whole file or folder is at fault."""

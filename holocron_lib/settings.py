@@ -2,12 +2,16 @@
 
 The table drives validation, the redacted ``repr``, `.env.example` and the docs page, and a
 test checks that those agree with it. Secret values never appear in a repr, a log line or
-an error message: errors name the variable only.
+an error message: errors name the variable only. A value is checked where it is used (the
+typed properties below), so a command never fails over a setting it does not need; only
+HOLOCRON_HOME, which locates `.env`, is checked on load.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +19,12 @@ from pathlib import Path
 from holocron_lib.errors import SettingsError
 
 PROJECT_MARKERS = ("_toc.yml", "pyproject.toml")
+ROLES = ("viewer", "runner", "operator", "admin")  # each may do what the ones before it may
+DEFAULT_ROLE = "runner"
+MIN_TOKEN_LENGTH = 16
+STORE_SCHEMES = ("sqlite", "postgresql")
+_USER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}")
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,10 @@ class Setting:
     secret: bool = False
     kind: str = "str"  # str | int | path | url | tokens
     group: str = "General"
+    minimum: int | None = None  # int: inclusive bounds
+    maximum: int | None = None
+    none_word: str | None = None  # int: a word that means "no value" (e.g. no time limit)
+    schemes: tuple[str, ...] = ()  # url: accepted schemes (a "+driver" suffix is allowed)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -37,8 +51,9 @@ SETTINGS: tuple[Setting, ...] = (
             "to it: each connection works on its own copy.",
             kind="path", group="Embedded database"),
     Setting("HOLOCRON_SEED_SCALE", "1",
-            "Scale factor of the synthetic seed data when the database is built without --scale.",
-            kind="int", group="Embedded database"),
+            "Scale factor of the synthetic seed data when the database is built without --scale "
+            "(at least 1).",
+            kind="int", group="Embedded database", minimum=1),
     Setting("LAKE_ROOT", ".holocron/lake/llm_runs",
             "Root of the LLM run lake (request/response/evidence JSON per run), as the real "
             "Holocron runners name it.",
@@ -52,7 +67,8 @@ SETTINGS: tuple[Setting, ...] = (
             "SQL Server host. When set, connect() uses SQL Server through pyodbc instead of the "
             "embedded database.",
             group="SQL Server"),
-    Setting("SEED_SQLSERVER_PORT", "1433", "SQL Server TCP port.", kind="int", group="SQL Server"),
+    Setting("SEED_SQLSERVER_PORT", "1433", "SQL Server TCP port (1-65535).", kind="int",
+            group="SQL Server", minimum=1, maximum=65535),
     Setting("SEED_SQLSERVER_DATABASE", "Holocron", "Database name on the server.",
             group="SQL Server"),
     Setting("SEED_SQLSERVER_DRIVER", "ODBC Driver 18 for SQL Server",
@@ -73,25 +89,32 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OLLAMA_BASE_URL", "http://localhost:11434",
             "Ollama server used by the embedding runbook; when it does not answer, a "
             "deterministic local embedding is used instead.",
-            kind="url", group="Ollama"),
+            kind="url", group="Ollama", schemes=("http", "https")),
     Setting("OLLAMA_EMBED_MODEL", "nomic-embed-text", "Embedding model requested from Ollama.",
             group="Ollama"),
     Setting("HOLOCRON_STORE_URL", None,
             "SQLAlchemy URL of the run-history store. Default: a SQLite file "
             ".holocron/runs.sqlite; use postgresql+psycopg://... for a team.",
-            secret=True, kind="url", group="Run service"),
+            secret=True, kind="url", group="Run service", schemes=STORE_SCHEMES),
     Setting("HOLOCRON_ARTIFACTS_DIR", "artifacts",
             "Where executed notebooks are saved (artifacts/notebooks/YYYY-MM-DD/).",
             kind="path", group="Run service"),
     Setting("HOLOCRON_API_TOKENS", None,
-            "Bearer tokens for the HTTP API, as token=user pairs separated by commas. Never "
-            "printed.",
+            "Bearer tokens for the HTTP API, comma-separated, each token=user or "
+            "token=user:role (roles: viewer, runner, operator, admin; default runner); a token "
+            "may be given as sha256:<hex digest>. Plain tokens need 16 characters or more. "
+            "Never printed.",
             secret=True, kind="tokens", group="Run service"),
     Setting("HOLOCRON_RUN_TIMEOUT", "600",
-            "Seconds a notebook run may take before it is stopped and recorded as timed out.",
-            kind="int", group="Run service"),
-    Setting("HOLOCRON_WORKERS", "2", "Size of the API's notebook worker pool.", kind="int",
-            group="Run service"),
+            "Seconds a notebook run may take before it is stopped and recorded as timed out "
+            "(at least 1), or none for no limit.",
+            kind="int", group="Run service", minimum=1, none_word="none"),
+    Setting("HOLOCRON_WORKERS", "2", "Size of the API's notebook worker pool (1-64).",
+            kind="int", group="Run service", minimum=1, maximum=64),
+    Setting("HOLOCRON_MAX_WAITING_PER_USER", "20",
+            "Runs one user may have waiting in the API's queue at once (1-1000); more are "
+            "refused with 429.",
+            kind="int", group="Run service", minimum=1, maximum=1000),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -121,6 +144,14 @@ class Settings:
             raise SettingsError(name, "is not a known setting")
         return self.values.get(name)
 
+    def integer(self, name: str) -> int | None:
+        """The checked whole number of ``name`` (None for its ``none_word``)."""
+        return check_integer(_BY_NAME[name], self.get(name))
+
+    def url(self, name: str) -> str | None:
+        """The checked URL of ``name``; only the schemes the table allows."""
+        return check_url(_BY_NAME[name], self.get(name))
+
     def _path(self, name: str) -> Path:
         raw = self.get(name)
         p = Path(raw).expanduser()
@@ -132,6 +163,14 @@ class Settings:
         if self.values.get("SEED_SQLSERVER_HOST") or self.values.get("SEED_SQLSERVER_CONN_STR"):
             return "sqlserver"
         return "duckdb"
+
+    def require_sqlserver_login(self) -> None:
+        """With a host and no connection string, a login is needed: name what is missing."""
+        if self.values.get("SEED_SQLSERVER_HOST") and not self.values.get(
+                "SEED_SQLSERVER_CONN_STR"):
+            for needed in ("SEED_SQLSERVER_USER", "SEED_SQLSERVER_PASSWORD"):
+                if not self.values.get(needed):
+                    raise SettingsError(needed, "is required when SEED_SQLSERVER_HOST is set")
 
     @property
     def db_path(self) -> Path:
@@ -152,32 +191,37 @@ class Settings:
 
     @property
     def seed_scale(self) -> int:
-        return int(self.get("HOLOCRON_SEED_SCALE"))
+        return self.integer("HOLOCRON_SEED_SCALE")
 
     @property
     def store_url(self) -> str:
-        url = self.values.get("HOLOCRON_STORE_URL")
+        url = self.url("HOLOCRON_STORE_URL")
         if url:
             return url
         return "sqlite:///" + str(self.home / ".holocron" / "runs.sqlite")
 
     @property
-    def api_tokens(self) -> dict[str, str]:
-        """Bearer token → user name."""
+    def api_tokens(self) -> tuple[ApiToken, ...]:
+        """The API's tokens, checked: users, roles and SHA-256 digests (never the tokens)."""
         return parse_tokens(self.values.get("HOLOCRON_API_TOKENS") or "")
 
     @property
-    def run_timeout(self) -> int:
-        return int(self.get("HOLOCRON_RUN_TIMEOUT"))
+    def run_timeout(self) -> int | None:
+        """Seconds a run may take; None means no limit (HOLOCRON_RUN_TIMEOUT=none)."""
+        return self.integer("HOLOCRON_RUN_TIMEOUT")
 
     @property
     def workers(self) -> int:
-        return int(self.get("HOLOCRON_WORKERS"))
+        return self.integer("HOLOCRON_WORKERS")
+
+    @property
+    def max_waiting_per_user(self) -> int:
+        return self.integer("HOLOCRON_MAX_WAITING_PER_USER")
 
     def secrets(self) -> list[str]:
         """Every secret value in force, so output can be scrubbed of them."""
         found = [v for s in SETTINGS if s.secret and (v := self.values.get(s.name))]
-        found += list(self.api_tokens)
+        found += _plain_tokens(self.values.get("HOLOCRON_API_TOKENS") or "")
         return [s for s in found if len(s) >= 3]
 
     def redact(self, text: str) -> str:
@@ -198,35 +242,119 @@ class Settings:
     __str__ = __repr__
 
 
-def parse_tokens(raw: str) -> dict[str, str]:
-    tokens: dict[str, str] = {}
-    for i, pair in enumerate(p.strip() for p in raw.split(",")):
-        if not pair:
+@dataclass(frozen=True)
+class ApiToken:
+    """One configured API token: who it belongs to, their role, and its SHA-256 digest."""
+
+    user: str
+    role: str
+    digest: bytes = field(repr=False)
+
+
+def token_digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
+
+
+def _plain_tokens(raw: str) -> list[str]:
+    """The plain tokens in ``raw``, without checking anything (for redaction)."""
+    found = []
+    for entry in raw.split(","):
+        token = entry.strip().rpartition("=")[0].strip()
+        if token and not token.lower().startswith("sha256:"):
+            found.append(token)
+    return found
+
+
+def parse_tokens(raw: str) -> tuple[ApiToken, ...]:
+    """HOLOCRON_API_TOKENS as checked entries; errors name the entry and user, never a token."""
+    name = "HOLOCRON_API_TOKENS"
+    tokens: list[ApiToken] = []
+    seen: dict[bytes, int] = {}
+    for i, entry in enumerate((p.strip() for p in raw.split(",")), start=1):
+        if not entry:
             continue
-        token, sep, user = pair.partition("=")
-        if not sep or not token.strip() or not user.strip():
-            raise SettingsError(
-                "HOLOCRON_API_TOKENS",
-                f"entry {i + 1} is not of the form token=user (values not shown)",
-            )
-        tokens[token.strip()] = user.strip()
-    return tokens
+        token, sep, who = (part.strip() for part in entry.rpartition("="))
+        user, _, role = (part.strip() for part in who.partition(":"))
+        if not sep or not token or not user:
+            raise SettingsError(name, f"entry {i} is not of the form token=user or "
+                                      "token=user:role (values not shown)")
+        if not _USER.fullmatch(user):
+            raise SettingsError(name, f"entry {i}: a user name has letters, digits and . _ @ -, "
+                                      "starting with a letter or digit (values not shown)")
+        role = role.lower() or DEFAULT_ROLE
+        if role not in ROLES:
+            raise SettingsError(name, f"entry {i} (user {user}): unknown role; allowed: "
+                                      + ", ".join(ROLES))
+        if token.lower().startswith("sha256:"):
+            hexdigest = token[len("sha256:"):]
+            if not _HEX64.fullmatch(hexdigest):
+                raise SettingsError(name, f"entry {i} (user {user}): a sha256: token needs the "
+                                          "64 hexadecimal digits of the token's SHA-256 digest")
+            digest = bytes.fromhex(hexdigest)
+        elif len(token) < MIN_TOKEN_LENGTH:
+            raise SettingsError(name, f"entry {i} (user {user}): the token is shorter than "
+                                      f"{MIN_TOKEN_LENGTH} characters; use a long random one, "
+                                      "e.g. from `python -c \"import secrets; "
+                                      "print(secrets.token_urlsafe(32))\"`")
+        else:
+            digest = token_digest(token)
+        if digest in seen:
+            raise SettingsError(name, f"entries {seen[digest]} and {i} have the same token")
+        seen[digest] = i
+        tokens.append(ApiToken(user, role, digest))
+    return tuple(tokens)
 
 
-def _validate(name: str, value: str) -> None:
-    kind = _BY_NAME[name].kind
-    if kind == "int":
-        try:
-            number = int(value)
-        except ValueError:
-            raise SettingsError(name, f"must be a whole number, got {value!r}") from None
-        if number < 0:
-            raise SettingsError(name, f"must not be negative, got {value!r}")
-    elif kind == "url" and name == "OLLAMA_BASE_URL":
-        if not value.startswith(("http://", "https://")):
-            raise SettingsError(name, "must start with http:// or https://")
-    elif kind == "tokens":
-        parse_tokens(value)
+def check_integer(setting: Setting, raw: str | None) -> int | None:
+    """``raw`` as the whole number ``setting`` allows; the error names the variable."""
+    if raw is None:
+        return None
+    shown = "" if setting.secret else f", got {raw!r}"
+    if setting.none_word and raw.lower() == setting.none_word:
+        return None
+    try:
+        number = int(raw)
+    except ValueError:
+        words = f" or {setting.none_word}" if setting.none_word else ""
+        raise SettingsError(setting.name, f"must be a whole number{words}{shown}") from None
+    low, high = setting.minimum, setting.maximum
+    if (low is not None and number < low) or (high is not None and number > high):
+        if low is not None and high is not None:
+            bounds = f"from {low} to {high}"
+        else:
+            bounds = f"at least {low}" if low is not None else f"at most {high}"
+        words = f" (or {setting.none_word})" if setting.none_word else ""
+        raise SettingsError(setting.name, f"must be {bounds}{words}{shown}")
+    return number
+
+
+def check_url(setting: Setting, raw: str | None) -> str | None:
+    """``raw`` when its scheme is one ``setting`` allows; the error names the variable."""
+    if raw is None:
+        return None
+    allowed = " or ".join(f"{s}://" for s in setting.schemes)
+    scheme, sep, rest = raw.partition("://")
+    if not sep or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme) or not rest:
+        raise SettingsError(setting.name, f"is not a URL; it must start with {allowed}")
+    if setting.schemes and scheme.lower().split("+", 1)[0] not in setting.schemes:
+        shown = "" if setting.secret else f", got {scheme}://"
+        raise SettingsError(setting.name, f"must start with {allowed}{shown}")
+    return raw
+
+
+def writable_folder(variable: str, folder: Path, shown: str | None = None) -> Path:
+    """Create ``folder`` if need be and prove it takes a file; the error names ``variable``."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SettingsError(variable, f"the folder {shown or folder} cannot be written "
+                                      f"({reason.lower()})") from None
+    return folder
 
 
 def load_settings(
@@ -236,8 +364,15 @@ def load_settings(
 ) -> Settings:
     """Settings from ``env`` (default ``os.environ``) over the project's `.env` over defaults."""
     environ = dict(os.environ if env is None else env)
-    root = Path(home) if home else Path(environ["HOLOCRON_HOME"]) if environ.get(
-        "HOLOCRON_HOME") else find_project_root()
+    if home:
+        root = Path(home)
+    elif environ.get("HOLOCRON_HOME"):
+        root = Path(environ["HOLOCRON_HOME"]).expanduser()
+        if not root.is_dir():
+            raise SettingsError("HOLOCRON_HOME", f"the folder {root} does not exist; create it "
+                                "or point HOLOCRON_HOME at the project folder")
+    else:
+        root = find_project_root()
     file_values: dict[str, str | None] = {}
     if dotenv and (root / ".env").is_file():
         from dotenv import dotenv_values
@@ -250,12 +385,7 @@ def load_settings(
             raw = file_values.get(s.name) or None
         if raw is not None:
             raw = raw.strip()
-            _validate(s.name, raw)
         values[s.name] = raw if raw is not None else s.default
-    if values.get("SEED_SQLSERVER_HOST") and not values.get("SEED_SQLSERVER_CONN_STR"):
-        for needed in ("SEED_SQLSERVER_USER", "SEED_SQLSERVER_PASSWORD"):
-            if not values.get(needed):
-                raise SettingsError(needed, "is required when SEED_SQLSERVER_HOST is set")
     return Settings(home=root.resolve(), values=values)
 
 

@@ -14,7 +14,15 @@ import sqlalchemy as sa
 NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
 PG_URL = os.environ.get("HOLOCRON_TEST_PG_URL",
                         "postgresql+psycopg://holocron:holocron@127.0.0.1:5432/holocron_test")
-TOKENS = {"tok-alice": "alice", "tok-bob": "bob"}
+# token -> (user, role); alice and bob are runners, as a plain token=user entry makes them
+TOKENS = {"tok-alice-0123456789": ("alice", None), "tok-bob-0123456789ab": ("bob", None),
+          "tok-vera-viewer-0123": ("vera", "viewer"), "tok-otto-operator-01": ("otto", "operator"),
+          "tok-ada-admin-012345": ("ada", "admin")}
+
+
+def tokens_setting() -> str:
+    """HOLOCRON_API_TOKENS for the fixture users."""
+    return ",".join(f"{t}={u}" + (f":{r}" if r else "") for t, (u, r) in TOKENS.items())
 
 
 def notebook_path(name: str) -> Path:
@@ -23,7 +31,7 @@ def notebook_path(name: str) -> Path:
 
 
 def auth(user: str = "alice") -> dict[str, str]:
-    token = next(t for t, u in TOKENS.items() if u == user)
+    token = next(t for t, (u, _) in TOKENS.items() if u == user)
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -58,7 +66,7 @@ def run_env(clean_env, store_url, monkeypatch):
     """Environment of the run service for one test: private home, store and tokens."""
     values = {
         "HOLOCRON_STORE_URL": store_url,
-        "HOLOCRON_API_TOKENS": ",".join(f"{t}={u}" for t, u in TOKENS.items()),
+        "HOLOCRON_API_TOKENS": tokens_setting(),
         "HOLOCRON_RUN_TIMEOUT": "60",
         "HOLOCRON_WORKERS": "2",
     }
@@ -77,11 +85,11 @@ def run_settings(run_env):
 class LiveServer:
     """uvicorn serving the API on a free loopback port, in a thread."""
 
-    def __init__(self, app):
+    def __init__(self, app, log_level: str = "warning"):
         import uvicorn
 
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
-                                                    log_level="warning", lifespan="on"))
+                                                    log_level=log_level, lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> LiveServer:

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from runservice_fixtures import NOTEBOOKS, LiveServer, auth, wait_for_runs
+from runservice_fixtures import NOTEBOOKS, LiveServer, auth, tokens_setting, wait_for_runs
 
 from holocron_lib.service.api import MAX_BODY_BYTES, create_app
 from holocron_lib.service.store import Store
@@ -24,7 +24,7 @@ def home(clean_env):
 def client(home):
     settings = load_settings(env={
         "HOLOCRON_HOME": str(home), "HOLOCRON_STORE_URL": f"sqlite:///{home}/runs.sqlite",
-        "HOLOCRON_API_TOKENS": "tok-alice=alice,tok-bob=bob"}, dotenv=False)
+        "HOLOCRON_API_TOKENS": tokens_setting()}, dotenv=False)
     with TestClient(create_app(settings, notebooks_root=NOTEBOOKS, workers=2)) as c:
         yield c
 
@@ -134,7 +134,7 @@ def test_run_history_outputs_and_no_paths_anywhere(client, home):
                      json={"parameters": {"NAME": "Rey", "COUNT": 1}})
     assert ok.status_code == 202 and ok.headers["location"] == f"/runs/{ok.json()['id']}"
     bad = client.post("/notebooks/fails_at_cell_3/runs", headers=auth(), json={})
-    runs = wait_for_runs(client, [ok.json()["id"], bad.json()["id"]], auth())
+    runs = wait_for_runs(client, [ok.json()["id"], bad.json()["id"]], auth("ada"))
     good, failed = runs[ok.json()["id"]], runs[bad.json()["id"]]
     assert good["status"] == "succeeded" and good["user"] == "bob"
     assert good["parameters"] == {"NAME": "Rey", "COUNT": 1, "MODE": "dry_run", "OUT_FILE": ""}
@@ -142,7 +142,9 @@ def test_run_history_outputs_and_no_paths_anywhere(client, home):
     assert failed["status"] == "failed" and failed["error_cell"] == 3
     assert failed["error"] == "ValueError: boom at cell 3"
 
-    output = client.get(good["links"]["output"], headers=auth())
+    mine = client.get(good["links"]["self"], headers=auth()).json()  # bob's run, seen by alice
+    assert mine["detail"] == "summary" and mine["parameters"] == {} and "output" not in mine["links"]
+    output = client.get(good["links"]["output"], headers=auth("bob"))
     assert output.headers["content-type"] == "application/x-ipynb+json"
     assert "hello, Rey" in output.text and output.json()["nbformat"] == 4
     assert output.headers["content-disposition"] == (
@@ -162,7 +164,7 @@ def test_run_history_outputs_and_no_paths_anywhere(client, home):
 
     for url in ["/notebooks", "/notebooks/simple_params", "/runs", good["links"]["self"],
                 failed["links"]["self"], good["links"]["output"], failed["links"]["output"]]:
-        texts.append(client.get(url, headers=auth()).text)
+        texts.append(client.get(url, headers=auth("ada")).text)
     for text in texts:
         assert str(home) not in text and str(NOTEBOOKS) not in text
 
@@ -183,9 +185,13 @@ def test_openapi_docs(client):
             "/runs/{run_id}", "/runs/{run_id}/output", "/runs/{run_id}/output.html"} <= set(paths)
 
 
+def _header() -> str:
+    return "Authorization: " + auth()["Authorization"]
+
+
 def _raw_get(port: int, target: str) -> str:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-alice\r\n"
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n{_header()}\r\n"
                      "Connection: close\r\n\r\n".encode())
         chunks = []
         while data := sock.recv(65536):

@@ -160,3 +160,109 @@ def test_a_terminated_runner_closes_its_own_run(sqlite_env, tmp_path):
     with Store(os.environ["HOLOCRON_STORE_URL"]) as store:
         (run,), _ = store.list_runs()
     assert run.status == RunStatus.FAILED and "runner was stopped" in run.error_message
+
+
+def _one_line_error(result, *needles):
+    """A refused command: exit status 1 or 2, one 'Error:' line, no traceback."""
+    assert result.exit_code in (1, 2), result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(
+        result.exception, SystemExit)
+    errors = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(errors) == 1, result.output
+    for needle in needles:
+        assert needle in errors[0], result.output
+    return errors[0]
+
+
+def test_run_ids_beyond_the_store_range_are_a_usage_error(sqlite_env):
+    for value in ("9223372036854775808", "2147483648", "0"):
+        result = CliRunner().invoke(cli, ["runs", "show", value])
+        _one_line_error(result, "RUN_ID")
+    assert _one_line_error(CliRunner().invoke(cli, ["runs", "list", "--offset", "2147483648"]),
+                           "--offset")
+
+
+def _corrupt(path: Path) -> None:
+    path.write_bytes(b"this is not a database " * 200)
+
+
+def test_a_corrupt_store_is_one_line_naming_it(sqlite_env):
+    store_file = sqlite_env / "runs.sqlite"
+    _corrupt(store_file)
+    for args in (["runs", "list"], ["runs", "show", "1"], ["notebooks", "sync", *ROOT],
+                 ["run", "no_parameters", "-q", *ROOT], ["serve", *ROOT]):
+        line = _one_line_error(CliRunner().invoke(cli, args), str(store_file),
+                               "file is not a database", "move the file aside")
+        assert len(line) < 400
+
+
+def test_an_unreachable_postgresql_store_hides_its_password(clean_env, monkeypatch):
+    monkeypatch.setenv("HOLOCRON_STORE_URL",
+                       "postgresql+psycopg://holocron:Canary-Pa55word-7f3e@127.0.0.1:1/x"
+                       "?password=Canary-Pa55word-7f3e")
+    result = CliRunner().invoke(cli, ["runs", "list"])
+    line = _one_line_error(result, "postgresql+psycopg://holocron:***@127.0.0.1:1/x",
+                           "Connection refused", "check that the server runs")
+    assert "Canary" not in result.output and "?" not in line.split(" cannot be used")[0]
+
+
+@pytest.mark.parametrize("variable, value, args, expected", [
+    ("HOLOCRON_SEED_SCALE", "0", ["db", "build", "-q"], "HOLOCRON_SEED_SCALE: must be at least 1"),
+    ("HOLOCRON_STORE_URL", "not-a-url", ["runs", "list"], "HOLOCRON_STORE_URL: is not a URL"),
+    ("HOLOCRON_STORE_URL", "mysql://root:pw@db/x", ["runs", "list"],
+     "HOLOCRON_STORE_URL: must start with sqlite:// or postgresql://"),
+    ("HOLOCRON_RUN_TIMEOUT", "0", ["run", "no_parameters", *ROOT], "HOLOCRON_RUN_TIMEOUT"),
+    ("HOLOCRON_WORKERS", "0", ["serve", *ROOT], "HOLOCRON_WORKERS: must be from 1 to 64"),
+    ("HOLOCRON_API_TOKENS", "tok-short=ana", ["serve", *ROOT],
+     "entry 1 (user ana): the token is shorter than 16 characters"),
+    ("HOLOCRON_API_TOKENS", "garbage", ["serve", *ROOT],
+     "is not of the form token=user or token=user:role"),
+])
+def test_bad_settings_are_one_line_naming_the_variable(sqlite_env, monkeypatch, variable, value,
+                                                       args, expected):
+    monkeypatch.setenv(variable, value)
+    result = CliRunner().invoke(cli, args)
+    line = _one_line_error(result, expected)
+    if variable in ("HOLOCRON_STORE_URL", "HOLOCRON_API_TOKENS"):  # secret: never the value
+        assert value not in line and "pw@" not in line and "tok-short" not in line
+    with Store(os.environ["HOLOCRON_STORE_URL"]) if variable != "HOLOCRON_STORE_URL" else (
+            _nothing()) as store:
+        if store is not None:
+            assert store.list_runs()[1] == 0  # refused before anything was recorded
+
+
+class _nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_an_unwritable_store_folder_is_one_line(clean_env, monkeypatch):
+    blocker = clean_env / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("HOLOCRON_STORE_URL", f"sqlite:///{blocker}/runs.sqlite")
+    _one_line_error(CliRunner().invoke(cli, ["runs", "list"]), "its folder cannot be created",
+                    "HOLOCRON_STORE_URL")
+
+
+def test_a_missing_home_is_refused_and_not_created(clean_env, monkeypatch):
+    missing = clean_env / "nonexistent"
+    monkeypatch.setenv("HOLOCRON_HOME", str(missing))
+    _one_line_error(CliRunner().invoke(cli, ["runs", "list"]), "HOLOCRON_HOME", "does not exist")
+    assert not missing.exists()
+
+
+def test_no_time_limit_is_said_as_such(sqlite_env, monkeypatch):
+    monkeypatch.setenv("HOLOCRON_RUN_TIMEOUT", "none")
+    out = invoke("run", "no_parameters", "--dry-run", *ROOT).output
+    assert "no time limit" in out
+
+
+def test_an_unwritable_database_folder_is_one_line(clean_env, monkeypatch):
+    blocker = clean_env / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("HOLOCRON_DB_PATH", str(blocker / "holocron.duckdb"))
+    _one_line_error(CliRunner().invoke(cli, ["db", "build", "-q"]),
+                    "Setting HOLOCRON_DB_PATH: the folder a-file cannot be written")

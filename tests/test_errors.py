@@ -50,6 +50,9 @@ EXAMPLES: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "QueueFullError": ((1000,), ("1000 runs",)),
     "LessonFileError": (("07_scene_dashboards_answers.sql", "no MODULE line", 2),
                         ("07_scene_dashboards_answers.sql, line 2", "no MODULE line")),
+    "StoreUnavailableError": (("runs.sqlite (SQLite)", "file is not a database", "move the file aside",
+                               "sqlite"), ("runs.sqlite (SQLite)", "file is not a database")),
+    "WaitingLimitError": (("ana", 20, 20), ("ana", "HOLOCRON_MAX_WAITING_PER_USER")),
 }
 
 
@@ -143,3 +146,13 @@ def test_a_translation_error_shows_a_bounded_excerpt():
     err = errors.TranslationError("SELECT\n  " + "x, " * 200 + "y", "unsupported")
     shown = str(err).split("\n  in: ")[1]
     assert len(shown) == 160 and shown.startswith("SELECT x, x")
+
+
+def test_store_and_limit_errors_say_what_to_do():
+    store = errors.StoreUnavailableError("runs.sqlite (SQLite)", "file is not a database",
+                                         "move the file aside", "sqlite")
+    limit = errors.WaitingLimitError("ana", 20, 20)
+    assert str(store) == ("the run store runs.sqlite (SQLite) cannot be used: file is not a "
+                          "database; move the file aside")
+    assert isinstance(store, errors.DatabaseError) and store.backend == "sqlite"
+    assert "HOLOCRON_MAX_WAITING_PER_USER" in str(limit) and limit.limit == 20

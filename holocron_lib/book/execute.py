@@ -73,6 +73,7 @@ def _read_notebook(path: Path):
 def _execute_in_worker(path: str, env: dict[str, str], cell_timeout: int,
                        notebook_timeout: int) -> dict:
     """Run one notebook on a fresh kernel (in a worker process); never raises."""
+    os.environ.clear()  # the kernel inherits this: the allow-listed environment only
     os.environ.update(env)
     import nbformat
     from nbclient import NotebookClient

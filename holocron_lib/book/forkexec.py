@@ -158,6 +158,7 @@ def _child(path: str, env: dict[str, str], cell_timeout: int, notebook_timeout: 
     import jupytext
     import nbformat
 
+    os.environ.clear()  # the notebook gets the allow-listed environment, not the build's
     os.environ.update(env)
     os.chdir(Path(path).parent)
     started = time.monotonic()

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from holocron_lib.errors import UnknownObjectError
-from holocron_lib.settings import load_settings
+from holocron_lib.settings import load_settings, writable_folder
 
 
 def _shown(path: Path, home: Path) -> str:
@@ -61,6 +61,7 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
     from holocron_lib.schema.ddl import load_schema_model  # lazy, as above
 
     settings = load_settings()
+    variable = "--output" if output else "HOLOCRON_DB_PATH"
     output = output or settings.db_path
     if if_missing and output.exists():
         click.echo(f"{_shown(output, settings.home)} exists; not rebuilt (--if-missing)")
@@ -74,13 +75,15 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
             load_schema_model())
     except (UnknownObjectError, ValueError) as exc:
         raise click.BadParameter(str(exc), param_hint="--only/--empty/--rows") from None
+    scale = scale or settings.seed_scale  # checked before any work starts
+    writable_folder(variable, output.parent, _shown(output.parent, settings.home))
 
     def say(line: str) -> None:
         if not quiet or line.startswith(("warning", "  ")):
             click.echo(line)
 
     report = build_database(
-        output, scale=scale or settings.seed_scale, seed_dir=seed_dir, seed=seed, as_of=as_of,
+        output, scale=scale, seed_dir=seed_dir, seed=seed, as_of=as_of,
         lake_root=settings.lake_root, progress=say, subset=subset,
     )
     click.echo(f"built {_shown(report.path, settings.home)}: {report.rows:,} rows in "

@@ -22,6 +22,10 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _limit_text(limit: int | None) -> str:
+    return f"time limit {limit} s" if limit else "no time limit"
+
+
 def _interrupt(_signum, _frame):
     raise KeyboardInterrupt
 
@@ -49,7 +53,7 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None, 
         info = get_notebook(root, name)
         checked = validate_parameters(info, values, from_strings=True)
         click.echo(f"would run {info.name} ({info.title}) as {current_user()}, "
-                   f"time limit {limit} s, with:")
+                   f"{_limit_text(limit)}, with:")
         rows = [[k, json.dumps(v), "given" if k in values else "default"]
                 for k, v in checked.items()]
         click.echo(table(["parameter", "value", "source"], rows) if rows else "  (no parameters)")
@@ -79,7 +83,7 @@ def _execute(store, root, name, values, timeout, limit, quiet, settings):
     with store, Heartbeat(store):
         recorded = queue_run(store, root, name, values, current_user(), from_strings=True,
                              timeout=timeout, status=RunStatus.RUNNING)
-        click.echo(f"run {recorded.id}: {recorded.notebook} (time limit {limit} s)")
+        click.echo(f"run {recorded.id}: {recorded.notebook} ({_limit_text(limit)})")
 
         def progress(i: int, n: int) -> None:
             if not quiet:

@@ -11,6 +11,7 @@ import click
 from holocron_lib.cli._common import ROOT_OPTION, context, table, when
 
 STATUSES = ["queued", "running", "succeeded", "failed", "error", "timed_out"]
+MAX_RUN_ID = 2**31 - 1  # the store's id range (service.tables.MAX_ID), without importing it
 
 
 @click.group("runs")
@@ -23,7 +24,7 @@ def runs() -> None:
 @click.option("--status", type=click.Choice(STATUSES), help="Only runs with this status.")
 @click.option("--user", help="Only runs by this user.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--offset", type=click.IntRange(0, MAX_RUN_ID), default=0)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @ROOT_OPTION
 def list_(notebook, status, user, limit, offset, as_json, notebooks_root: Path | None):
@@ -45,7 +46,7 @@ def list_(notebook, status, user, limit, offset, as_json, notebooks_root: Path |
 
 
 @runs.command("show")
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=click.IntRange(1, MAX_RUN_ID))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @ROOT_OPTION
 def show(run_id: int, as_json: bool, notebooks_root: Path | None):

@@ -23,10 +23,10 @@ def serve(host: str, port: int, workers: int | None, notebooks_root: Path | None
     from holocron_lib.settings import load_settings
 
     settings = load_settings()
-    if not settings.api_tokens:
+    if not settings.api_tokens:  # checked here: a short or malformed token stops the start
         click.echo("warning: HOLOCRON_API_TOKENS is empty, so every request except /health "
                    "will be refused (401)", err=True)
     root = (notebooks_root or settings.home / "notebooks_py").resolve()
-    app = create_app(settings, notebooks_root=root, workers=workers)
+    app = create_app(settings, notebooks_root=root, workers=workers)  # opens the store
     click.echo(f"serving {root.name}/ on http://{host}:{port} (docs at /docs)")
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -3,6 +3,11 @@
 Each connection copies the seeded file into its own temporary folder, so writes never reach
 the seeded file and any number of processes can work at once; the copy goes on close, on
 garbage collection or at interpreter exit, whichever comes first.
+
+SQL on these connections reaches nothing but the database: DuckDB's file and network access
+(read_csv, read_text, glob, COPY, ATTACH, URLs) and extension installing and loading are
+off, and the configuration is locked so no statement turns them back on. The library reads
+the lake and seed files in Python, never through SQL.
 """
 
 from __future__ import annotations
@@ -41,6 +46,10 @@ _MISSING_TABLE = re.compile(r'Table with name "?([^"!\s]+)"? does not exist')
 _SYSTEM_SCHEMAS = ("information_schema", "pg_catalog")
 _PREFIX = "holocron-db-"
 _LOCK_NAME = "owner.lock"
+# Given when the connection opens (the database file itself still opens); locked after the
+# session is configured.
+SANDBOX = {"enable_external_access": False, "autoinstall_known_extensions": False,
+           "autoload_known_extensions": False}
 
 
 def _sweep_orphans() -> None:
@@ -111,7 +120,7 @@ class DuckDBDatabase(Database):
                 if wal.is_file():
                     shutil.copyfile(wal, target.with_name(target.name + ".wal"))
             self.path = target
-            self._con = duckdb.connect(str(target), read_only=read_only)
+            self._con = duckdb.connect(str(target), read_only=read_only, config=SANDBOX)
         except (OSError, duckdb.Error) as exc:
             if lock is not None:
                 os.close(lock)
@@ -122,6 +131,7 @@ class DuckDBDatabase(Database):
             ) from None
         self._cleanup = weakref.finalize(self, _discard, self._con, folder, lock)
         configure_session(self._con)
+        self._con.execute("SET lock_configuration = true")
 
     @property
     def target(self) -> str:

@@ -57,7 +57,7 @@ def build_connection_string(settings: Settings) -> str:
     if given:
         return given
     host = settings.get("SEED_SQLSERVER_HOST") or "localhost"
-    port = settings.get("SEED_SQLSERVER_PORT")
+    port = settings.integer("SEED_SQLSERVER_PORT")
     parts = [
         ("DRIVER", "{" + (settings.get("SEED_SQLSERVER_DRIVER") or "").replace("}", "}}") + "}"),
         ("SERVER", _quote(f"{host},{port}" if port else host)),
@@ -155,6 +155,7 @@ class SqlServerDatabase(Database):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SqlServerDatabase:
+        settings.require_sqlserver_login()
         return cls(
             build_connection_string(settings), secrets=settings.secrets(), redact=settings.redact
         )

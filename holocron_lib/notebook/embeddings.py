@@ -97,7 +97,7 @@ def choose_embedder(settings=None, prefer_local: bool = False):
 
     settings = settings or load_settings()
     if not prefer_local:
-        client = OllamaEmbedder(settings.get("OLLAMA_BASE_URL"), settings.get("OLLAMA_EMBED_MODEL"),
+        client = OllamaEmbedder(settings.url("OLLAMA_BASE_URL"), settings.get("OLLAMA_EMBED_MODEL"),
                                 timeout=3.0)
         if client.available():
             return client

@@ -175,7 +175,7 @@ def run_checks(db, settings, *, docker: bool = True, compose_file: str | None = 
     if results[0].status == FAIL:
         return results
     results += [check_schema_version(db), check_expected_objects(db, expected_objects()), check_seeded(db),
-                check_ollama(settings.get("OLLAMA_BASE_URL"))]
+                check_ollama(settings.url("OLLAMA_BASE_URL"))]
     if docker:
         results.append(check_docker(compose_file))
     return results

@@ -1,21 +1,24 @@
 """The HTTP API: registered notebooks by name, runs with parameters, run history and outputs.
 
 Notebooks are addressed only by registered name, and no answer holds a filesystem path:
-outputs are links under ``/runs/{id}/``. Every route but ``/health`` and the docs needs a
-bearer token from HOLOCRON_API_TOKENS. Every error has one JSON shape:
+outputs are links under ``/runs/{id}/``, and executed notebooks and error texts are sent
+with paths relative to the project (`service.scrub`). Every route but ``/health`` and the
+docs needs a bearer token from HOLOCRON_API_TOKENS, whose role (`service.auth`) decides what
+it may do. Every error has one JSON shape:
 ``{"error": {"status": 404, "code": "notebook_not_found", "message": "...", "details": {}}}``.
 """
 
 from __future__ import annotations
 
-import hmac
 import json
+import logging
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -27,17 +30,24 @@ from holocron_lib.errors import (
     NotebookNotFoundError,
     ParameterError,
     QueueFullError,
+    StoreUnavailableError,
     UnknownObjectError,
+    WaitingLimitError,
 )
 from holocron_lib.service import api_models as m
+from holocron_lib.service import auth, scrub
+from holocron_lib.service.access_log import QueryTokenFilter
+from holocron_lib.service.params import check_values
 from holocron_lib.service.pool import RunService
-from holocron_lib.service.registry import is_valid_name, parameter_problems
+from holocron_lib.service.registry import is_valid_name
 from holocron_lib.service.runner import output_file_name
-from holocron_lib.service.store import Run
-from holocron_lib.settings import Settings, load_settings
+from holocron_lib.service.store import MAX_ID, Run
+from holocron_lib.settings import ApiToken, Settings, load_settings
 
 MAX_BODY_BYTES = 64 * 1024
 _bearer = HTTPBearer(auto_error=False, description="A token from HOLOCRON_API_TOKENS.")
+RunId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="A run's id.")]
+NoNul = r"^[^\x00]*$"
 
 
 class ApiError(Exception):
@@ -96,80 +106,113 @@ class BodyLimit:
         return await self.app(scope, replay, send)
 
 
-async def current_user(
+async def current_token(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
-    """The user name the bearer token maps to; 401 without a valid token."""
+) -> ApiToken:
+    """The configured token entry (user and role) the bearer token matches; 401 otherwise."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "unauthorized", "a bearer token is required",
                        headers={"WWW-Authenticate": "Bearer"})
-    given = credentials.credentials.encode()
-    for token, name in request.app.state.settings.api_tokens.items():
-        if hmac.compare_digest(token.encode(), given):
-            return name
-    raise ApiError(401, "unauthorized", "the bearer token is not valid",
-                   headers={"WWW-Authenticate": "Bearer"})
+    found = auth.authenticate(request.app.state.tokens, credentials.credentials)
+    if found is None:
+        raise ApiError(401, "unauthorized", "the bearer token is not valid",
+                       headers={"WWW-Authenticate": "Bearer"})
+    return found
 
 
-Who = Annotated[str, Depends(current_user)]
+def forbidden(token: ApiToken, needed: str, what: str) -> ApiError:
+    return ApiError(403, "forbidden", f"{what} needs the role {needed}; this token has the "
+                    f"role {token.role}", {"needed_role": needed, "role": token.role})
 
 
-def _scrub(text: str | None, service: RunService) -> str | None:
-    """Error text without local paths or secrets (it came from a notebook or the runner)."""
-    if text is None:
-        return None
-    s = service.settings
-    for path in sorted({str(service.root), str(s.artifacts_dir), str(s.home)}, key=len,
-                       reverse=True):
-        text = text.replace(path, "<project>" if path == str(s.home) else "<folder>")
-    return s.redact(text)
+def _viewer(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
+    return token  # every role may read
+
+
+def _runner(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
+    if not auth.may(token.role, "runner"):
+        raise forbidden(token, "runner", "requesting a run")
+    return token
+
+
+Viewer = Annotated[ApiToken, Depends(_viewer)]
+Runner = Annotated[ApiToken, Depends(_runner)]
 
 
 def _utc(when: datetime | None) -> datetime | None:
     return when.replace(tzinfo=UTC) if when is not None else None
 
 
-def _run_out(run: Run, service: RunService) -> m.RunOut:
-    links = {"self": f"/runs/{run.id}", "notebook": f"/notebooks/{run.notebook}"}
-    if run.output_path:
-        links.update(output=f"/runs/{run.id}/output", output_html=f"/runs/{run.id}/output.html")
-    return m.RunOut(
-        id=run.id, notebook=run.notebook, user=run.user, status=run.status.value,
-        parameters=run.parameters, error=_scrub(run.error_message, service),
-        error_cell=run.error_cell, error_name=run.error_name,
-        duration_seconds=run.duration_seconds, timeout_seconds=run.timeout_seconds,
-        queued_at=_utc(run.queued_at), started_at=_utc(run.started_at),
-        completed_at=_utc(run.completed_at), links=links,
-    )
+def sees_all_of(token: ApiToken, run: Run) -> bool:
+    """A run's owner and admins see it in full; others see a summary."""
+    return run.user == token.user or auth.may(token.role, "admin")
 
 
 def create_app(settings: Settings | None = None, *, notebooks_root: Path | str | None = None,
                service: RunService | None = None, workers: int | None = None) -> FastAPI:
     """The FastAPI application; the run service starts and stops with it."""
     settings = settings or load_settings()
+    tokens = settings.api_tokens  # checked now, so a bad entry stops the start
     service = service or RunService(settings, Path(notebooks_root or settings.home
                                                    / "notebooks_py"), workers=workers)
+    access_filter = QueryTokenFilter(settings.redact)
 
     @asynccontextmanager
     async def lifespan(_app):
-        await run_in_threadpool(service.start)
+        access_log = logging.getLogger("uvicorn.access")
+        access_log.addFilter(access_filter)
         try:
+            await run_in_threadpool(service.start)
             yield
         finally:
             await run_in_threadpool(service.stop)
+            access_log.removeFilter(access_filter)
 
     app = FastAPI(
         title="Holocron run service",
         description="Run the book's notebooks with parameters and read the run history. "
                     "Notebooks are addressed by registered name.",
         version="1", lifespan=lifespan,
-        responses={401: {"model": m.ErrorOut}, 404: {"model": m.ErrorOut},
-                   422: {"model": m.ErrorOut}},
+        responses={401: {"model": m.ErrorOut}, 403: {"model": m.ErrorOut},
+                   404: {"model": m.ErrorOut}, 422: {"model": m.ErrorOut},
+                   503: {"model": m.ErrorOut}},
     )
     app.state.service = service
     app.state.settings = settings
+    app.state.tokens = tokens
     app.add_middleware(BodyLimit)
+    prefixes = scrub.path_prefixes(settings.home, settings.artifacts_dir,
+                                   [(service.root, service.root.name)])
+
+    def shown(text: str | None) -> str | None:
+        """Error text without local paths or secrets (it came from a notebook or the runner)."""
+        return None if text is None else settings.redact(scrub.relative_text(text, prefixes))
+
+    def has_output(run: Run) -> Path | None:
+        path = Path(run.output_path).resolve() if run.output_path else None
+        artifacts = settings.artifacts_dir.resolve()
+        if path is None or artifacts not in path.parents or not path.is_file():
+            return None
+        return path
+
+    def run_out(run: Run, token: ApiToken) -> m.RunOut:
+        full = sees_all_of(token, run)
+        links = {"self": f"/runs/{run.id}", "notebook": f"/notebooks/{run.notebook}"}
+        if full and has_output(run):
+            links.update(output=f"/runs/{run.id}/output",
+                         output_html=f"/runs/{run.id}/output.html")
+        return m.RunOut(
+            id=run.id, notebook=run.notebook, user=run.user, status=run.status.value,
+            parameters=run.parameters if full else {},
+            error=shown(run.error_message) if full else None,
+            error_cell=run.error_cell if full else None,
+            error_name=run.error_name if full else None,
+            duration_seconds=run.duration_seconds, timeout_seconds=run.timeout_seconds,
+            queued_at=_utc(run.queued_at), started_at=_utc(run.started_at),
+            completed_at=_utc(run.completed_at), detail="full" if full else "summary",
+            links=links,
+        )
 
     def notebook_or_404(name: str):
         info = service.notebook(name) if is_valid_name(name) else None
@@ -184,6 +227,13 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
             return service.store.get_run(run_id)
         except UnknownObjectError:
             raise ApiError(404, "run_not_found", f"no run has id {run_id}") from None
+
+    def own_run_or_403(run_id: int, token: ApiToken) -> Run:
+        run = run_or_404(run_id)
+        if not sees_all_of(token, run):
+            raise forbidden(token, "admin", f"reading the output of run {run.id}, which "
+                            f"belongs to another user,")
+        return run
 
     # ------------------------------------------------------------ errors
 
@@ -203,9 +253,15 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         return _error_response(422, "invalid_request", "the request is not valid",
                                {"problems": problems})
 
+    @app.exception_handler(StoreUnavailableError)
+    async def _store_down(_request, exc: StoreUnavailableError):
+        return _error_response(503, "store_unavailable", f"the run store ({exc.backend}) "
+                               f"cannot be used: {shown(exc.reason)}; its operator must repair "
+                               "it", {"store": exc.backend}, headers={"Retry-After": "30"})
+
     @app.exception_handler(HolocronError)
     async def _library_error(_request, exc: HolocronError):
-        return _error_response(500, "internal_error", _scrub(str(exc), service))
+        return _error_response(500, "internal_error", shown(str(exc)))
 
     @app.exception_handler(Exception)
     async def _unexpected(_request, exc: Exception):
@@ -213,26 +269,37 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
 
     # ------------------------------------------------------------ routes
 
-    @app.get("/health", response_model=m.HealthOut, tags=["service"])
+    @app.get("/health", response_model=m.HealthOut, tags=["service"],
+             responses={503: {"model": m.ErrorOut}})
     def health():
-        """Liveness and queue depth; needs no token."""
+        """Liveness, the store's state and queue depth; needs no token. 503: the store is down."""
+        service.store.ping()
         return m.HealthOut(status="ok", store=service.store.dialect, **service.status())
 
     @app.get("/notebooks", response_model=m.NotebookList, tags=["notebooks"])
-    def list_notebooks(_user: Who, category: str | None = None, tag: str | None = None):
+    def list_notebooks(_token: Viewer,
+                       category: Annotated[str | None, Query(max_length=50)] = None,
+                       tag: Annotated[str | None, Query(max_length=100)] = None):
         """Registered notebooks, optionally of one category or with one tag."""
         items = [m.notebook_out(i) for i in service.notebooks(category, tag)]
         return m.NotebookList(notebooks=items, total=len(items))
 
     @app.post("/notebooks/{name:path}/runs", status_code=202, response_model=m.RunOut,
-              tags=["runs"], responses={413: {"model": m.ErrorOut}, 503: {"model": m.ErrorOut}})
-    def request_run(name: str, body: m.RunRequest, response: Response, who: Who):
+              tags=["runs"], responses={403: {"model": m.ErrorOut}, 413: {"model": m.ErrorOut},
+                                        429: {"model": m.ErrorOut}, 503: {"model": m.ErrorOut}})
+    def request_run(name: str, body: m.RunRequest, response: Response, token: Runner):
         """Queue a run with parameters; answers at once with the run's id and links."""
         info = notebook_or_404(name)
-        problems = parameter_problems(info, body.parameters)
+        checked, problems = check_values(info.name, info.parameters, body.parameters)
+        if not problems:
+            needed, why = auth.role_needed(info, checked)
+            if not auth.may(token.role, needed):
+                raise forbidden(token, needed, f"running {info.name}: {why},")
         try:
-            run = service.request_run(info.name, body.parameters, who, timeout=body.timeout)
-        except ParameterError:
+            run = service.request_run(info.name, body.parameters, token.user,
+                                      timeout=body.timeout)
+        except ParameterError as exc:
+            problems = problems or [exc]  # no problems: refused before anything was recorded
             raise ApiError(422, "invalid_parameters", str(problems[0]), {"problems": [
                 {"field": p.parameter, "reason": p.reason,
                  "allowed": [a if isinstance(a, str | int | float | bool) else str(a)
@@ -242,58 +309,70 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
                            f"{name!r}") from None
         except QueueFullError as exc:
             raise ApiError(503, "queue_full", str(exc)) from None
+        except WaitingLimitError as exc:
+            raise ApiError(429, "too_many_waiting", str(exc), {"limit": exc.limit},
+                           headers={"Retry-After": "30"}) from None
         response.headers["Location"] = f"/runs/{run.id}"
-        return _run_out(run, service)
+        return run_out(run, token)
 
     @app.get("/notebooks/{name:path}", response_model=m.NotebookDetail, tags=["notebooks"])
-    def show_notebook(name: str, _user: Who):
+    def show_notebook(name: str, _token: Viewer):
         """One notebook: metadata, parameters, and how to run it."""
         info = notebook_or_404(name)
         return m.notebook_detail(info)
 
     @app.get("/runs", response_model=m.RunList, tags=["runs"])
-    def list_runs(_user: Who, notebook: str | None = None,
+    def list_runs(token: Viewer,
+                  notebook: Annotated[str | None, Query(max_length=200, pattern=NoNul)] = None,
                   status: m.StatusName | None = None,
-                  user_name: Annotated[str | None, Query(alias="user")] = None,
+                  user_name: Annotated[str | None, Query(alias="user", max_length=100,
+                                                         pattern=NoNul)] = None,
                   limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                  offset: Annotated[int, Query(ge=0)] = 0):
-        """Run history, newest first, with filters and paging."""
+                  offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0):
+        """Run history, newest first, with filters and paging; others' runs as summaries."""
         runs, total = service.store.list_runs(notebook=notebook, status=status,
                                               user=user_name, limit=limit, offset=offset)
-        return m.RunList(runs=[_run_out(r, service) for r in runs], total=total, limit=limit,
+        return m.RunList(runs=[run_out(r, token) for r in runs], total=total, limit=limit,
                          offset=offset)
 
     @app.get("/runs/{run_id}", response_model=m.RunOut, tags=["runs"])
-    def show_run(run_id: int, _user: Who):
+    def show_run(run_id: RunId, token: Viewer):
         """One run: status, parameters, timing, error and output links."""
-        return _run_out(run_or_404(run_id), service)
+        return run_out(run_or_404(run_id), token)
 
-    def output_file(run: Run) -> Path:
-        path = Path(run.output_path).resolve() if run.output_path else None
-        artifacts = settings.artifacts_dir.resolve()
-        if path is None or artifacts not in path.parents or not path.is_file():
+    def output_notebook(run: Run) -> dict:
+        """The run's executed notebook as a client may see it (relative paths, no secrets)."""
+        path = has_output(run)
+        if path is None:
             raise ApiError(404, "output_not_found", f"run {run.id} has no output "
                            f"(status {run.status.value})")
-        return path
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise ApiError(404, "output_not_found", f"the output of run {run.id} cannot be "
+                           "read (it may still be being written)") from None
+        return scrub.scrub_value(data, prefixes, settings.redact)
 
     @app.get("/runs/{run_id}/output", tags=["runs"],
-             responses={200: {"content": {"application/x-ipynb+json": {}}}})
-    def run_output(run_id: int, _user: Who):
+             responses={200: {"content": {"application/x-ipynb+json": {}}},
+                        403: {"model": m.ErrorOut}})
+    def run_output(run_id: RunId, token: Viewer):
         """The executed notebook (.ipynb), partial while running or after a failure."""
-        run = run_or_404(run_id)
-        data = json.loads(output_file(run).read_text(encoding="utf-8"))
+        run = own_run_or_403(run_id, token)
+        data = output_notebook(run)
         filename = output_file_name(run.notebook, run.id)
         return Response(json.dumps(data), media_type="application/x-ipynb+json",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
-    @app.get("/runs/{run_id}/output.html", response_class=HTMLResponse, tags=["runs"])
-    def run_output_html(run_id: int, _user: Who):
+    @app.get("/runs/{run_id}/output.html", response_class=HTMLResponse, tags=["runs"],
+             responses={403: {"model": m.ErrorOut}})
+    def run_output_html(run_id: RunId, token: Viewer):
         """The executed notebook rendered as HTML."""
         import nbformat
         from nbconvert import HTMLExporter
 
-        run = run_or_404(run_id)
-        nb = nbformat.reads(output_file(run).read_text(encoding="utf-8"), as_version=4)
+        run = own_run_or_403(run_id, token)
+        nb = nbformat.reads(json.dumps(output_notebook(run)), as_version=4)
         html, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
         return HTMLResponse(html, headers={
             "Content-Security-Policy": "sandbox; default-src 'none'; img-src data:; "

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from holocron_lib.service.registry import NotebookInfo
+from holocron_lib.service.values import unstorable
 
 StatusName = Literal["queued", "running", "succeeded", "failed", "error", "timed_out"]
 
@@ -26,6 +27,8 @@ class ErrorOut(BaseModel):
 class HealthOut(BaseModel):
     status: str
     store: str = Field(description="Store backend: sqlite or postgresql.")
+    store_state: str = Field("ok", description="ok, or why the store cannot be used (then "
+                                               "the answer is 503).")
     workers: int
     in_pool: int = Field(description="Runs handed to this server's pool and not yet done.")
     queued: int
@@ -43,6 +46,10 @@ class ParameterOut(BaseModel):
     max: float | int | None = None
     pattern: str | None = None
     nullable: bool = False
+    within: str | None = Field(None, description="Path parameters: the folder the path is "
+                                                 "confined to (run, user or project).")
+    marks: list[str] = Field([], description="sql, code or writes: setting it needs a "
+                                             "higher role (see the security page).")
 
 
 class NotebookOut(BaseModel):
@@ -76,6 +83,15 @@ class RunRequest(BaseModel):
                                 description="Seconds before the run is stopped "
                                             "(default: HOLOCRON_RUN_TIMEOUT).")
 
+    @field_validator("parameters")
+    @classmethod
+    def _storable(cls, value: dict[str, Any]) -> dict[str, Any]:
+        """Refuse what no store can hold or no client be sent, before anything is recorded."""
+        problem = unstorable(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
 
 class RunOut(BaseModel):
     id: int
@@ -92,6 +108,9 @@ class RunOut(BaseModel):
     queued_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
+    detail: Literal["full", "summary"] = Field(
+        "full", description="summary: another user's run, shown without its parameters, "
+                            "error and output (those are for its owner and admins).")
     links: dict[str, str]
 
 

@@ -5,6 +5,12 @@ Rules sit in square brackets at the end of the comment (book/conventions.md docu
 ``[pattern: ^[a-z_]+$]`` and ``[required]``; several may share one bracket, separated by
 commas (``[min=1, max=500]``; ``:`` and ``=`` are interchangeable), except ``pattern``, which
 takes its bracket alone. A parameter without a default is required.
+
+Three more rules guard what a run may do: ``[within: run|user|project]`` makes the parameter
+a path confined to that folder (`service.paths`), ``[sql]`` and ``[code]`` mark free-form SQL
+or Python, and ``[writes]`` marks a parameter that makes the run change data (a ``bool``
+named ``CONFIRM`` or ``CONFIRM_...`` is one without saying so). The API lets only some roles
+set a marked parameter (`service.auth`).
 """
 
 from __future__ import annotations
@@ -20,9 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from holocron_lib.errors import ParameterError
+from holocron_lib.service import paths
 
-TYPES = ("str", "int", "float", "bool", "list", "dict")
-RULE_KEYS = ("min", "max", "allowed", "choices", "pattern", "required")
+TYPES = ("str", "int", "float", "bool", "list", "dict", "path")
+MARKS = ("sql", "code", "writes")
+RULE_KEYS = ("min", "max", "allowed", "choices", "pattern", "required", "within", *MARKS)
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 _INT = re.compile(r"[+-]?\d+")
@@ -43,6 +51,8 @@ class Parameter:
     minimum: int | float | None = None
     maximum: int | float | None = None
     pattern: str | None = None
+    within: str | None = None  # path parameters: the folder they are confined to
+    marks: tuple[str, ...] = ()  # sql, code, writes: who may set it (service.auth)
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -59,6 +69,10 @@ class Parameter:
             out["pattern"] = self.pattern
         if self.nullable:
             out["nullable"] = True
+        if self.within is not None:
+            out["within"] = self.within
+        for mark in self.marks:
+            out[mark] = True
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,17 +81,20 @@ class Parameter:
             "default": _jsonable(self.default) if self.has_default else None,
             "required": self.required, "description": self.description,
             "allowed": list(self.choices) or None, "min": self.minimum, "max": self.maximum,
-            "pattern": self.pattern, "nullable": self.nullable,
+            "pattern": self.pattern, "nullable": self.nullable, "within": self.within,
+            "marks": list(self.marks),
         }
 
     def allowed_text(self) -> list[str]:
         """What a valid value looks like, for error messages and docs."""
         if self.choices:
             return [str(c) for c in self.choices]
+        if self.type == "path":
+            return [paths.describe(self.within or "run")]
         kind = {"str": "a string", "int": "a whole number", "float": "a number",
                 "bool": "true or false", "list": "a JSON list", "dict": "a JSON object"}[self.type]
         bits = [kind]
-        measure = "length " if self.type in ("str", "list", "dict") else ""
+        measure = "length " if self.type in ("str", "list", "dict") else ""  # path: see above
         if self.minimum is not None and self.maximum is not None:
             bits.append(f"{measure}from {self.minimum} to {self.maximum}")
         elif self.minimum is not None:
@@ -161,8 +178,14 @@ def _parse_rules(notebook: str, name: str, groups: list[str]) -> dict[str, Any]:
             if key not in RULE_KEYS:
                 raise ParameterError(notebook, name, f"unknown rule {key!r}",
                                      allowed=[k for k in RULE_KEYS if k != "choices"])
-            if key == "required":
-                rules["required"] = True
+            if key in ("required", *MARKS):
+                rules[key] = True
+            elif key == "within":
+                folder = value.strip().lower()
+                if folder not in paths.FOLDERS:
+                    raise ParameterError(notebook, name, f"rule 'within' names an unknown folder "
+                                         f"{folder!r}", allowed=paths.FOLDERS)
+                rules["within"] = folder
             elif not sep or not value.strip():
                 raise ParameterError(notebook, name, f"rule {key!r} needs a value")
             elif key in ("min", "max"):
@@ -195,7 +218,10 @@ def _annotation_type(notebook: str, name: str, node: ast.expr | None) -> tuple[s
         if isinstance(base, ast.Name) and base.id == "Optional":
             return _annotation_type(notebook, name, node.slice)[0], True
         node = base
-    text = node.id if isinstance(node, ast.Name) else ast.unparse(node)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value  # a quoted annotation, e.g. "path"
+    else:
+        text = node.id if isinstance(node, ast.Name) else ast.unparse(node)
     text = {"List": "list", "Dict": "dict", "tuple": "list", "Tuple": "list"}.get(text, text)
     if text not in TYPES:
         raise ParameterError(notebook, name, f"unsupported type {text!r}", allowed=TYPES)
@@ -242,6 +268,17 @@ def parse_parameters_cell(source: str, notebook: str = "?") -> tuple[Parameter, 
                 raise ParameterError(notebook, name, f"unsupported default type "
                                      f"{type(default).__name__!r}", allowed=TYPES)
         nullable = nullable or (has_default and default is None)
+        if "within" in rules or type_ == "path":
+            if type_ not in ("str", "path"):
+                raise ParameterError(notebook, name, "a path parameter ([within: ...]) must be "
+                                     "a str")
+            type_, within = "path", rules.get("within", "run")
+        else:
+            within = None
+        marks = tuple(m for m in MARKS if rules.get(m))
+        if (type_ == "bool" and "writes" not in marks
+                and (name == "CONFIRM" or name.startswith("CONFIRM_"))):
+            marks += ("writes",)
         choices: tuple = ()
         if "allowed" in rules:
             probe = Parameter(name, type_, nullable=nullable)
@@ -251,7 +288,8 @@ def parse_parameters_cell(source: str, notebook: str = "?") -> tuple[Parameter, 
             name=name, type=type_, default=default, has_default=has_default,
             description=description, required=not has_default or rules.get("required", False),
             nullable=nullable, choices=choices, minimum=rules.get("min"),
-            maximum=rules.get("max"), pattern=rules.get("pattern"),
+            maximum=rules.get("max"), pattern=rules.get("pattern"), within=within,
+            marks=marks,
         )
         if has_default and default is not None:
             # the declared default must itself pass the rules, or every default run fails
@@ -270,7 +308,7 @@ def _coerce(notebook: str, p: Parameter, raw: Any, from_strings: bool) -> Any:
     def bad(reason: str) -> ParameterError:
         return ParameterError(notebook, p.name, reason, p.allowed_text())
 
-    if from_strings and isinstance(raw, str) and p.type != "str":
+    if from_strings and isinstance(raw, str) and p.type not in ("str", "path"):
         text = raw.strip()
         if p.nullable and text.lower() in ("null", "none"):
             return None
@@ -298,6 +336,7 @@ def _coerce(notebook: str, p: Parameter, raw: Any, from_strings: bool) -> Any:
         raise bad("must not be null")
     ok = {
         "str": isinstance(raw, str),
+        "path": isinstance(raw, str),
         "int": isinstance(raw, int) and not isinstance(raw, bool),
         "float": isinstance(raw, int | float) and not isinstance(raw, bool),
         "bool": isinstance(raw, bool),
@@ -310,6 +349,8 @@ def _coerce(notebook: str, p: Parameter, raw: Any, from_strings: bool) -> Any:
         raw = float(raw)
         if not math.isfinite(raw):
             raise bad("must be a finite number")
+    if p.type == "path" and (problem := paths.path_problem(raw)) is not None:
+        raise bad(problem)
     if p.type == "list":
         raw = list(raw)
     return raw
@@ -321,8 +362,9 @@ def _check(notebook: str, p: Parameter, value: Any) -> ParameterError | None:
         return None
     if p.choices and value not in p.choices:
         return ParameterError(notebook, p.name, f"{value!r} is not an allowed value", p.choices)
-    measure = len(value) if p.type in ("str", "list", "dict") else value
-    what = "length" if p.type in ("str", "list", "dict") else "value"
+    sized = p.type in ("str", "path", "list", "dict")
+    measure = len(value) if sized else value
+    what = "length" if sized else "value"
     if p.minimum is not None and measure < p.minimum:
         return ParameterError(notebook, p.name, f"{what} {measure!r} is below the minimum "
                               f"{p.minimum}", p.allowed_text())
@@ -377,3 +419,4 @@ def validate_values(
     if problems:
         raise problems[0]
     return out
+

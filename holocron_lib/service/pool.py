@@ -31,7 +31,7 @@ class RunService:
         self.settings = settings
         self.root = Path(notebooks_root).resolve()
         self.store = store or Store(settings.store_url)
-        self.workers = max(1, workers or settings.workers)
+        self.workers = workers or settings.workers
         self.max_queue = max_queue
         self._pool: ThreadPoolExecutor | None = None
         self._heartbeat: Heartbeat | None = None
@@ -102,7 +102,8 @@ class RunService:
         with self._lock:
             if self._pending >= self.max_queue:
                 raise QueueFullError(self._pending)
-        run = queue_run(self.store, self.root, name, parameters, user, timeout=timeout)
+        run = queue_run(self.store, self.root, name, parameters, user, timeout=timeout,
+                        max_waiting=self.settings.max_waiting_per_user)
         self._submit(run.id)
         return run
 

@@ -20,10 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from holocron_lib.errors import HolocronError, NotebookNotFoundError, ParameterError
+from holocron_lib.errors import (
+    HolocronError,
+    NotebookNotFoundError,
+    ParameterError,
+    SettingsError,
+)
 from holocron_lib.execution.environment import kernel_environment
+from holocron_lib.service import paths, scrub
 from holocron_lib.service.registry import NotebookInfo, get_notebook, validate_parameters
 from holocron_lib.service.store import HEARTBEAT_SECONDS, Run, RunStatus, Store
+from holocron_lib.service.values import unstorable_parameter
+from holocron_lib.settings import load_settings, writable_folder
 
 KERNEL_NAME = "python3"
 Progress = Callable[[int, int], None]  # (code cells started, code cells in all)
@@ -233,19 +241,23 @@ class Heartbeat:
 
 def queue_run(store: Store, root: Path, name: str, values: dict[str, Any], user: str, *,
               from_strings: bool = False, timeout: int | None = None,
-              status: RunStatus = RunStatus.QUEUED) -> Run:
+              status: RunStatus = RunStatus.QUEUED, max_waiting: int | None = None) -> Run:
     """Check the parameters and record a new run; bad parameters are recorded as `error`.
 
-    Raises `NotebookNotFoundError` (nothing recorded) or `ParameterError` (recorded).
+    Raises `NotebookNotFoundError` (nothing recorded), `ParameterError` (recorded, except
+    for values no store can hold), or `WaitingLimitError` (nothing recorded).
     """
     info = get_notebook(root, name)
+    if (bad := unstorable_parameter(values)) is not None:
+        raise ParameterError(info.name, *bad)
     try:
         checked = validate_parameters(info, values, from_strings=from_strings)
     except ParameterError as exc:
         store.create_run(info, user, {str(k)[:100]: _jsonable(v) for k, v in values.items()},
                          status=RunStatus.ERROR, error_message=str(exc), timeout=timeout)
         raise
-    return store.create_run(info, user, checked, status=status, timeout=timeout)
+    return store.create_run(info, user, checked, status=status, timeout=timeout,
+                            max_waiting=max_waiting)
 
 
 def _jsonable(value: Any) -> Any:
@@ -267,9 +279,18 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
     current = store.get_run(run.id)
     output = output_path_for(artifacts_dir, info.name, run.id, current.started_at
                              or current.queued_at)
+    prefixes = scrub.path_prefixes(home, artifacts_dir, [(Path(root), Path(root).name)])
     store.set_output(run.id, str(output))
     try:
-        outcome = execute_notebook(info, run.parameters, output, home=home,
+        writable_folder("HOLOCRON_ARTIFACTS_DIR", output.parent,
+                        scrub.relative_text(str(output.parent), prefixes))
+        parameters = paths.confine(info.name, info.parameters, run.parameters, home=home,
+                                   artifacts_dir=artifacts_dir, run_id=run.id, user=run.user)
+    except (ParameterError, SettingsError, OSError) as exc:
+        store.set_output(run.id, None)
+        return store.finish_run(run.id, RunStatus.ERROR, error_message=str(exc))
+    try:
+        outcome = execute_notebook(info, parameters, output, home=home,
                                    timeout=run.timeout_seconds or default_timeout or None,
                                    progress=progress, kernel_name=kernel_name)
     except HolocronError as exc:
@@ -278,14 +299,17 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
         outcome = Outcome(RunStatus.ERROR, f"{type(exc).__name__}: {exc}")
     # A notebook's error text is arbitrary; no secret in force may reach the store, which
     # the CLI and the API both read.
+    redact = load_settings(home=home).redact
     message = outcome.error_message
     if message:
-        from holocron_lib.settings import load_settings
-
-        message = load_settings(home=home).redact(message)
+        message = redact(scrub.relative_text(message, prefixes))
+    # what is stored is what a client may fetch: relative paths, no secrets
+    written = output.exists() and scrub.scrub_notebook_file(output, prefixes, redact)
+    if not written:
+        store.set_output(run.id, None)
     store.finish_run(run.id, outcome.status, error_message=message,
                      error_cell=outcome.error_cell, error_name=outcome.error_name,
-                     output_path=str(output) if output.exists() else None)
+                     output_path=str(output) if written else None)
     if outcome.seconds:
         store.record_duration(run.id, outcome.seconds)
     return store.get_run(run.id)

@@ -19,15 +19,24 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from holocron_lib.errors import DatabaseError, UnknownObjectError
+from holocron_lib.errors import (
+    DatabaseError,
+    StoreUnavailableError,
+    UnknownObjectError,
+    WaitingLimitError,
+)
 from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of this module's surface
+    MAX_ID,
+    SqliteFileGuard,
     create_engine,
     executions,
     metadata,
     notebook_parameters,
     notebooks,
     schema_version,
+    shown_url,
 )
+from holocron_lib.service.values import number_or_none, printable, printable_text
 
 SCHEMA_VERSION = 1  # bump with a migration step in Store.ensure_schema
 HEARTBEAT_SECONDS = 5
@@ -95,15 +104,31 @@ def process_alive(pid: int) -> bool:
         return True
 
 
+def _when(value) -> datetime | None:
+    return value if isinstance(value, datetime) else None
+
+
 def _row_to_run(row) -> Run:
+    """A stored row as a `Run`; a value the store holds in a bad form never raises here."""
+    text, number = printable_text, number_or_none
+    try:
+        status, note = RunStatus(row.status), None
+    except ValueError:
+        status, note = RunStatus.ERROR, f"the store holds an unknown status {text(row.status)!r}"
+    params = row.parameters_used
+    if not isinstance(params, dict):
+        params, note = {}, note or "the stored parameters cannot be read"
     return Run(
-        id=row.id, notebook=row.notebook_name, user=row.username, status=RunStatus(row.status),
-        parameters=row.parameters_used or {}, input_path=row.input_path,
-        output_path=row.output_path, error_message=row.error_message,
-        error_cell=row.error_cell, error_name=row.error_name,
-        duration_seconds=row.execution_time_seconds, timeout_seconds=row.timeout_seconds,
-        queued_at=row.queued_at, started_at=row.started_at, completed_at=row.completed_at,
-        runner_host=row.runner_host, runner_pid=row.runner_pid, heartbeat_at=row.heartbeat_at,
+        id=row.id, notebook=text(row.notebook_name) or "", user=text(row.username) or "",
+        status=status, parameters=printable(params), input_path=text(row.input_path) or "",
+        output_path=text(row.output_path), error_message=text(row.error_message) or note,
+        error_cell=number(row.error_cell), error_name=text(row.error_name),
+        duration_seconds=number(row.execution_time_seconds, float),
+        timeout_seconds=number(row.timeout_seconds),
+        queued_at=_when(row.queued_at) or datetime(1970, 1, 1),
+        started_at=_when(row.started_at), completed_at=_when(row.completed_at),
+        runner_host=text(row.runner_host), runner_pid=number(row.runner_pid),
+        heartbeat_at=_when(row.heartbeat_at),
     )
 
 
@@ -115,8 +140,25 @@ class Store:
         self.engine = create_engine(url)
         self.dialect = self.engine.dialect.name
         self._write = self.engine.execution_options(holocron_write=True)
+        self._file = SqliteFileGuard(self.engine, url) if self.dialect == "sqlite" else None
         if create:
-            self.ensure_schema()
+            try:
+                self.ensure_schema()
+            except Exception:
+                self.engine.dispose()
+                raise
+
+    def ping(self) -> None:
+        """Raise `StoreUnavailableError` unless the store can be used now.
+
+        SQLite serves pages from its cache and WAL, so a file damaged on disk can still answer
+        for a while: its header is read from disk too, and while it is damaged every
+        statement refuses (`SqliteFileGuard`), so no route answers from a broken store.
+        """
+        if self._file is not None:
+            self._file.check()
+        with self.engine.connect() as conn:
+            conn.execute(sa.select(sa.func.count()).select_from(schema_version)).scalar()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -143,9 +185,9 @@ class Store:
                     conn.execute(schema_version.insert().values(version=SCHEMA_VERSION,
                                                                 applied_at=utcnow()))
                     current = SCHEMA_VERSION
-        except sa.exc.OperationalError as exc:
-            raise DatabaseError(f"cannot open the run store: {type(exc.orig).__name__}",
-                                self.dialect) from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreUnavailableError(shown_url(self.url), type(exc).__name__,
+                                        "check HOLOCRON_STORE_URL", self.dialect) from None
         if current > SCHEMA_VERSION:
             raise DatabaseError(f"the run store has schema version {current}, newer than this "
                                 f"holocron understands ({SCHEMA_VERSION}); upgrade holocron",
@@ -235,12 +277,23 @@ class Store:
 
     def create_run(self, info, user: str, parameters: dict[str, Any], *,
                    status: RunStatus = RunStatus.QUEUED, timeout: int | None = None,
-                   error_message: str | None = None) -> Run:
-        """Record a new run owned by this process (queued, running, or error)."""
+                   error_message: str | None = None, max_waiting: int | None = None) -> Run:
+        """Record a new run owned by this process (queued, running, or error).
+
+        With ``max_waiting``, a queued run is refused (`WaitingLimitError`) when the user
+        already has that many queued; counted under the write lock, so it holds across
+        processes.
+        """
         host, pid = this_runner()
         now = utcnow()
         with self._write.begin() as conn:
             self._lock(conn)
+            if max_waiting is not None and status == RunStatus.QUEUED:
+                waiting = conn.execute(sa.select(sa.func.count()).select_from(executions).where(
+                    executions.c.username == user,
+                    executions.c.status == str(RunStatus.QUEUED))).scalar()
+                if waiting >= max_waiting:
+                    raise WaitingLimitError(user, waiting, max_waiting)
             nb_id = self._upsert(conn, info, now)[0]
             values = dict(notebook_id=nb_id, notebook_name=info.name, username=user,
                           input_path=info.source_file, parameters_used=parameters,
@@ -255,6 +308,8 @@ class Store:
         return self.get_run(run_id)
 
     def get_run(self, run_id: int) -> Run:
+        if not isinstance(run_id, int) or not 1 <= run_id <= MAX_ID:
+            raise UnknownObjectError("run", str(run_id)[:30])
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(executions).where(executions.c.id == run_id)).first()
         if row is None:
@@ -272,7 +327,7 @@ class Store:
                      runner_host=host, runner_pid=pid)).rowcount
         return done == 1
 
-    def set_output(self, run_id: int, output_path: str) -> None:
+    def set_output(self, run_id: int, output_path: str | None) -> None:
         with self._write.begin() as conn:
             conn.execute(executions.update().where(executions.c.id == run_id)
                          .values(output_path=output_path))

@@ -1,14 +1,63 @@
 """The run store's tables (the seed's three entities plus a schema version) and engine setup.
 
 SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for write transactions, so several
-processes can share one file without "database is locked" surprises mid-transaction.
+processes can share one file without "database is locked" surprises mid-transaction. A
+store that cannot be used (a corrupt file, a server that does not answer) raises
+`StoreUnavailableError` naming the store, from whichever statement found out. Reading is
+forgiving: a JSON or date value the store somehow holds in a bad form reads as None rather
+than breaking a listing.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import time
 
 import sqlalchemy as sa
+
+from holocron_lib.errors import StoreUnavailableError
+
+# Ids are Integer columns: 32 bits on PostgreSQL, the smaller of the two backends' ranges.
+MAX_ID = 2**31 - 1
+
+
+class _Unreadable(str):
+    """Marks a stored JSON value that could not be parsed."""
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, allow_nan=False, ensure_ascii=False)
+
+
+def _loads(text):
+    if not isinstance(text, str | bytes | bytearray):
+        return text  # SQLite gives a number stored in a JSON column as that number
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return _Unreadable("unreadable")
+
+
+class ForgivingDateTime(sa.types.TypeDecorator):
+    """DateTime that reads a malformed stored value as None instead of raising."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        inner = self.impl_instance.result_processor(dialect, coltype)
+        if inner is None:
+            return None
+
+        def process(value):
+            try:
+                return inner(value)
+            except (TypeError, ValueError):
+                return None
+
+        return process
+
 
 metadata = sa.MetaData()
 
@@ -67,25 +116,103 @@ executions = sa.Table(
     sa.Column("error_name", sa.String(200)),
     sa.Column("execution_time_seconds", sa.Float),
     sa.Column("timeout_seconds", sa.Integer),
-    sa.Column("queued_at", sa.DateTime, nullable=False),
-    sa.Column("started_at", sa.DateTime),
-    sa.Column("completed_at", sa.DateTime),
+    sa.Column("queued_at", ForgivingDateTime, nullable=False),
+    sa.Column("started_at", ForgivingDateTime),
+    sa.Column("completed_at", ForgivingDateTime),
     sa.Column("runner_host", sa.String(255)),
     sa.Column("runner_pid", sa.Integer),
-    sa.Column("heartbeat_at", sa.DateTime),
+    sa.Column("heartbeat_at", ForgivingDateTime),
 )
+
+
+def shown_url(url: str) -> str:
+    """The store's URL as it may be printed: no password, no query options."""
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return "(a malformed URL)"
+    if parsed.get_backend_name() == "sqlite":
+        return f"{parsed.database or ':memory:'} (SQLite)"
+    return parsed._replace(query={}).render_as_string(hide_password=True)
+
+
+_ADVICE = {
+    "sqlite": "if the file is damaged, move the file aside (an empty store is made in its "
+              "place) or restore it from a backup; HOLOCRON_STORE_URL chooses another store",
+    "postgresql": "check that the server runs and accepts this login, and HOLOCRON_STORE_URL",
+}
+
+
+def _unavailable(engine: sa.Engine, url: str) -> None:
+    """Turn 'the store cannot be used' errors into one `StoreUnavailableError`."""
+    dialect = engine.dialect.name
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _translate(ctx):
+        exc = ctx.sqlalchemy_exception
+        broken = isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError) or (
+            type(exc) is sa.exc.DatabaseError)
+        if not broken or ctx.original_exception is None:
+            return None
+        first = str(ctx.original_exception).strip().splitlines()
+        reason = (first[0] if first else type(ctx.original_exception).__name__)[:200]
+        return StoreUnavailableError(shown_url(url), reason, _ADVICE.get(dialect, "check "
+                                     "HOLOCRON_STORE_URL"), dialect)
+
+
+class SqliteFileGuard:
+    """Checks a SQLite store's file header before statements (at most once a second, and
+    every time while it is damaged), so a file damaged on disk stops every statement rather
+    than only the next connection: SQLite would go on answering from its cache and WAL."""
+
+    def __init__(self, engine: sa.Engine, url: str, every: float = 1.0):
+        self.path = engine.url.database
+        self.url = url
+        self.damaged = False
+        checked = [0.0]
+
+        @sa.event.listens_for(engine, "before_cursor_execute")
+        def _guard(*_args):
+            now = time.monotonic()
+            if self.damaged or now - checked[0] >= every:
+                self.check()
+                checked[0] = now
+
+    def check(self) -> None:
+        """Raise `StoreUnavailableError` when the file is not a SQLite database."""
+        if not self.path or self.path == ":memory:" or not os.path.exists(self.path):
+            return  # a new store: SQLite creates the file
+        try:
+            with open(self.path, "rb") as fh:
+                header = fh.read(16)
+        except OSError as exc:
+            raise StoreUnavailableError(shown_url(self.url), exc.strerror or "cannot be read",
+                                        "check HOLOCRON_STORE_URL", "sqlite") from None
+        self.damaged = header != b"SQLite format 3\x00"
+        if self.damaged:
+            raise StoreUnavailableError(shown_url(self.url), "file is not a database",
+                                        _ADVICE["sqlite"], "sqlite")
 
 
 def create_engine(url: str) -> sa.Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and up-front write locks."""
+    options = dict(json_serializer=_dumps, json_deserializer=_loads)
     if url.startswith("sqlite"):
         path = sa.engine.make_url(url).database
         if path and path != ":memory:":
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            folder = os.path.dirname(os.path.abspath(path))
+            try:
+                os.makedirs(folder, exist_ok=True)
+            except OSError as exc:
+                raise StoreUnavailableError(
+                    shown_url(url), f"its folder cannot be created ({exc.strerror or exc})",
+                    "point HOLOCRON_STORE_URL at a folder that can be written", "sqlite",
+                ) from None
         # a pool as large as the API's thread pool, so busy servers reuse connections
         engine = sa.create_engine(url, connect_args={"timeout": 30, "isolation_level": None,
                                                      "check_same_thread": False},
-                                  pool_size=20, max_overflow=30)
+                                  pool_size=20, max_overflow=30, **options)
+        _unavailable(engine, url)
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_con, _record):
@@ -100,4 +227,7 @@ def create_engine(url: str) -> sa.Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=30)
+    engine = sa.create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=30,
+                              **options)
+    _unavailable(engine, url)
+    return engine

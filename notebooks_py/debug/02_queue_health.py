@@ -27,7 +27,7 @@ AGE_MINUTES: int = 240  # a NEW or RUNNING job older than this is stuck [min: 1]
 LIMIT: int = 20  # most aged jobs and candidates to list [min: 1] [max: 200]
 PRIORITY_BOOST: int = 50  # how much escalation raises a priority [min: 1] [max: 300]
 MAX_PRIORITY: int = 300  # escalation never raises a priority above this [min: 1] [max: 1000]
-CONFIRM_ESCALATION: bool = False  # True runs llm.usp_escalate_aged_jobs; False only lists candidates
+CONFIRM_ESCALATION: bool = False  # True runs llm.usp_escalate_aged_jobs; False only lists candidates [writes]
 
 # %%
 from holocron_lib import connect, show

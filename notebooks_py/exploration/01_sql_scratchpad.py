@@ -18,10 +18,11 @@
 # A place for ad-hoc T-SQL with results inline. It starts with a set of useful queries on
 # the `sem`, `learn` and `mart` views; edit `QUERY` (or any cell) and run. Every result is
 # bounded: a query without `TOP` gets `TOP (MAX_ROWS)` added, so nothing pulls a whole
-# table by accident.
+# table by accident. The query reaches the database only: files, URLs and extensions are
+# out of its reach, and over the HTTP API only an operator may set `QUERY`.
 
 # %% tags=["parameters"]
-QUERY: str = ""  # your own T-SQL query; empty runs the starter queries below
+QUERY: str = ""  # your own T-SQL query; empty runs the starter queries below [sql]
 MAX_ROWS: int = 15  # most rows any query returns [min: 1] [max: 1000]
 
 # %%

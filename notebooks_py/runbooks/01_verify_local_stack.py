@@ -25,7 +25,7 @@
 
 # %% tags=["parameters"]
 CHECK_DOCKER: bool = True  # also ask `docker compose ps` about the services
-COMPOSE_FILE: str = ""  # compose file to ask about; empty uses docker compose's default lookup
+COMPOSE_FILE: str = ""  # compose file to ask about, relative to the project; empty uses docker compose's default lookup [within: project]
 
 # %%
 from holocron_lib import load_settings, show

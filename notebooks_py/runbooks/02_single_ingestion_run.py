@@ -34,7 +34,7 @@ SOURCE_NAME: str = ""  # source name, e.g. wookieepedia (used with SOURCE_SYSTEM
 RESOURCE_TYPE: str = ""  # only items of this resource type (page, category, ...); empty takes any
 MAX_ITEMS: int = 5  # most work items to take [min: 1] [max: 50]
 RUN_LABEL: str = "manual"  # names the run together with the other parameters; change it to run again
-CONFIRM: bool = False  # True writes the run; False rolls it back (dry run)
+CONFIRM: bool = False  # True writes the run; False rolls it back (dry run) [writes]
 
 # %%
 from holocron_lib import connect, show

@@ -35,7 +35,7 @@ ENTITY_TYPE: str = "Character"  # which entities' summaries to embed [allowed: C
 SLICE_SIZE: int = 12  # how many texts to embed [min: 2] [max: 100]
 USE_OLLAMA: bool = True  # try the configured Ollama first; False always uses the local fallback
 TOP_K: int = 5  # neighbours to show in the similarity check [min: 2] [max: 20]
-CONFIRM: bool = False  # True stores the vectors; False rolls back (dry run)
+CONFIRM: bool = False  # True stores the vectors; False rolls back (dry run) [writes]
 
 # %%
 from holocron_lib import connect, show

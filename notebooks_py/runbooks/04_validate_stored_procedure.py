@@ -27,7 +27,7 @@
 # %% tags=["parameters"]
 SAMPLE: str = "enqueue_job"  # which sample to run [allowed: enqueue_job|enqueue_idempotent_without_key|count_entities|batch_insert_entities]
 PARAMS_JSON: str = ""  # a JSON object of parameters replacing the sample's, e.g. {"priority": 150}
-CONFIRM: bool = False  # True commits what the procedure wrote; False rolls it back
+CONFIRM: bool = False  # True commits what the procedure wrote; False rolls it back [writes]
 
 # %%
 from holocron_lib import connect, show

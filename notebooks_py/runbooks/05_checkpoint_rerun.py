@@ -27,13 +27,15 @@
 # **Safe by default.** The run and both re-runs happen in one transaction, inside one
 # cell, rolled back at its end unless `CONFIRM = True` (and rolled back at once if anything
 # in it fails). The checkpoint is written to its file only when the jobs are kept; with
-# `CHECKPOINT_PATH` empty it goes to a temporary file.
+# `CHECKPOINT_PATH` empty it goes to a temporary file. A path given to a run is relative to
+# the user's own folder of the run service (`artifacts/users/<user>/`), so a later run can
+# resume from it.
 
 # %% tags=["parameters"]
 ENTITY_TYPE: str = "Character"  # entities to enqueue classification jobs for [allowed: Character|Droid|Species|Location|Organization|TechInstance]
 BATCH_SIZE: int = 5  # entities in the batch [min: 1] [max: 50]
-CHECKPOINT_PATH: str = ""  # where the checkpoint is kept; empty uses a temporary file
-CONFIRM: bool = False  # True keeps the enqueued jobs and the checkpoint; False rolls everything back
+CHECKPOINT_PATH: str = ""  # where the checkpoint is kept, inside your own folder of the run service; empty uses a temporary file [within: user]
+CONFIRM: bool = False  # True keeps the enqueued jobs and the checkpoint; False rolls everything back [writes]
 
 # %%
 import tempfile
