@@ -262,6 +262,8 @@ class QueueFullError(HolocronError, RuntimeError):
 
     def __str__(self) -> str:
         return f"{self.waiting} runs are already waiting; try again later"
+
+
 class StoreUnavailableError(DatabaseError):
     """The run store cannot be opened or used: ``store`` names it (no password), ``reason``
     says what failed, ``advice`` what to do."""
@@ -290,3 +292,18 @@ class WaitingLimitError(HolocronError, RuntimeError):
     def __str__(self) -> str:
         return (f"user {self.user} already has {self.waiting} runs waiting (the limit is "
                 f"{self.limit}, HOLOCRON_MAX_WAITING_PER_USER); try again when some have started")
+
+
+class LessonFileError(HolocronError, ValueError):
+    """A SQL lesson file (a checkout's docs/lessons/) that cannot be read as a lesson;
+    ``line`` is 1-based, None when the whole file or folder is at fault."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None):
+        super().__init__(path, reason, line)
+        self.path = str(path)
+        self.reason = reason
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}, line {self.line}"
+        return f"{where}: {self.reason}"

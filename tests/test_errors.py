@@ -48,6 +48,8 @@ EXAMPLES: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "EmbeddingError": (("http://localhost:11434", "HTTP 404 for model 'nomic-embed-text'"),
                        ("http://localhost:11434", "'nomic-embed-text'")),
     "QueueFullError": ((1000,), ("1000 runs",)),
+    "LessonFileError": (("07_scene_dashboards_answers.sql", "no MODULE line", 2),
+                        ("07_scene_dashboards_answers.sql, line 2", "no MODULE line")),
     "StoreUnavailableError": (("runs.sqlite (SQLite)", "file is not a database", "move the file aside",
                                "sqlite"), ("runs.sqlite (SQLite)", "file is not a database")),
     "WaitingLimitError": (("ana", 20, 20), ("ana", "HOLOCRON_MAX_WAITING_PER_USER")),
