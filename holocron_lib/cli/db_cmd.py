@@ -39,7 +39,6 @@ def db() -> None:
 def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: int,
           as_of: datetime | None, if_missing: bool, quiet: bool) -> None:
     """Build the database from seed files into a temp file, then replace the old one."""
-    from holocron_lib.db.seeded import build_database
     from holocron_lib.settings import load_settings
 
     settings = load_settings()
@@ -47,6 +46,8 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
     if if_missing and output.exists():
         click.echo(f"{_shown(output, settings.home)} exists; not rebuilt (--if-missing)")
         return
+    from holocron_lib.db.seeded import build_database  # heavy: only when building
+
     report = build_database(
         output, scale=scale or settings.seed_scale, seed_dir=seed_dir, seed=seed, as_of=as_of,
         lake_root=settings.lake_root, progress=None if quiet else click.echo,
