@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from system_programs import chromium_path
 
 from holocron_lib.book.toc import toc_files
 
@@ -23,7 +24,7 @@ CANARY_PASSWORD = "Canary-Pa55word-7f3e"  # the same canary as conftest.clean_en
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = chromium_path() or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
