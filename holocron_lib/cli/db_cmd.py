@@ -46,7 +46,7 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
     if if_missing and output.exists():
         click.echo(f"{_shown(output, settings.home)} exists; not rebuilt (--if-missing)")
         return
-    from holocron_lib.db.seeded import build_database  # heavy: only when building
+    from holocron_lib.db.seeded import build_database  # lazy: heavy, only when building
 
     report = build_database(
         output, scale=scale or settings.seed_scale, seed_dir=seed_dir, seed=seed, as_of=as_of,
