@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -26,6 +27,7 @@ PYTHON = "3.11"
 ROOT = Path(__file__).resolve().parent
 LOCK = ROOT / "uv.lock"
 STAMP_NAME = ".holocron-installed"  # inside each session's environment
+BOOK_ENV = ROOT / ".nox" / "build-book"
 
 
 def _dependency_digest(extras: list[str], groups: list[str], project: bool) -> str:
@@ -47,28 +49,45 @@ def _dependency_digest(extras: list[str], groups: list[str], project: bool) -> s
     return digest.hexdigest()
 
 
+def _uv_program() -> str | None:
+    """uv beside nox (`pip install 'nox[uv]'`), else on PATH."""
+    try:
+        from uv import find_uv_bin
+
+        return find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        return shutil.which("uv")
+
+
 def _sync(session: nox.Session, *, extras: tuple[str, ...] = (), groups: tuple[str, ...] = (),
-          project: bool = True) -> None:
-    """Install exactly the locked versions (and the project, editable) unless already there."""
+          project: bool = True, venv: Path | None = None) -> None:
+    """Install exactly the locked versions (and the project, editable) unless already there.
+    ``venv`` names another session's environment, for a session that runs in it."""
     if not LOCK.is_file():
         session.error("uv.lock is missing: `python3 -m nox -s lock` writes it")
-    venv = Path(session.virtualenv.location)
+    uv = "uv"
+    if venv is not None:
+        uv = _uv_program() or session.error("uv is needed: python3 -m pip install 'nox[uv]'")
+        if not (venv / "pyvenv.cfg").is_file():
+            session.run_install(uv, "venv", "--python", PYTHON, str(venv), external=True)
+    else:
+        venv = Path(session.virtualenv.location)
+        if session.venv_backend != "uv":
+            session.install("uv")  # the venv fallback: uv into the session's own environment
     stamp = venv / STAMP_NAME
     digest = _dependency_digest(list(extras), list(groups), project)
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
         session.log("dependencies as locked in uv.lock: already installed")
         return
     stamp.unlink(missing_ok=True)
-    if session.venv_backend != "uv":
-        session.install("uv")  # the venv fallback: uv into the session's own environment
-    args = ["uv", "sync", "--locked", "--no-default-groups"]
+    args = [uv, "sync", "--locked", "--no-default-groups"]
     args += [f"--extra={name}" for name in extras]
     if project:
         args += [f"--group={name}" for name in groups]
     else:
         args += [f"--only-group={name}" for name in groups]
     try:
-        session.run_install(*args, env={"UV_PROJECT_ENVIRONMENT": str(venv)})
+        session.run_install(*args, env={"UV_PROJECT_ENVIRONMENT": str(venv)}, external=True)
     except nox.command.CommandFailed:
         session.error("installing the locked dependencies failed (uv's message above). "
                       "After an edit of the dependencies in pyproject.toml, "
@@ -100,12 +119,17 @@ def build_book(session: nox.Session) -> None:
     session.run("holocron", "book", "build", *session.posargs)
 
 
-@nox.session(name="preview", python=PYTHON)
+@nox.session(name="preview", venv_backend="none")
 def preview(session: nox.Session) -> None:
-    """Serve the book on 127.0.0.1, rebuild what an edit changed, reload the open page."""
-    _sync(session, extras=("book",))
-    session.run("holocron", "db", "build", "--if-missing", "--quiet")
-    session.run("holocron", "book", "preview", *session.posargs)
+    """Serve the book on 127.0.0.1, rebuild what an edit changed, reload the open page.
+
+    It runs in the environment of `build-book`: Sphinx's saved state of the site names the
+    installed packages' paths, so one environment lets either pick up where the other left.
+    """
+    _sync(session, extras=("book",), venv=BOOK_ENV)
+    holocron = str(BOOK_ENV / "bin" / "holocron")
+    session.run(holocron, "db", "build", "--if-missing", "--quiet", external=True)
+    session.run(holocron, "book", "preview", *session.posargs, external=True)
 
 
 @nox.session(name="tests", python=PYTHON)

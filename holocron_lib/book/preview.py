@@ -185,6 +185,8 @@ class Builder:
         """Rebuild for each request until the server goes away; answer when done."""
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
         _die_with_parent()
+        if self.executor == "fork":
+            _start_notebook_server()
         while True:
             try:
                 conn = listener.accept()
@@ -208,6 +210,20 @@ def _consumed(root: Path) -> None:
     path = root / ERRORS_FILE
     errors = read_errors(path)["errors"]
     path.write_text(json.dumps({"errors": errors, "reread": []}, indent=1), encoding="utf-8")
+
+
+def _start_notebook_server() -> None:
+    """Start the fork executor's preloading server now, while nobody waits, rather than at
+    the first notebook edit; it lives as long as the builder."""
+    try:
+        from multiprocessing import forkserver
+
+        from holocron_lib.book.forkexec import PRELOAD  # lazy: only the fork executor's list
+
+        multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+        forkserver.ensure_running()
+    except (ImportError, OSError, ValueError):
+        pass  # the executor starts it itself when needed
 
 
 def _die_with_parent() -> None:
