@@ -2,7 +2,8 @@
 on loopback and a free port, password-protected, stopped and deleted at the end.
 
 Nothing has to be started by hand. initdb refuses to run as root, so as root the server
-programs run as the `postgres` user (Debian's package creates it), or `nobody` without it.
+programs run as the `postgres` user (Debian's package creates it), or `nobody` without it:
+the child process drops to that user before it starts the program.
 """
 
 from __future__ import annotations
@@ -70,11 +71,12 @@ class PrivatePostgres:
                 f"/{DATABASE}")
 
     def _run(self, program: str, *args: str) -> subprocess.CompletedProcess:
-        cmd = [str(self.bindir / program), *args]
-        if self.user is not None:
-            cmd = ["runuser", "-u", self.user.pw_name, "--", *cmd]
-        return subprocess.run(cmd, cwd=self.base, capture_output=True, text=True, timeout=120,
-                              check=False)
+        as_user = {}
+        if self.user is not None:  # root: the child drops to the service user before exec
+            as_user = dict(user=self.user.pw_uid, group=self.user.pw_gid, extra_groups=[])
+        return subprocess.run([str(self.bindir / program), *args], cwd=self.base,
+                              capture_output=True, text=True, timeout=120, check=False,
+                              **as_user)
 
     def start(self) -> PrivatePostgres:
         pwfile = self.base / "pwfile"
