@@ -6,8 +6,9 @@ tells open pages to reload over a websocket, and its middleware adds the reload 
 every page. The rebuild is the book's own: generated pages, pre-execution of stale
 notebooks through the execution cache, then Sphinx with the configuration `holocron book
 build` uses, so both share the Sphinx environment and the cache and a rebuild reads only
-what changed. Each rebuild runs in a process forked from the server, which imported Sphinx,
-MyST-NB and jupytext once at start.
+what changed. The rebuilds run in one builder process forked from the server after it
+imported Sphinx, MyST-NB and jupytext, which keeps the notebook executor's preloaded fork
+server between rebuilds and forks each Sphinx build afresh.
 
 A notebook that fails does not stop the server: its page is rebuilt from its source, not
 executed, with the error at the top (`failed_page_source`, applied by the Sphinx extension
@@ -152,6 +153,7 @@ class Builder:
     """The process that rebuilds: forked from the warm server before it serves, it keeps
     the notebook executor's preloaded fork server alive between rebuilds, and runs each
     Sphinx build in a child forked from itself, so no build leaves state for the next."""
+
     def __init__(self, root: Path, url: str, workers: int | None, executor: str):
         self.root, self.url, self.workers, self.executor = root, url, workers, executor
 
@@ -240,6 +242,7 @@ class Rebuild:
     """The RebuildServer's change callback: hands the changed paths to the builder and
     waits for it. Picklable (an address and a key), because the RebuildServer calls it in
     a worker process."""
+
     def __init__(self, address: str, authkey: bytes):
         self.address, self.authkey = address, authkey
 
