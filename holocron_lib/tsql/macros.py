@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from holocron_lib.tsql.convertmacros import CONVERSION_MACROS
+
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
 
 
@@ -52,6 +54,7 @@ MACROS: dict[str, str] = {
     "tsql_avg": _integer_overloads("tsql_avg", "CAST(trunc(avg(v)) AS BIGINT)", "avg(v)"),
     # T-SQL SUM over integers stays an integer; DuckDB widens to HUGEINT (a float in pandas).
     "tsql_sum": _integer_overloads("tsql_sum", "CAST(sum(v) AS BIGINT)", "sum(v)"),
+    **CONVERSION_MACROS,
 }
 
 

@@ -1,0 +1,216 @@
+"""SQL Server's conversions and decimal arithmetic, written out for DuckDB.
+
+- a cast to an integer type truncates toward zero (DuckDB rounds), and a string must hold an
+  integer (DuckDB reads '1.5' as 2);
+- ``+`` between two strings concatenates; between a string and a number the string converts
+  to the number's type ('1' + 1 is 2, 'a' + 1 fails naming 'a'), as it does in comparisons;
+- a decimal quotient keeps a decimal of SQL Server's precision and scale (DuckDB gives a
+  DOUBLE), computed exactly and rounded half away from zero; so does AVG of a decimal.
+
+Where an operand's type is unknown, a typed macro (``convertmacros``) decides at bind time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from holocron_lib.tsql.convertmacros import INTEGER_RANGES
+from holocron_lib.tsql.inference import TypeOracle
+from holocron_lib.tsql.sqltypes import SqlType, decimal_of, from_datatype
+
+__all__ = ["fix_conversion"]
+
+_INTEGER_TEXT = re.compile(r" *[-+]?[0-9]+ *")
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+_ARITHMETIC = (exp.Sub, exp.Mul, exp.Div, exp.Mod)
+
+
+def fix_conversion(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
+    """The DuckDB form of ``node`` if a conversion rule applies to it, else ``node``."""
+    if isinstance(node, exp.Cast | exp.TryCast | exp.Convert):
+        return _cast(node, oracle)
+    if type(node) is exp.Add:
+        return _plus(node, oracle)
+    if isinstance(node, (*_ARITHMETIC, *_COMPARISONS)):
+        node = _convert_operands(node, oracle)
+        if isinstance(node, exp.Div | exp.Mul | exp.Sub | exp.Mod):
+            return _decimal_result(node, oracle)
+        return node
+    if isinstance(node, exp.Avg) and not isinstance(node.this, exp.Distinct):
+        inner = oracle.type_of(node.this)
+        if inner is not None and inner.is_decimal and not isinstance(node.parent, exp.Window):
+            return oracle.carry(node, _decimal_average(node.this, inner))
+    return node
+
+
+# --- casts --------------------------------------------------------------------------------
+
+
+def _cast(node: exp.Cast | exp.TryCast | exp.Convert, oracle: TypeOracle) -> exp.Expression:
+    if isinstance(node, exp.Convert):
+        if node.args.get("style"):
+            return node
+        value, target = node.expression, node.this
+        safe = bool(node.args.get("safe"))
+    else:
+        value, target = node.this, node.to
+        safe = isinstance(node, exp.TryCast) or bool(node.args.get("safe"))
+    if not isinstance(target, exp.DataType):
+        return node
+    kind = oracle.type_of(node) or from_datatype(target)
+    if kind is None or not kind.is_integer or kind.name == "bit":
+        return node
+    return oracle.carry(node, to_integer(value, oracle.type_of(value), kind, safe=safe))
+
+
+def to_integer(value: exp.Expression, source: SqlType | None, target: SqlType,
+               *, safe: bool = False) -> exp.Expression:
+    """``value`` converted to the integer type ``target`` as SQL Server converts it."""
+    duck, lo, hi = INTEGER_RANGES[target.name]
+    cast = exp.TryCast if safe else exp.Cast
+    to = exp.DataType.build(duck)
+    if source is not None and (source.is_integer or source.name == "bit"):
+        return cast(this=value, to=to)
+    if source is not None and source.is_number:
+        return cast(this=_call("trunc", value), to=to)
+    if source is not None and source.is_string:
+        if isinstance(value, exp.Literal) and not safe:
+            folded = _integer_literal(value.this)
+            if folded is not None and lo <= folded <= hi:
+                return cast(this=exp.Literal.number(folded), to=to)
+        if safe:
+            parsed = _call("tsql_try_text_to_int", value, exp.Literal.number(lo),
+                           exp.Literal.number(hi))
+        else:
+            parsed = _call("tsql_text_to_int", value, exp.Literal.string(source.name),
+                           exp.Literal.string(target.name), exp.Literal.number(lo),
+                           exp.Literal.number(hi))
+        return cast(this=parsed, to=to)
+    if source is not None:
+        return cast(this=value, to=to)  # dates, GUIDs: DuckDB refuses, as SQL Server does
+    name = "tsql_try_int_part" if safe else "tsql_int_part"
+    part = _call(name, value, exp.Literal.string(target.name), exp.Literal.number(lo),
+                 exp.Literal.number(hi))
+    return cast(this=part, to=to)
+
+
+def _integer_literal(text: str) -> int | None:
+    if not text.strip():
+        return 0
+    return int(text.strip()) if _INTEGER_TEXT.fullmatch(text) else None
+
+
+# --- + and implicit conversions -----------------------------------------------------------
+
+
+def _plus(node: exp.Add, oracle: TypeOracle) -> exp.Expression:
+    left, right = oracle.type_of(node.this), oracle.type_of(node.expression)
+    if left is not None and right is not None:
+        if left.is_string and right.is_string:
+            return oracle.carry(node, exp.DPipe(this=node.this, expression=node.expression,
+                                                safe=False))
+        return _decimal_result(_convert_operands(node, oracle), oracle)
+    known = left if left is not None else right
+    if (known is not None and known.is_string) or _is_call(node.this, "tsql_add") or _is_call(
+            node.expression, "tsql_add"):
+        # the other side is decided once DuckDB knows its type (a ? parameter, say)
+        return oracle.carry(node, _call("tsql_add", node.this, node.expression))
+    return node
+
+
+def _convert_operands(node: exp.Binary, oracle: TypeOracle) -> exp.Binary:
+    """A string operand facing a number converts to the number's type."""
+    left, right = oracle.type_of(node.this), oracle.type_of(node.expression)
+    if left is None or right is None:
+        return node
+    if left.is_string and right.is_number:
+        node.set("this", _string_to(node.this, left, right))
+    elif right.is_string and left.is_number:
+        node.set("expression", _string_to(node.expression, right, left))
+    return node
+
+
+def _string_to(value: exp.Expression, source: SqlType, target: SqlType) -> exp.Expression:
+    if target.is_integer:
+        return to_integer(value, source, SqlType("int" if target.name == "bit" else target.name))
+    if target.is_float:
+        return _call("tsql_text_to_float", value)
+    precision, scale = decimal_of(target)
+    return exp.Cast(this=value, to=exp.DataType.build(f"DECIMAL(38, {scale})"))
+
+
+# --- decimal results ----------------------------------------------------------------------
+
+
+def _decimal_result(node: exp.Binary, oracle: TypeOracle) -> exp.Expression:
+    result = oracle.type_of(node)
+    if result is None or result.name not in ("decimal", "money", "smallmoney"):
+        return node
+    left, right = oracle.type_of(node.this), oracle.type_of(node.expression)
+    if isinstance(node, exp.Div):
+        return oracle.carry(node, decimal_divide(node.this, left, node.expression, right,
+                                                 result))
+    (_, s1), (_, s2) = decimal_of(left), decimal_of(right)
+    natural = s1 + s2 if isinstance(node, exp.Mul) else max(s1, s2)
+    if natural == result.scale and result.name == "decimal":
+        return node
+    return oracle.carry(node, exp.Cast(this=node, to=_decimal_type(result)))
+
+
+def decimal_divide(a: exp.Expression, a_type: SqlType, b: exp.Expression, b_type: SqlType,
+                   result: SqlType) -> exp.Expression:
+    """``a / b`` exactly, as SQL Server's decimal division: unscaled integers, rounded."""
+    (_, s1), (_, s2) = decimal_of(a_type), decimal_of(b_type)
+    scale = decimal_of(result)[1]
+    shift = scale + s2 - s1  # numerator digits to add so the quotient has ``scale`` digits
+    numerator = _unscaled(a, s1, max(shift, 0))
+    denominator = _unscaled(b, s2, max(-shift, 0))
+    quotient = _call("tsql_decimal_quotient", numerator, denominator)
+    value: exp.Expression = exp.Cast(this=quotient, to=exp.DataType.build("DECIMAL(38, 0)"))
+    if scale:
+        unit = exp.Cast(this=exp.Literal.string("0." + "0" * (scale - 1) + "1"),
+                        to=exp.DataType.build(f"DECIMAL({scale + 1}, {scale})"))
+        value = exp.Mul(this=value, expression=unit)
+    return exp.Cast(this=value, to=_decimal_type(result))
+
+
+def _decimal_average(value: exp.Expression, inner: SqlType) -> exp.Expression:
+    """AVG of a decimal(p, s): SUM / COUNT as decimal(38, max(s, 6))."""
+    total = exp.Sum(this=value.copy())
+    count = exp.Count(this=value.copy())
+    result = SqlType("decimal", 38, max(inner.scale, 6))
+    return decimal_divide(total, SqlType("decimal", 38, inner.scale), count, SqlType("int"),
+                          result)
+
+
+def _unscaled(value: exp.Expression, scale: int, extra: int) -> exp.Expression:
+    """``value * 10^(scale + extra)`` as a HUGEINT; exact for a value with ``scale`` digits."""
+    scaled = value
+    if scale:
+        scaled = exp.Mul(this=exp.Paren(this=value), expression=_power_of_ten(scale))
+    result: exp.Expression = exp.Cast(this=scaled, to=exp.DataType.build("HUGEINT"))
+    if extra:
+        result = exp.Mul(this=result, expression=_power_of_ten(extra))
+    return result
+
+
+def _power_of_ten(digits: int) -> exp.Expression:
+    return exp.Cast(this=exp.Literal.string(str(10**digits)), to=exp.DataType.build("HUGEINT"))
+
+
+def _decimal_type(result: SqlType) -> exp.DataType:
+    if result.name == "money":
+        return exp.DataType.build("DECIMAL(19, 4)")
+    if result.name == "smallmoney":
+        return exp.DataType.build("DECIMAL(10, 4)")
+    return exp.DataType.build(f"DECIMAL({result.precision}, {result.scale})")
+
+
+def _is_call(node: exp.Expression, name: str) -> bool:
+    return isinstance(node, exp.Anonymous) and node.name.lower() == name
+
+
+def _call(name: str, *args: exp.Expression) -> exp.Anonymous:
+    return exp.Anonymous(this=name, expressions=list(args))
