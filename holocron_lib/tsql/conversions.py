@@ -112,12 +112,9 @@ def _plus(node: exp.Add, oracle: TypeOracle) -> exp.Expression:
             return oracle.carry(node, exp.DPipe(this=node.this, expression=node.expression,
                                                 safe=False))
         return _decimal_result(_convert_operands(node, oracle), oracle)
-    known = left if left is not None else right
-    if (known is not None and known.is_string) or _is_call(node.this, "tsql_add") or _is_call(
-            node.expression, "tsql_add"):
-        # the other side is decided once DuckDB knows its type (a ? parameter, say)
-        return oracle.carry(node, _call("tsql_add", node.this, node.expression))
-    return node
+    # concatenation or addition is decided once DuckDB knows the unknown side's type (a ?
+    # parameter, a column of a table the translator was not told of)
+    return oracle.carry(node, _call("tsql_add", node.this, node.expression))
 
 
 def _convert_operands(node: exp.Binary, oracle: TypeOracle) -> exp.Binary:
@@ -206,10 +203,6 @@ def _decimal_type(result: SqlType) -> exp.DataType:
     if result.name == "smallmoney":
         return exp.DataType.build("DECIMAL(10, 4)")
     return exp.DataType.build(f"DECIMAL({result.precision}, {result.scale})")
-
-
-def _is_call(node: exp.Expression, name: str) -> bool:
-    return isinstance(node, exp.Anonymous) and node.name.lower() == name
 
 
 def _call(name: str, *args: exp.Expression) -> exp.Anonymous:

@@ -86,7 +86,7 @@ def parse_type(text: str) -> SqlType | None:
     """``NVARCHAR(200)``, ``DECIMAL(5,4)``, ``INT`` ... as a ``SqlType``; None if unknown."""
     if not text:
         return None
-    match = re.fullmatch(r"\s*\[?([A-Za-z ]+?)\]?\s*(?:\(([^)]*)\))?\s*", text)
+    match = re.fullmatch(r"\s*\[?([A-Za-z_ ]+?)\]?\s*(?:\(([^)]*)\))?\s*", text)
     if not match:
         return None
     name = match.group(1).strip().lower()
@@ -96,6 +96,8 @@ def parse_type(text: str) -> SqlType | None:
 
 
 def _build(name: str, args: list[str]) -> SqlType | None:
+    if name == "not_text":
+        return SqlType(name)  # known not to be a string, nothing more
     if name not in _RANK:
         return None
     if name == "decimal":
@@ -124,6 +126,8 @@ def from_datatype(node: exp.DataType) -> SqlType | None:
 def higher(a: SqlType | None, b: SqlType | None) -> SqlType | None:
     """The type of higher precedence; the other converts to it. None when either is unknown."""
     if a is None or b is None:
+        return None
+    if a.name not in _RANK or b.name not in _RANK:
         return None
     return a if _RANK[a.name] >= _RANK[b.name] else b
 

@@ -16,7 +16,10 @@ from sqlglot import exp
 
 from holocron_lib.tsql.types import family
 
-__all__ = ["NO_TABLES", "ColumnTypes", "text_column_test"]
+__all__ = ["NOT_TEXT", "NO_TABLES", "ColumnTypes", "text_column_test"]
+
+# The type of a column known only to be something other than text.
+NOT_TEXT = "NOT_TEXT"
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,13 +45,14 @@ class ColumnTypes:
         return cls(text, lowered)
 
     def type_of(self, table: str, column: str) -> str | None:
-        """The declared type of ``column`` ("text" when only that is known), or None."""
+        """The declared type of ``column`` (``NVARCHAR`` or ``NOT_TEXT`` when only that is
+        known), or None for a column the translator was not told of."""
         cols = self.declared.get(table)
         if cols is not None and column in cols:
             return cols[column]
         flags = self.text.get(table)
         if flags is not None and column in flags:
-            return "NVARCHAR" if flags[column] else ""
+            return "NVARCHAR" if flags[column] else NOT_TEXT
         return None
 
     def has_table(self, table: str) -> bool:
