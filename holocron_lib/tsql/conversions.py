@@ -41,7 +41,12 @@ def fix_conversion(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
     if isinstance(node, exp.Avg) and not isinstance(node.this, exp.Distinct):
         inner = oracle.type_of(node.this)
         if inner is not None and inner.is_decimal and not isinstance(node.parent, exp.Window):
-            return oracle.carry(node, _decimal_average(node.this, inner))
+            average = oracle.carry(node, _decimal_average(node.this, inner))
+            if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":
+                # keep the column name DuckDB gives the built-in
+                label = f"avg({node.this.sql(dialect='duckdb')})"
+                return exp.alias_(average, label, quoted=True)
+            return average
     return node
 
 

@@ -96,7 +96,6 @@ def rewrite(tree: exp.Expression, columns: ColumnTypes = NO_TABLES,
     nodes = list(tree.walk())
     for node in nodes:
         oracle.type_of(node)
-    labels = _unnamed_projections(tree)
     for node in nodes:
         if isinstance(node, exp.Cast | exp.Convert):
             _truncate_to_length(node, oracle)
@@ -107,27 +106,7 @@ def rewrite(tree: exp.Expression, columns: ColumnTypes = NO_TABLES,
                 tree = replacement
             else:
                 node.replace(replacement)
-    _keep_labels(labels)
     return tree
-
-
-def _unnamed_projections(tree: exp.Expression) -> list[tuple[exp.Select, int, str]]:
-    """Unaliased computed columns of the result, with the name DuckDB would give them."""
-    query = tree
-    while isinstance(query, exp.SetOperation):
-        query = query.this
-    if not isinstance(query, exp.Select):
-        return []
-    return [(query, i, p.sql(dialect="duckdb")) for i, p in enumerate(query.expressions)
-            if not isinstance(p, exp.Alias | exp.Column | exp.Star)]
-
-
-def _keep_labels(labels: list[tuple[exp.Select, int, str]]) -> None:
-    """A rewritten unaliased column keeps the name of the expression as written."""
-    for select, index, label in labels:
-        projection = select.expressions[index]
-        if not isinstance(projection, exp.Alias) and projection.sql(dialect="duckdb") != label:
-            projection.replace(exp.alias_(projection.copy(), label, quoted=True))
 
 
 def _fix(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
