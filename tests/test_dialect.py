@@ -235,7 +235,7 @@ def test_dateadd_on_utc_now_works(con):
     ("tsql", "named"),
     [
         ("SELECT FROM WHERE", "syntax error"),
-        ("DECLARE @n INT = 5", "DECLARE"),
+        ("SELECT @n AS n", 'Must declare the scalar variable "@n".'),
         ("SELECT Name FROM dbo.DimEntity WHERE EntityKey = @key", "@key"),
         ("SELECT @@ROWCOUNT", "@@ROWCOUNT"),
         ("SELECT * FROM OPENJSON(@doc)", "OPENJSON"),
@@ -247,7 +247,7 @@ def test_dateadd_on_utc_now_works(con):
     ],
     ids=[
         "syntax",
-        "declare",
+        "undeclared-variable",
         "variable",
         "system-variable",
         "openjson",

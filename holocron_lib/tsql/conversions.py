@@ -38,6 +38,10 @@ def fix_conversion(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
         if isinstance(node, exp.Div | exp.Mul | exp.Sub | exp.Mod):
             return _decimal_result(node, oracle)
         return node
+    if isinstance(node, exp.Window) and isinstance(node.this, exp.Avg):
+        inner = oracle.type_of(node.this.this)
+        if inner is not None and inner.is_decimal:
+            return oracle.carry(node, _decimal_average(node.this.this, inner, node))
     if isinstance(node, exp.Avg) and not isinstance(node.this, exp.Distinct):
         inner = oracle.type_of(node.this)
         if inner is not None and inner.is_decimal and not isinstance(node.parent, exp.Window):
@@ -178,13 +182,22 @@ def decimal_divide(a: exp.Expression, a_type: SqlType, b: exp.Expression, b_type
     return exp.Cast(this=value, to=_decimal_type(result))
 
 
-def _decimal_average(value: exp.Expression, inner: SqlType) -> exp.Expression:
-    """AVG of a decimal(p, s): SUM / COUNT as decimal(38, max(s, 6))."""
-    total = exp.Sum(this=value.copy())
-    count = exp.Count(this=value.copy())
+def _decimal_average(value: exp.Expression, inner: SqlType,
+                     window: exp.Window | None = None) -> exp.Expression:
+    """AVG of a decimal(p, s): SUM / COUNT as decimal(38, max(s, 6)), over ``window`` if given."""
+    total: exp.Expression = exp.Sum(this=value.copy())
+    count: exp.Expression = exp.Count(this=value.copy())
+    if window is not None:
+        total, count = (_over(window, f) for f in (total, count))
     result = SqlType("decimal", 38, max(inner.scale, 6))
     return decimal_divide(total, SqlType("decimal", 38, inner.scale), count, SqlType("int"),
                           result)
+
+
+def _over(window: exp.Window, func: exp.Expression) -> exp.Window:
+    copy = window.copy()
+    copy.set("this", func)
+    return copy
 
 
 def _unscaled(value: exp.Expression, scale: int, extra: int) -> exp.Expression:

@@ -8,6 +8,7 @@ from holocron_lib.errors import TranslationError
 from holocron_lib.tsql.conversions import fix_conversion
 from holocron_lib.tsql.inference import TypeOracle
 from holocron_lib.tsql.textcolumns import NO_TABLES, ColumnTypes
+from holocron_lib.tsql.variables import fix_variable
 
 _T = exp.DataType.Type
 # ``?`` markers travel through sqlglot as ``@<prefix>N`` so their order can be checked after.
@@ -25,15 +26,13 @@ _UNSUPPORTED_FUNCS = {
 def check_supported(original: str, tree: exp.Expression) -> None:
     """Raise ``TranslationError`` for T-SQL that would run with a different meaning or not at all."""
     for node in tree.walk():
-        if isinstance(node, exp.Parameter) and not _is_marker(node):
+        if isinstance(node, exp.Parameter) and isinstance(node.this, exp.Parameter):
             name = node.sql(dialect="tsql")
             raise TranslationError(
                 original,
-                f"T-SQL variables such as {name} are not supported on the embedded DuckDB "
-                "backend; pass values as ? parameters",
+                f"system variables such as {name} are not supported on the embedded DuckDB "
+                "backend",
             )
-        if isinstance(node, exp.Declare):
-            raise TranslationError(original, "DECLARE is not supported; use ? parameters")
         if isinstance(node, exp.OpenJSON):
             raise TranslationError(
                 original, "OPENJSON is not supported on the embedded backend; use JSON_VALUE"
@@ -149,7 +148,7 @@ def _fix_tsql(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
     return node
 
 
-FIXERS = (fix_conversion, _fix_tsql)
+FIXERS = (fix_variable, fix_conversion, _fix_tsql)
 
 
 def _apply_join(node: exp.Join) -> exp.Join:
