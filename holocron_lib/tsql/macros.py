@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from holocron_lib.tsql.convertmacros import CONVERSION_MACROS
+from holocron_lib.tsql.likes import LIKE_MACROS
 
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
 
@@ -55,6 +56,7 @@ MACROS: dict[str, str] = {
     # T-SQL SUM over integers stays an integer; DuckDB widens to HUGEINT (a float in pandas).
     "tsql_sum": _integer_overloads("tsql_sum", "CAST(sum(v) AS BIGINT)", "sum(v)"),
     **CONVERSION_MACROS,
+    **LIKE_MACROS,
 }
 
 

@@ -7,6 +7,7 @@ from sqlglot import exp
 from holocron_lib.errors import TranslationError
 from holocron_lib.tsql.conversions import fix_conversion
 from holocron_lib.tsql.inference import TypeOracle
+from holocron_lib.tsql.likes import fix_like
 from holocron_lib.tsql.textcolumns import NO_TABLES, ColumnTypes
 from holocron_lib.tsql.variables import fix_variable
 
@@ -19,7 +20,6 @@ _SIZED_TYPES = _STRING_TYPES | {_T.VARBINARY, _T.BINARY}
 _UNSUPPORTED_FUNCS = {
     "SCOPE_IDENTITY": "SCOPE_IDENTITY() has no DuckDB equivalent; read the key back with a query",
     "OBJECT_ID": "OBJECT_ID() is not available; query information_schema instead",
-    "PATINDEX": "PATINDEX is not supported; use CHARINDEX or LIKE",
 }
 
 
@@ -148,7 +148,7 @@ def _fix_tsql(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
     return node
 
 
-FIXERS = (fix_variable, fix_conversion, _fix_tsql)
+FIXERS = (fix_variable, fix_conversion, fix_like, _fix_tsql)
 
 
 def _apply_join(node: exp.Join) -> exp.Join:
