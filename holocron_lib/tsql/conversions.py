@@ -17,7 +17,7 @@ import re
 from sqlglot import exp
 
 from holocron_lib.tsql.convertmacros import INTEGER_RANGES
-from holocron_lib.tsql.inference import TypeOracle
+from holocron_lib.tsql.inference import TypeOracle, is_assignment
 from holocron_lib.tsql.sqltypes import SqlType, decimal_of, from_datatype
 
 __all__ = ["fix_conversion"]
@@ -33,7 +33,7 @@ def fix_conversion(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
         return _cast(node, oracle)
     if type(node) is exp.Add:
         return _plus(node, oracle)
-    if isinstance(node, (*_ARITHMETIC, *_COMPARISONS)):
+    if isinstance(node, (*_ARITHMETIC, *_COMPARISONS)) and not is_assignment(node):
         node = _convert_operands(node, oracle)
         if isinstance(node, exp.Div | exp.Mul | exp.Sub | exp.Mod):
             return _decimal_result(node, oracle)

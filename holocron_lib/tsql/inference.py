@@ -23,7 +23,7 @@ from holocron_lib.tsql.sqltypes import (
 )
 from holocron_lib.tsql.textcolumns import NO_TABLES, ColumnTypes
 
-__all__ = ["TypeOracle"]
+__all__ = ["TypeOracle", "is_assignment"]
 
 _INT, _BIGINT = SqlType("int"), SqlType("bigint")
 _NVARCHAR, _VARCHAR = SqlType("nvarchar", length=4000), SqlType("varchar", length=8000)
@@ -368,3 +368,10 @@ def _star_select(query: exp.Expression) -> exp.Select | None:
     if isinstance(query, exp.Select) and any(isinstance(p, exp.Star) for p in query.expressions):
         return query
     return None
+
+
+def is_assignment(node: exp.Expression) -> bool:
+    """``col = value`` of an UPDATE's SET list, or a ``SET VARIABLE``: not a comparison."""
+    parent = node.parent
+    return (isinstance(parent, exp.Update) and node.arg_key == "expressions") or isinstance(
+        parent, exp.SetItem)

@@ -6,6 +6,7 @@ import duckdb
 
 from holocron_lib.tsql.convertmacros import CONVERSION_MACROS
 from holocron_lib.tsql.likes import LIKE_MACROS
+from holocron_lib.tsql.padding import PADDING_MACROS
 
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
 
@@ -57,6 +58,7 @@ MACROS: dict[str, str] = {
     "tsql_sum": _integer_overloads("tsql_sum", "CAST(sum(v) AS BIGINT)", "sum(v)"),
     **CONVERSION_MACROS,
     **LIKE_MACROS,
+    **PADDING_MACROS,
 }
 
 

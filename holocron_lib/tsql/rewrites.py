@@ -8,6 +8,7 @@ from holocron_lib.errors import TranslationError
 from holocron_lib.tsql.conversions import fix_conversion
 from holocron_lib.tsql.inference import TypeOracle
 from holocron_lib.tsql.likes import fix_like
+from holocron_lib.tsql.padding import fix_padding
 from holocron_lib.tsql.textcolumns import NO_TABLES, ColumnTypes
 from holocron_lib.tsql.variables import fix_variable
 
@@ -148,7 +149,7 @@ def _fix_tsql(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
     return node
 
 
-FIXERS = (fix_variable, fix_conversion, fix_like, _fix_tsql)
+FIXERS = (fix_variable, fix_conversion, fix_like, fix_padding, _fix_tsql)
 
 
 def _apply_join(node: exp.Join) -> exp.Join:
