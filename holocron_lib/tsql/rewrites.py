@@ -43,8 +43,6 @@ def check_supported(original: str, tree: exp.Expression) -> None:
                 original,
                 f"FOR {node.args.get('kind')} is not supported; shape the output in Python",
             )
-        if isinstance(node, exp.LimitOptions) and node.args.get("with_ties"):
-            raise TranslationError(original, "TOP ... WITH TIES is not supported")
         if isinstance(node, exp.Anonymous) and node.name.upper() in _UNSUPPORTED_FUNCS:
             raise TranslationError(original, _UNSUPPORTED_FUNCS[node.name.upper()])
 

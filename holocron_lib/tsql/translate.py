@@ -23,6 +23,7 @@ from holocron_lib.tsql.inference import TypeOracle
 from holocron_lib.tsql.macros import install_macros
 from holocron_lib.tsql.rewrites import PARAM_PREFIX, check_supported, limit_dml, rewrite
 from holocron_lib.tsql.textcolumns import NO_TABLES, ColumnTypes
+from holocron_lib.tsql.topclause import rewrite_top
 from holocron_lib.tsql.variables import BatchScope, expand_compound_set, prepare_statement
 
 __all__ = ["Statement", "configure_session", "split_batches", "translate", "translate_batch"]
@@ -239,6 +240,7 @@ def _translate_statement(original: str, marked: str, columns: ColumnTypes,
     for statement in prepare_statement(original, tree, scope):
         if top is not None:
             statement = limit_dml(original, statement, top)
+        statement = rewrite_top(original, statement)
         oracle = TypeOracle(statement, columns, scope.tables, scope.variables)
         statement = rewrite(statement, columns, oracle)
         try:
