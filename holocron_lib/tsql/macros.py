@@ -5,6 +5,8 @@ from __future__ import annotations
 import duckdb
 
 from holocron_lib.tsql.convertmacros import CONVERSION_MACROS
+from holocron_lib.tsql.formats import FORMAT_MACROS
+from holocron_lib.tsql.functions import FUNCTION_MACROS
 from holocron_lib.tsql.likes import LIKE_MACROS
 from holocron_lib.tsql.padding import PADDING_MACROS
 
@@ -59,6 +61,8 @@ MACROS: dict[str, str] = {
     **CONVERSION_MACROS,
     **LIKE_MACROS,
     **PADDING_MACROS,
+    **FORMAT_MACROS,
+    **FUNCTION_MACROS,
 }
 
 

@@ -46,6 +46,9 @@ def _rules() -> list[tuple[re.Pattern, Callable[[re.Match], str]]]:
         (re.compile(r"Division by zero"), lambda m: "Divide by zero error encountered."),
         (re.compile(r"Could not convert string ['\"](.*?)['\"] to ([A-Z0-9]+(?:\(\d+,\d+\))?)"),
          conversion),
+        (re.compile(r"Date out of range: \d+-\d+-\d+$"),
+         lambda m: "Cannot construct data type date, some of the arguments have values which "
+                   "are not valid."),
         (re.compile(r"(?:invalid date field format|date field value out of range|"
                     r"timestamp field value out of range|time field value out of range)"),
          lambda m: "Conversion failed when converting date and/or time from character string."),

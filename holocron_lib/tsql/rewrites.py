@@ -6,6 +6,8 @@ from sqlglot import exp
 
 from holocron_lib.errors import TranslationError
 from holocron_lib.tsql.conversions import fix_conversion
+from holocron_lib.tsql.formats import fix_format
+from holocron_lib.tsql.functions import fix_function
 from holocron_lib.tsql.inference import TypeOracle
 from holocron_lib.tsql.likes import fix_like
 from holocron_lib.tsql.padding import fix_padding
@@ -147,7 +149,8 @@ def _fix_tsql(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
     return node
 
 
-FIXERS = (fix_variable, fix_conversion, fix_like, fix_padding, _fix_tsql)
+FIXERS = (fix_variable, fix_conversion, fix_like, fix_padding, fix_format, fix_function,
+          _fix_tsql)
 
 
 def _apply_join(node: exp.Join) -> exp.Join:

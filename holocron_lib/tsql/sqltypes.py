@@ -86,7 +86,7 @@ def parse_type(text: str) -> SqlType | None:
     """``NVARCHAR(200)``, ``DECIMAL(5,4)``, ``INT`` ... as a ``SqlType``; None if unknown."""
     if not text:
         return None
-    match = re.fullmatch(r"\s*\[?([A-Za-z_ ]+?)\]?\s*(?:\(([^)]*)\))?\s*", text)
+    match = re.fullmatch(r"\s*\[?([A-Za-z_][A-Za-z0-9_ ]*?)\]?\s*(?:\(([^)]*)\))?\s*", text)
     if not match:
         return None
     name = match.group(1).strip().lower()
