@@ -19,6 +19,7 @@ from sqlglot import exp
 from holocron_lib.tsql.convertmacros import INTEGER_RANGES
 from holocron_lib.tsql.inference import TypeOracle, is_assignment
 from holocron_lib.tsql.sqltypes import SqlType, decimal_of, from_datatype
+from holocron_lib.tsql.textcasts import as_text
 
 __all__ = ["fix_conversion"]
 
@@ -33,6 +34,12 @@ def fix_conversion(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
         return _cast(node, oracle)
     if type(node) is exp.Add:
         return _plus(node, oracle)
+    if isinstance(node, exp.Concat | exp.ConcatWs):
+        # CONCAT converts each argument as CAST(x AS NVARCHAR) would
+        args = node.expressions
+        start = 1 if isinstance(node, exp.ConcatWs) else 0
+        node.set("expressions", args[:start] + [as_text(a, oracle.type_of(a)) for a in args[start:]])
+        return node
     if isinstance(node, (*_ARITHMETIC, *_COMPARISONS)) and not is_assignment(node):
         node = _convert_operands(node, oracle)
         if isinstance(node, exp.Div | exp.Mul | exp.Sub | exp.Mod):
@@ -69,9 +76,39 @@ def _cast(node: exp.Cast | exp.TryCast | exp.Convert, oracle: TypeOracle) -> exp
     if not isinstance(target, exp.DataType):
         return node
     kind = oracle.type_of(node) or from_datatype(target)
+    if kind is not None and kind.is_string:
+        text = as_text(value, oracle.type_of(value), node.sql(dialect="tsql"))
+        if text is not value:
+            cast = exp.TryCast if safe else exp.Cast
+            return oracle.carry(node, cast(this=text, to=target))
+        return node
+    if kind is not None and kind.name in ("datetime", "smalldatetime", "datetime2"):
+        return _rounded_moment(node, value, oracle.type_of(value), kind)
     if kind is None or not kind.is_integer or kind.name == "bit":
         return node
     return oracle.carry(node, to_integer(value, oracle.type_of(value), kind, safe=safe))
+
+
+def _rounded_moment(node: exp.Expression, value: exp.Expression, source: SqlType | None,
+                    kind: SqlType) -> exp.Expression:
+    """A datetime keeps 1/300 s, a smalldatetime minutes, a datetime2(n) n digits, rounded."""
+    if source is not None and (source.name == "date" or source.name == kind.name and (
+            source.precision <= kind.precision)):
+        return node
+    if kind.name == "datetime2" and kind.precision >= 6:
+        return node
+    if kind.name == "datetime2":
+        unit = 10 ** (6 - kind.precision)
+        fraction = exp.Mod(this=_call("epoch_us", node), expression=exp.Literal.number(10**6))
+        steps = _call("round", exp.Div(this=fraction, expression=exp.Literal.number(
+            f"{unit}.0")))
+        micros = exp.Cast(this=exp.Mul(this=steps, expression=exp.Literal.number(unit)),
+                          to=exp.DataType.build("BIGINT"))
+        second = _call("date_trunc", exp.Literal.string("second"), node.copy())
+        return exp.Cast(this=exp.Add(this=second, expression=_call("to_microseconds", micros)),
+                        to=exp.DataType.build("TIMESTAMP"))
+    name = "tsql_datetime" if kind.name == "datetime" else "tsql_smalldatetime"
+    return exp.Cast(this=_call(name, node), to=exp.DataType.build("TIMESTAMP"))
 
 
 def to_integer(value: exp.Expression, source: SqlType | None, target: SqlType,

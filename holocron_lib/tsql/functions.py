@@ -28,6 +28,43 @@ FUNCTION_MACROS = {
         "CREATE OR REPLACE TEMP MACRO tsql_replicate(s, n) AS "
         "CASE WHEN n < 0 THEN NULL ELSE repeat(s, CAST(n AS BIGINT)) END"
     ),
+    # REPLACE compares by the collation: case-insensitively; an empty search string changes
+    # nothing
+    "tsql_replace": (
+        "CREATE OR REPLACE TEMP MACRO tsql_replace(s, f, r) AS CASE WHEN f = '' THEN s ELSE "
+        r"regexp_replace(s, regexp_escape(f), replace(r, '\', '\\'), 'gi') END"
+    ),
+    # SUBSTRING counts a start before 1 against the length; a negative length is an error
+    "tsql_substring": (
+        "CREATE OR REPLACE TEMP MACRO tsql_substring(s, st, n) AS CASE WHEN n < 0 THEN "
+        "error('Invalid length parameter passed to the substring function.') "
+        "ELSE substring(s, greatest(st, 1), greatest(n + least(st, 1) - 1, 0)) END"
+    ),
+    "tsql_left": (
+        "CREATE OR REPLACE TEMP MACRO tsql_left(s, n) AS CASE WHEN n < 0 THEN "
+        "error('Invalid length parameter passed to the left function.') ELSE left(s, n) END"
+    ),
+    "tsql_right": (
+        "CREATE OR REPLACE TEMP MACRO tsql_right(s, n) AS CASE WHEN n < 0 THEN "
+        "error('Invalid length parameter passed to the right function.') ELSE right(s, n) END"
+    ),
+    "tsql_quotename": (
+        "CREATE OR REPLACE TEMP MACRO tsql_quotename(s, q) AS CASE WHEN length(s) > 128 "
+        "THEN NULL WHEN q = '[' OR q = ']' THEN '[' || replace(s, ']', ']]') || ']' "
+        """WHEN q IN ('''', '"', '`') THEN q || replace(s, q, q || q) || q """
+        "WHEN q = '(' OR q = ')' THEN '(' || s || ')' WHEN q = '<' OR q = '>' THEN '<' || s || '>' "
+        "WHEN q = '{' OR q = '}' THEN '{' || s || '}' END"
+    ),
+    # A datetime keeps 1/300 s (shown as .000, .003, .007); a smalldatetime whole minutes.
+    "tsql_datetime": (
+        "CREATE OR REPLACE TEMP MACRO tsql_datetime(v) AS date_trunc('second', v) + "
+        "to_milliseconds(CAST(round(round((epoch_us(v) % 1000000) * 300 / 1000000.0) * 10 / 3.0)"
+        " AS BIGINT))"
+    ),
+    "tsql_smalldatetime": (
+        "CREATE OR REPLACE TEMP MACRO tsql_smalldatetime(v) AS "
+        "date_trunc('minute', v + INTERVAL 30 SECOND)"
+    ),
     # SQL Server's week number (DATEFIRST 7): week 1 holds January 1, weeks start on Sunday.
     "tsql_week": (
         "CREATE OR REPLACE TEMP MACRO tsql_week(d) AS "
@@ -53,9 +90,28 @@ _FIXED_LENGTH = {"bit": 1, "tinyint": 1, "smallint": 2, "int": 4, "bigint": 8, "
                  "uniqueidentifier": 16}
 
 
+# T-SQL name -> (DuckDB function, argument counts it takes)
+_SIMPLE = {"NCHAR": ("chr", (1,))}
+
+
 def fix_function(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
     if isinstance(node, exp.Extract):
         return _extract(node)
+    if isinstance(node, exp.Replace) and node.args.get("replacement") is not None:
+        return oracle.carry(node, _call("tsql_replace", node.this, node.expression,
+                                        node.args["replacement"]))
+    if isinstance(node, exp.Substring) and node.args.get("length") is not None:
+        return oracle.carry(node, _call("tsql_substring", node.this, node.args["start"],
+                                        node.args["length"]))
+    if isinstance(node, exp.Left | exp.Right) and not _is_constant_length(node.expression):
+        name = "tsql_left" if isinstance(node, exp.Left) else "tsql_right"
+        return oracle.carry(node, _call(name, node.this, node.expression))
+    if isinstance(node, exp.Round):
+        return _round(node, oracle)
+    if isinstance(node, exp.Pow | exp.Degrees | exp.Radians):
+        return _same_type_as_argument(node, oracle)
+    if isinstance(node, exp.TimestampTrunc | exp.DateTrunc):
+        return _datetrunc(node, oracle)
     if not isinstance(node, exp.Anonymous):
         return node
     name, args = node.name.upper(), node.expressions
@@ -68,6 +124,18 @@ def fix_function(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
         return oracle.carry(node, _call("tsql_stuff", *args))
     if name == "REPLICATE" and len(args) == 2:
         return oracle.carry(node, _call("tsql_replicate", *args))
+    if name in _SIMPLE and len(args) in _SIMPLE[name][1]:
+        return oracle.carry(node, _call(_SIMPLE[name][0], *args))
+    if name == "SQUARE" and len(args) == 1:
+        value = exp.Cast(this=args[0], to=exp.DataType.build("DOUBLE"))
+        return oracle.carry(node, exp.Mul(this=value, expression=value.copy()))
+    if name == "QUOTENAME" and len(args) in (1, 2):
+        quote = args[1] if len(args) == 2 else exp.Literal.string("[")
+        return oracle.carry(node, _call("tsql_quotename", args[0], quote))
+    if name in ("DATETIME2FROMPARTS", "TIMEFROMPARTS") and len(args) in (5, 8):
+        return oracle.carry(node, _from_parts(original, name, args))
+    if name == "SMALLDATETIMEFROMPARTS" and len(args) == 5:
+        return oracle.carry(node, _call("make_timestamp", *args, exp.Literal.number(0)))
     if name == "CHOOSE" and len(args) >= 2:
         ifs = [exp.If(this=exp.Literal.number(i), true=a) for i, a in enumerate(args[1:], 1)]
         index = exp.Cast(this=_call("trunc", args[0]), to=exp.DataType.build("INTEGER"))
@@ -75,6 +143,83 @@ def fix_function(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
     if name == "DATALENGTH" and len(args) == 1:
         return oracle.carry(node, _datalength(original, args[0], oracle.type_of(args[0])))
     return node
+
+
+def _is_constant_length(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Literal) and node.is_int
+
+
+def _round(node: exp.Round, oracle: TypeOracle) -> exp.Expression:
+    """ROUND keeps the argument's type (ROUND(2.567, 2) is 2.570); a third argument other than
+    0 truncates."""
+    value, places = node.this, node.args.get("decimals") or exp.Literal.number(0)
+    truncate = node.args.get("truncate")
+    kind = oracle.type_of(node.this)
+    result: exp.Expression = node
+    if truncate is not None:
+        if isinstance(truncate, exp.Literal) and truncate.this == "0":
+            result = exp.Round(this=value, decimals=places)
+        else:
+            result = _call("trunc", value, places)
+    if kind is not None and kind.is_decimal:
+        size = f"DECIMAL({min(kind.precision + 1, 38)}, {kind.scale})"
+        return oracle.carry(node, exp.Cast(this=result, to=exp.DataType.build(size)))
+    return oracle.carry(node, result) if result is not node else node
+
+
+def _same_type_as_argument(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
+    """POWER, DEGREES and RADIANS return their (first) argument's type: DEGREES(1) is 57."""
+    from holocron_lib.tsql.conversions import to_integer
+
+    kind = oracle.type_of(node.this)
+    if kind is None or kind.is_float:
+        return node
+    if kind.is_integer:
+        target = SqlType("bigint" if kind.name == "bigint" else "int")
+        return oracle.carry(node, to_integer(node, SqlType("float"), target))
+    if kind.is_decimal and isinstance(node, exp.Pow):
+        return oracle.carry(node, exp.Cast(this=node, to=exp.DataType.build(
+            f"DECIMAL(38, {kind.scale})")))
+    raise TranslationError(node.sql(dialect="tsql"), "DEGREES and RADIANS of a decimal are not "
+                                                     "supported on the embedded backend; CAST "
+                                                     "the argument to FLOAT")
+
+
+_TRUNC_UNITS = {"YEAR", "QUARTER", "MONTH", "WEEK", "ISO_WEEK", "DAY", "DAYOFYEAR", "HOUR",
+                "MINUTE", "SECOND", "MILLISECOND", "MICROSECOND"}
+
+
+def _datetrunc(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
+    """DATETRUNC keeps the argument's type; its weeks start on Sunday (DATEFIRST 7)."""
+    unit = node.text("unit").upper()
+    if unit not in _TRUNC_UNITS:
+        raise TranslationError(node.sql(dialect="tsql"), f"DATETRUNC({unit.lower()}) is not "
+                                                         "supported on the embedded backend")
+    value = node.this
+    kind = oracle.type_of(value)
+    moment = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP"))
+    if unit == "WEEK":
+        day = exp.Cast(this=value.copy(), to=exp.DataType.build("DATE"))
+        result: exp.Expression = exp.Cast(this=exp.Sub(this=day, expression=exp.Cast(
+            this=_call("dayofweek", moment), to=exp.DataType.build("INTEGER"))),
+            to=exp.DataType.build("TIMESTAMP"))
+    else:
+        part = {"ISO_WEEK": "week", "DAYOFYEAR": "day"}.get(unit, unit.lower())
+        result = _call("date_trunc", exp.Literal.string(part), moment)
+    target = {"date": "DATE", "time": "TIME"}.get(kind.name if kind else "", "TIMESTAMP")
+    return oracle.carry(node, exp.Cast(this=result, to=exp.DataType.build(target)))
+
+
+def _from_parts(original: str, name: str, args: list[exp.Expression]) -> exp.Expression:
+    """DATETIME2FROMPARTS and TIMEFROMPARTS: the fraction counts in units of 10^-precision."""
+    *parts, fraction, precision = args
+    if not (isinstance(precision, exp.Literal) and precision.is_int):
+        raise TranslationError(original, f"{name} needs a literal precision")
+    seconds = exp.Add(this=parts[-1], expression=exp.Div(
+        this=exp.Cast(this=fraction, to=exp.DataType.build("DOUBLE")),
+        expression=exp.Literal.number(10 ** int(precision.this))))
+    maker = "make_timestamp" if name == "DATETIME2FROMPARTS" else "make_time"
+    return _call(maker, *parts[:-1], seconds)
 
 
 def _extract(node: exp.Extract) -> exp.Expression:

@@ -37,8 +37,8 @@ _SAME_AS_ARG = (exp.Min, exp.Max, exp.Abs, exp.Lag, exp.Lead, exp.FirstValue, ex
 _STRING_OF_ARG = (exp.Upper, exp.Lower, exp.Trim, exp.Substring, exp.Left, exp.Right,
                   exp.Replace, exp.Repeat, exp.Stuff)
 _ANONYMOUS = {
-    "GETDATE": _DATETIME, "GETUTCDATE": _DATETIME, "SYSDATETIME": SqlType("datetime2"),
-    "SYSUTCDATETIME": SqlType("datetime2"), "DATALENGTH": _INT, "PATINDEX": _INT,
+    "GETDATE": _DATETIME, "GETUTCDATE": _DATETIME, "SYSDATETIME": SqlType("datetime2", 7),
+    "SYSUTCDATETIME": SqlType("datetime2", 7), "DATALENGTH": _INT, "PATINDEX": _INT,
     "FORMAT": _NVARCHAR, "DATENAME": _NVARCHAR, "ISJSON": _INT, "ISNUMERIC": _INT,
     "DATEFROMPARTS": SqlType("date"), "UNICODE": _INT, "ASCII": _INT,
     "QUOTENAME": _NVARCHAR, "SPACE": _VARCHAR, "CHAR": SqlType("char", length=1),
@@ -80,6 +80,13 @@ class TypeOracle:
     def carry(self, old: exp.Expression, new: exp.Expression) -> exp.Expression:
         """Record that ``new`` replaces ``old`` (same type); returns ``new``."""
         self._memo[id(new)] = (new, self.type_of(old))
+        return new
+
+    def copy(self, node: exp.Expression) -> exp.Expression:
+        """A copy of ``node`` whose nodes keep the types of the originals."""
+        new = node.copy()
+        for old_node, new_node in zip(node.walk(), new.walk(), strict=True):
+            self.carry(old_node, new_node)
         return new
 
     def is_string(self, node: exp.Expression) -> bool:

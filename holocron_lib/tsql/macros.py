@@ -9,6 +9,7 @@ from holocron_lib.tsql.formats import FORMAT_MACROS
 from holocron_lib.tsql.functions import FUNCTION_MACROS
 from holocron_lib.tsql.likes import LIKE_MACROS
 from holocron_lib.tsql.padding import PADDING_MACROS
+from holocron_lib.tsql.textcasts import TEXT_MACROS
 
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
 
@@ -63,6 +64,7 @@ MACROS: dict[str, str] = {
     **PADDING_MACROS,
     **FORMAT_MACROS,
     **FUNCTION_MACROS,
+    **TEXT_MACROS,
 }
 
 

@@ -83,7 +83,8 @@ def sql_server_message(duckdb_message: str) -> str | None:
 # How the messages of the translation's own error(...) calls begin.
 OWN_MESSAGES = ("Conversion failed when converting", "The conversion of the",
                 "Error converting data type", "Divide by zero error", "adding a string",
-                "AVG over a decimal", "FORMAT ", "The TOP N", "Must declare")
+                "AVG over a decimal", "FORMAT ", "The TOP N", "Must declare",
+                "Invalid length parameter", "LIKE with ESCAPE")
 
 
 # Typed macros whose binder failure hides the argument's own error, and a neutral stand-in

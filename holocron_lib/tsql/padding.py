@@ -95,6 +95,8 @@ def _equals_literal(value: exp.Expression, text: str) -> exp.Expression:
 
 
 def _in(node: exp.In, oracle: TypeOracle) -> exp.Expression:
+    if isinstance(node.parent, exp.Pivot):
+        return node  # the values PIVOT spreads into columns, not a comparison
     query = node.args.get("query")
     if query is not None:
         select = query.this if isinstance(query, exp.Subquery) else query

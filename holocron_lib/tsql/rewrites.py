@@ -100,12 +100,14 @@ def rewrite(tree: exp.Expression, columns: ColumnTypes = NO_TABLES,
         if isinstance(node, exp.Cast | exp.Convert):
             _truncate_to_length(node, oracle)
     for node in reversed(list(tree.walk())):
+        # where the node hangs, taken first: a fix may wrap the node itself
+        parent, key, index = node.parent, node.arg_key, node.index
         replacement = _fix(node, oracle)
         if replacement is not node:
-            if node is tree:
+            if parent is None:
                 tree = replacement
             else:
-                node.replace(replacement)
+                parent.set(key, replacement, index)
     return tree
 
 
@@ -210,9 +212,14 @@ def _truncate_to_length(node: exp.Cast | exp.Convert, oracle: TypeOracle) -> Non
     size = target.expressions[0].this if target.expressions else None
     if not isinstance(size, exp.Literal) or not size.is_int:
         return
-    inner = node.copy()
-    oracle.carry(node, inner)
-    wrapper = exp.Left(this=inner, expression=exp.Literal.number(int(size.this)))
+    inner = oracle.copy(node)
+    width = exp.Literal.number(int(size.this))
+    if target.this in (_T.CHAR, _T.NCHAR):
+        # a fixed-length string is padded with spaces to its length
+        wrapper: exp.Expression = exp.Anonymous(this="rpad", expressions=[
+            inner, width, exp.Literal.string(" ")])
+    else:
+        wrapper = exp.Left(this=inner, expression=width)
     node.replace(oracle.carry(node, wrapper))
 
 
@@ -229,6 +236,11 @@ def _integer_aggregate(node: exp.Avg | exp.Sum, oracle: TypeOracle) -> exp.Expre
     inner = oracle.type_of(node.this)
     if inner is not None and not inner.is_integer:
         return node  # a decimal AVG is already written out; float and decimal SUM agree
+    if node.find_ancestor(exp.Pivot) is not None:
+        # PIVOT takes a built-in aggregate (a cast around it is allowed, a macro is not)
+        if inner is None:
+            return node
+        return _integer_cast(node.copy(), isinstance(node, exp.Avg))
     if isinstance(node.this, exp.Count):
         # COUNT is an integer, and a macro cannot see the type of an aggregate nested in a
         # window (``SUM(COUNT(*)) OVER ()``), so write the integer form directly; inside a

@@ -114,6 +114,9 @@ def _build(name: str, args: list[str]) -> SqlType | None:
         return SqlType(name, length=None if args[0] == "max" else int(args[0]))
     if name == "float" and args and args[0].isdigit() and int(args[0]) <= 24:
         return SqlType("real")
+    if name in ("datetime2", "time", "datetimeoffset"):
+        # the fraction digits shown; 7 unless declared
+        return SqlType(name, int(args[0]) if args and args[0].isdigit() else 7)
     return SqlType(name)
 
 

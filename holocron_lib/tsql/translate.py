@@ -22,6 +22,7 @@ from holocron_lib.errors import TranslationError
 from holocron_lib.tsql.inference import TypeOracle
 from holocron_lib.tsql.macros import install_macros
 from holocron_lib.tsql.rewrites import PARAM_PREFIX, check_supported, limit_dml, rewrite
+from holocron_lib.tsql.statements import rewrite_statement
 from holocron_lib.tsql.textcolumns import NO_TABLES, ColumnTypes
 from holocron_lib.tsql.topclause import rewrite_top
 from holocron_lib.tsql.variables import BatchScope, expand_compound_set, prepare_statement
@@ -41,7 +42,8 @@ class _Dialect(TSQL):
         FUNCTIONS = {
             **TSQL.Parser.FUNCTIONS,
             **{name: (lambda n: lambda args: exp.Anonymous(this=n, expressions=args))(name)
-               for name in ("FORMAT", "DATENAME", "DATEFROMPARTS", "STUFF", "REPLICATE")},
+               for name in ("FORMAT", "DATENAME", "DATEFROMPARTS", "STUFF", "REPLICATE",
+                            "TIMEFROMPARTS", "SQUARE")},
         }
 
 
@@ -74,6 +76,9 @@ _NOOP_SET_OPTIONS = frozenset(
 # Statements that only print messages; they have no result to reproduce.
 _DROPPED_COMMANDS = frozenset({"PRINT"})
 _GO_LINE = re.compile(r"^\s*GO\s*(--.*)?$", re.IGNORECASE)
+# sqlglot reads ``DELETE t OUTPUT ...`` but not ``DELETE FROM t OUTPUT ...``: the same statement
+_DELETE_OUTPUT = re.compile(r"^(\s*DELETE\s+)FROM\s+((?:\[[^\]]+\]|\w+)(?:\.(?:\[[^\]]+\]|\w+))?"
+                            r"\s+OUTPUT\b)", re.I)
 _TOP_DML = re.compile(r"^(\s*(?:UPDATE|DELETE))\s+TOP\s*\(([^()]*)\)(\s+PERCENT\b)?", re.I)
 _PARAM_OUT = re.compile(r"\$" + PARAM_PREFIX + r"(\d+)\b")
 
@@ -225,7 +230,7 @@ def _statements(batch: str, counter: list[int]) -> list[tuple[str, str]]:
 
 def _translate_statement(original: str, marked: str, columns: ColumnTypes,
                          scope: BatchScope) -> list[tuple[str, bool]]:
-    top, text = None, expand_compound_set(marked)
+    top, text = None, _DELETE_OUTPUT.sub(r"\1\2", expand_compound_set(marked))
     match = _TOP_DML.match(text)
     if match:
         if match.group(3):
@@ -240,7 +245,7 @@ def _translate_statement(original: str, marked: str, columns: ColumnTypes,
     for statement in prepare_statement(original, tree, scope):
         if top is not None:
             statement = limit_dml(original, statement, top)
-        statement = rewrite_top(original, statement)
+        statement = rewrite_top(original, rewrite_statement(original, statement))
         oracle = TypeOracle(statement, columns, scope.tables, scope.variables)
         statement = rewrite(statement, columns, oracle)
         try:
