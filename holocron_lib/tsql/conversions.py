@@ -16,10 +16,11 @@ import re
 
 from sqlglot import exp
 
+from holocron_lib.errors import TranslationError
 from holocron_lib.tsql.convertmacros import INTEGER_RANGES
 from holocron_lib.tsql.inference import TypeOracle, is_assignment
 from holocron_lib.tsql.sqltypes import SqlType, decimal_of, from_datatype
-from holocron_lib.tsql.textcasts import as_text
+from holocron_lib.tsql.textcasts import as_text, convert_style
 
 __all__ = ["fix_conversion"]
 
@@ -66,9 +67,14 @@ def fix_conversion(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
 
 def _cast(node: exp.Cast | exp.TryCast | exp.Convert, oracle: TypeOracle) -> exp.Expression:
     if isinstance(node, exp.Convert):
-        if node.args.get("style"):
-            return node
         value, target = node.expression, node.this
+        style = node.args.get("style")
+        kind = oracle.type_of(node)
+        plain = isinstance(style, exp.Literal) and style.this == "0" and not (
+            kind is not None and kind.is_string)
+        if style is not None and not plain:
+            return oracle.carry(node, _styled(node, value, target, style, oracle))
+        node.set("style", None)  # style 0 of a number: the plain conversion
         safe = bool(node.args.get("safe"))
     else:
         value, target = node.this, node.to
@@ -83,7 +89,8 @@ def _cast(node: exp.Cast | exp.TryCast | exp.Convert, oracle: TypeOracle) -> exp
             return oracle.carry(node, cast(this=text, to=target))
         return node
     if kind is not None and kind.name in ("datetime", "smalldatetime", "datetime2"):
-        return _rounded_moment(node, value, oracle.type_of(value), kind)
+        rounded = _rounded_moment(node, value, oracle.type_of(value), kind)
+        return rounded if rounded is node else oracle.carry(node, rounded)
     if kind is None or not kind.is_integer or kind.name == "bit":
         return node
     return oracle.carry(node, to_integer(value, oracle.type_of(value), kind, safe=safe))
@@ -109,6 +116,21 @@ def _rounded_moment(node: exp.Expression, value: exp.Expression, source: SqlType
                         to=exp.DataType.build("TIMESTAMP"))
     name = "tsql_datetime" if kind.name == "datetime" else "tsql_smalldatetime"
     return exp.Cast(this=_call(name, node), to=exp.DataType.build("TIMESTAMP"))
+
+
+def _styled(node: exp.Convert, value: exp.Expression, target: exp.Expression,
+            style: exp.Expression, oracle: TypeOracle) -> exp.Expression:
+    original = node.sql(dialect="tsql")
+    kind = oracle.type_of(node) or (from_datatype(target) if isinstance(target, exp.DataType)
+                                    else None)
+    if kind is None or not (isinstance(style, exp.Literal) and style.is_int):
+        raise TranslationError(original, "CONVERT with a style that is not a literal is not "
+                                         "supported on the embedded backend")
+    converted = convert_style(original, value, oracle.type_of(value), kind, int(style.this))
+    cast = exp.TryCast if node.args.get("safe") else exp.Cast
+    if kind.is_string:
+        return cast(this=converted, to=target)
+    return converted
 
 
 def to_integer(value: exp.Expression, source: SqlType | None, target: SqlType,

@@ -91,7 +91,8 @@ _FIXED_LENGTH = {"bit": 1, "tinyint": 1, "smallint": 2, "int": 4, "bigint": 8, "
 
 
 # T-SQL name -> (DuckDB function, argument counts it takes)
-_SIMPLE = {"NCHAR": ("chr", (1,))}
+_SIMPLE = {"NCHAR": ("chr", (1,)), "STDEVP": ("stddev_pop", (1,)), "VAR": ("var_samp", (1,)),
+           "VARP": ("var_pop", (1,))}
 
 
 def fix_function(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:

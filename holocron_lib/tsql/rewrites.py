@@ -20,39 +20,6 @@ PARAM_PREFIX = "hcparam"
 
 _STRING_TYPES = frozenset(exp.DataType.TEXT_TYPES)
 _SIZED_TYPES = _STRING_TYPES | {_T.VARBINARY, _T.BINARY}
-_UNSUPPORTED_FUNCS = {
-    "SCOPE_IDENTITY": "SCOPE_IDENTITY() has no DuckDB equivalent; read the key back with a query",
-    "OBJECT_ID": "OBJECT_ID() is not available; query information_schema instead",
-}
-
-
-def check_supported(original: str, tree: exp.Expression) -> None:
-    """Raise ``TranslationError`` for T-SQL that would run with a different meaning or not at all."""
-    for node in tree.walk():
-        if isinstance(node, exp.Parameter) and isinstance(node.this, exp.Parameter):
-            name = node.sql(dialect="tsql")
-            raise TranslationError(
-                original,
-                f"system variables such as {name} are not supported on the embedded DuckDB "
-                "backend",
-            )
-        if isinstance(node, exp.OpenJSON):
-            raise TranslationError(
-                original, "OPENJSON is not supported on the embedded backend; use JSON_VALUE"
-            )
-        if isinstance(node, exp.ForClause):
-            raise TranslationError(
-                original,
-                f"FOR {node.args.get('kind')} is not supported; shape the output in Python",
-            )
-        if isinstance(node, exp.Anonymous) and node.name.upper() in _UNSUPPORTED_FUNCS:
-            raise TranslationError(original, _UNSUPPORTED_FUNCS[node.name.upper()])
-
-
-def _is_marker(node: exp.Parameter) -> bool:
-    return isinstance(node.this, exp.Var) and node.name.startswith(PARAM_PREFIX)
-
-
 def limit_dml(original: str, tree: exp.Expression, top: exp.Expression) -> exp.Expression:
     """``UPDATE/DELETE TOP (n)`` as a ``rowid IN (SELECT ... LIMIT n)`` filter."""
     if isinstance(tree, exp.Delete):

@@ -74,3 +74,65 @@ def as_text(value: exp.Expression, source: SqlType | None, original: str = "") -
 
 def _call(name: str, *args: exp.Expression) -> exp.Anonymous:
     return exp.Anonymous(this=name, expressions=list(args))
+
+
+# CONVERT(string, date, style): strftime patterns of SQL Server's date styles; %F stands for
+# the fraction digits of the source type (three for datetime, seven for datetime2).
+_STYLES = {
+    1: "%m/%d/%y", 101: "%m/%d/%Y", 2: "%y.%m.%d", 102: "%Y.%m.%d", 3: "%d/%m/%y",
+    103: "%d/%m/%Y", 4: "%d.%m.%y", 104: "%d.%m.%Y", 5: "%d-%m-%y", 105: "%d-%m-%Y",
+    6: "%d %b %y", 106: "%d %b %Y", 7: "%b %d, %y", 107: "%b %d, %Y", 8: "%H:%M:%S",
+    108: "%H:%M:%S", 24: "%H:%M:%S", 10: "%m-%d-%y", 110: "%m-%d-%Y", 11: "%y/%m/%d",
+    111: "%Y/%m/%d", 12: "%y%m%d", 112: "%Y%m%d", 13: "%d %b %Y %H:%M:%S:%g",
+    113: "%d %b %Y %H:%M:%S:%g", 14: "%H:%M:%S:%g", 114: "%H:%M:%S:%g",
+    20: "%Y-%m-%d %H:%M:%S", 120: "%Y-%m-%d %H:%M:%S", 21: "%Y-%m-%d %H:%M:%S.%F",
+    121: "%Y-%m-%d %H:%M:%S.%F", 23: "%Y-%m-%d", 126: "%Y-%m-%dT%H:%M:%S.%F",
+}
+# Styles a string is read back with (CONVERT(date, '05/01/2024', 103)).
+_READ_STYLES = {101, 103, 104, 105, 110, 111, 112, 120, 121, 23, 126, 20, 21}
+
+
+def convert_style(original: str, value: exp.Expression, source: SqlType | None,
+                  target: SqlType, style: int) -> exp.Expression:
+    """CONVERT with a date style: a date written as text, or text read as a date."""
+    if target.is_string:
+        if source is not None and source.is_string:
+            return value
+        if source is not None and not source.is_temporal:
+            if style == 0:
+                return as_text(value, source, original)
+            raise TranslationError(original, f"CONVERT style {style} of a {source.name} is not "
+                                             "supported on the embedded backend")
+        if style in (0, 100):
+            return _call("tsql_datetime_text", exp.Cast(this=value,
+                                                        to=exp.DataType.build("TIMESTAMP")))
+        pattern = _STYLES.get(style)
+        if pattern is None:
+            raise TranslationError(original, f"CONVERT date style {style} is not supported on "
+                                             "the embedded backend")
+        digits = source.precision if source is not None and source.name == "datetime2" else 3
+        moment = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP"))
+        if "%F" not in pattern:
+            return _call("strftime", moment, exp.Literal.string(pattern))
+        head, _, tail = pattern.partition(".%F")
+        text = _call("strftime", moment, exp.Literal.string(head))
+        fraction = _call("tsql_fraction_text", moment.copy(), exp.Literal.number(digits))
+        if style == 126:  # a zero fraction is left out
+            zero = exp.EQ(this=exp.Mod(this=_call("epoch_us", moment.copy()),
+                                       expression=exp.Literal.number(10**6)),
+                          expression=exp.Literal.number(0))
+            fraction = exp.If(this=zero, true=exp.Literal.string(""), false=fraction)
+        return exp.DPipe(this=text, expression=fraction, safe=False)
+    if target.is_temporal and (source is None or source.is_string):
+        if style not in _READ_STYLES:
+            raise TranslationError(original, f"CONVERT of a string with style {style} is not "
+                                             "supported on the embedded backend")
+        pattern = _STYLES[style].replace(".%F", "")
+        formats = [pattern, pattern + ".%g", pattern + ".%f"] if "%S" in pattern else [pattern]
+        parsed = _call("strptime", value, exp.Array(expressions=[exp.Literal.string(f)
+                                                                 for f in formats]))
+        kind = "DATE" if target.name == "date" else "TIME" if target.name == "time" else (
+            "TIMESTAMP")
+        return exp.Cast(this=parsed, to=exp.DataType.build(kind))
+    raise TranslationError(original, f"CONVERT style {style} to {target.name} is not supported "
+                                     "on the embedded backend")

@@ -19,9 +19,10 @@ from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, TokenError
 from sqlglot.tokens import TokenType
 
 from holocron_lib.errors import TranslationError
+from holocron_lib.tsql.allowlist import check_supported, check_text
 from holocron_lib.tsql.inference import TypeOracle
 from holocron_lib.tsql.macros import install_macros
-from holocron_lib.tsql.rewrites import PARAM_PREFIX, check_supported, limit_dml, rewrite
+from holocron_lib.tsql.rewrites import PARAM_PREFIX, limit_dml, rewrite
 from holocron_lib.tsql.statements import rewrite_statement
 from holocron_lib.tsql.textcolumns import NO_TABLES, ColumnTypes
 from holocron_lib.tsql.topclause import rewrite_top
@@ -237,6 +238,7 @@ def _translate_statement(original: str, marked: str, columns: ColumnTypes,
             raise TranslationError(original, "UPDATE/DELETE TOP (n) PERCENT is not supported")
         top = _parse(original, match.group(2))
         text = match.group(1) + text[match.end() :]
+    check_text(original, text)
     tree = _parse(original, text)
     if _is_noop(original, tree):
         return []
