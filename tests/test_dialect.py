@@ -90,8 +90,9 @@ def test_update_top_with_parameters_binds_in_source_order(con):
 
 
 def test_question_mark_inside_string_is_not_a_parameter():
+    # (b and the parameter have no type the translator can see: DuckDB decides the padding)
     assert translate("SELECT '?' AS q, a FROM t WHERE b = ?") == (
-        "SELECT '?' AS q, a FROM t WHERE b = ?"
+        "SELECT '?' AS q, a FROM t WHERE TSQL_PAD(b) = TSQL_PAD(?)"
     )
 
 

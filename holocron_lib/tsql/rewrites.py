@@ -63,7 +63,7 @@ def rewrite(tree: exp.Expression, columns: ColumnTypes = NO_TABLES,
     nodes = list(tree.walk())
     for node in nodes:
         oracle.type_of(node)
-    for node in nodes:
+    for node in reversed(nodes):  # inner casts first: an outer one copies what is inside
         if isinstance(node, exp.Cast | exp.Convert):
             _truncate_to_length(node, oracle)
     for node in reversed(list(tree.walk())):

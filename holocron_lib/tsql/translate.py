@@ -261,7 +261,7 @@ def _translate_statement(original: str, marked: str, columns: ColumnTypes,
 
 def _returns_rows(tree: exp.Expression) -> bool:
     if isinstance(tree, exp.Query):
-        return True
+        return not tree.args.get("into")  # SELECT ... INTO creates a table
     return isinstance(tree, exp.Insert | exp.Update | exp.Delete | exp.Merge) and bool(
         tree.args.get("returning"))
 
