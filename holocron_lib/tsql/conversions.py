@@ -175,6 +175,9 @@ def _integer_literal(text: str) -> int | None:
 
 def _plus(node: exp.Add, oracle: TypeOracle) -> exp.Expression:
     left, right = oracle.type_of(node.this), oracle.type_of(node.expression)
+    if oracle.is_non_string(node.this) and oracle.is_non_string(node.expression) and (
+            left is None or right is None):
+        return node  # numbers (or dates) whose exact types are not known: they add
     if left is not None and right is not None:
         if left.is_string and right.is_string:
             return oracle.carry(node, exp.DPipe(this=node.this, expression=node.expression,

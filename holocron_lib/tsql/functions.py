@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from holocron_lib.errors import TranslationError
+from holocron_lib.tsql.conversions import to_integer
 from holocron_lib.tsql.inference import TypeOracle
 from holocron_lib.tsql.sqltypes import SqlType
 
@@ -170,8 +171,6 @@ def _round(node: exp.Round, oracle: TypeOracle) -> exp.Expression:
 
 def _same_type_as_argument(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
     """POWER, DEGREES and RADIANS return their (first) argument's type: DEGREES(1) is 57."""
-    from holocron_lib.tsql.conversions import to_integer
-
     kind = oracle.type_of(node.this)
     if kind is None or kind.is_float:
         return node
@@ -266,7 +265,7 @@ def _datename(original: str, part: exp.Expression, value: exp.Expression,
 
 
 def _datalength(original: str, value: exp.Expression, kind: SqlType | None) -> exp.Expression:
-    if kind is None or kind.name == "not_text":
+    if kind is None:
         raise TranslationError(original, "DATALENGTH of an expression whose type the translator "
                                          "cannot see is not supported; CAST it to its type")
     if kind.name in ("varchar", "text"):

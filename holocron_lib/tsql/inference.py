@@ -67,6 +67,16 @@ class TypeOracle:
         self._sources: dict[int, dict[str, object]] = {}
 
     def type_of(self, node: exp.Expression | None) -> SqlType | None:
+        """The T-SQL type of ``node``, or None when it is not known precisely."""
+        found = self._raw(node)
+        return None if found is not None and found.name == "not_text" else found
+
+    def is_non_string(self, node: exp.Expression) -> bool:
+        """Known not to be a string (also where only that is known of a column)."""
+        found = self._raw(node)
+        return found is not None and not found.is_string
+
+    def _raw(self, node: exp.Expression | None) -> SqlType | None:
         if node is None:
             return None
         hit = self._memo.get(id(node))
@@ -79,7 +89,7 @@ class TypeOracle:
 
     def carry(self, old: exp.Expression, new: exp.Expression) -> exp.Expression:
         """Record that ``new`` replaces ``old`` (same type); returns ``new``."""
-        self._memo[id(new)] = (new, self.type_of(old))
+        self._memo[id(new)] = (new, self._raw(old))
         return new
 
     def copy(self, node: exp.Expression) -> exp.Expression:
@@ -97,7 +107,7 @@ class TypeOracle:
 
     def _infer(self, node: exp.Expression) -> SqlType | None:  # noqa: C901 - one table of rules
         if isinstance(node, exp.Paren | exp.Neg | exp.Alias | exp.BitwiseNot):
-            return self.type_of(node.this)
+            return self._raw(node.this)
         if isinstance(node, exp.Literal):
             return _literal_type(node)
         if isinstance(node, exp.National):
@@ -213,7 +223,7 @@ class TypeOracle:
                     return None  # ambiguous
                 aliased = _aliased(scope, name, node)
                 if aliased is not None:
-                    return self.type_of(aliased)
+                    return self._raw(aliased)
             scope = _enclosing_query(scope)
         return None
 
@@ -295,7 +305,7 @@ class TypeOracle:
             query = query.this
         if not isinstance(query, exp.Select) or index >= len(query.expressions):
             return None
-        return self.type_of(query.expressions[index])
+        return self._raw(query.expressions[index])
 
 
 def _literal_type(node: exp.Literal) -> SqlType | None:

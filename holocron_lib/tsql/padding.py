@@ -62,8 +62,7 @@ def fix_padding(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
 def _stringish(a: exp.Expression, b: exp.Expression, oracle: TypeOracle) -> bool:
     """Both strings, or either of unknown type (a typed macro trims it if DuckDB binds a
     string: a ``?`` parameter, a column of a table the translator was not told of)."""
-    ta, tb = oracle.type_of(a), oracle.type_of(b)
-    return (ta is None or ta.is_string) and (tb is None or tb.is_string)
+    return not oracle.is_non_string(a) and not oracle.is_non_string(b)
 
 
 def _comparison(node: exp.Binary, oracle: TypeOracle) -> exp.Expression:
