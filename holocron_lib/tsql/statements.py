@@ -24,16 +24,15 @@ def rewrite_statement(original: str, tree: exp.Expression) -> exp.Expression:
     returning = tree.args.get("returning")
     if isinstance(returning, exp.Returning):
         _output(original, tree, returning)
-    for pivot in tree.find_all(exp.Pivot):
-        if not pivot.args.get("unpivot"):
-            _pivot_values(pivot)
-    for with_ in tree.find_all(exp.With):
-        if not with_.args.get("recursive") and any(_reads_itself(cte) for cte in with_.expressions):
-            with_.set("recursive", True)
-    for query in [tree, *tree.find_all(exp.Select)]:
-        options = query.args.get("options") if isinstance(query, exp.Expression) else None
-        if options:
-            _options(original, query, options)
+    for node in list(tree.walk()):
+        if isinstance(node, exp.Pivot) and not node.args.get("unpivot"):
+            _pivot_values(node)
+        elif isinstance(node, exp.With) and not node.args.get("recursive") and any(
+                _reads_itself(cte) for cte in node.expressions):
+            node.set("recursive", True)
+        options = node.args.get("options")
+        if options and isinstance(options, list):
+            _options(original, node, options)
     return tree
 
 

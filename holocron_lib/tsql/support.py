@@ -262,7 +262,8 @@ FUNCTIONS: tuple[Feature, ...] = (
       "an estimate on both",
       "SELECT APPROX_COUNT_DISTINCT(Priority) FROM llm.job", 5, "ApproxDistinct"),
     F("AVG", AGGREGATE, TRANSLATED,
-      "of integers an integer (truncated); of decimal(p, s) a decimal(38, max(s, 6))",
+      "of integers an integer (truncated); of decimal(p, s) a decimal(38, max(s, 6)), exact; of "
+      "a decimal whose type the translator cannot see, decimal(38, 6)",
       "SELECT AVG(Score) FROM dbo.Sample", {'decimal': '0.661400'}, "Avg"),
     F("CHECKSUM_AGG", AGGREGATE, REFUSED,
       "CHECKSUM_AGG is not supported on the embedded backend",

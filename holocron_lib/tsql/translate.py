@@ -251,7 +251,8 @@ def _translate_statement(original: str, marked: str, columns: ColumnTypes,
         oracle = TypeOracle(statement, columns, scope.tables, scope.variables)
         statement = rewrite(statement, columns, oracle)
         try:
-            sql = statement.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
+            # the tree is ours to spend: no defensive copy
+            sql = statement.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE, copy=False)
         except SqlglotError as err:
             raise TranslationError(
                 original, f"DuckDB has no equivalent: {_first_line(err)}") from None
