@@ -250,13 +250,14 @@ def _translate_statement(original: str, marked: str, columns: ColumnTypes,
         statement = rewrite_top(original, rewrite_statement(original, statement))
         oracle = TypeOracle(statement, columns, scope.tables, scope.variables)
         statement = rewrite(statement, columns, oracle)
+        returns_rows = _returns_rows(statement)
         try:
-            # the tree is ours to spend: no defensive copy
+            # the tree is ours to spend (generating may change it): no defensive copy
             sql = statement.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE, copy=False)
         except SqlglotError as err:
             raise TranslationError(
                 original, f"DuckDB has no equivalent: {_first_line(err)}") from None
-        out.append((sql, _returns_rows(statement)))
+        out.append((sql, returns_rows))
     return out
 
 
