@@ -494,7 +494,7 @@ def test_schema_applied_from_the_cache_matches_a_fresh_translation(tmp_path, mon
     dialect.configure_session(fresh)
     for path in schema.view_files():
         for batch in dialect.split_batches(path.read_text(encoding="utf-8")):
-            fresh.execute(dialect.translate(batch))
+            fresh.execute(dialect.translate(batch, ddl.column_types()))
     shapes = ("SELECT schema_name, table_name, column_name, data_type, is_nullable, "
               "column_default FROM duckdb_columns() ORDER BY ALL")
     views = "SELECT schema_name, view_name, sql FROM duckdb_views() WHERE NOT internal ORDER BY ALL"
