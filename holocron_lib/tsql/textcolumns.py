@@ -9,14 +9,12 @@ temporary tables and table variables of the statement itself).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-from sqlglot import exp
 
 from holocron_lib.tsql.types import family
 
-__all__ = ["NOT_TEXT", "NO_TABLES", "ColumnTypes", "text_column_test"]
+__all__ = ["NOT_TEXT", "NO_TABLES", "ColumnTypes"]
 
 # The type of a column known only to be something other than text.
 NOT_TEXT = "NOT_TEXT"
@@ -60,37 +58,3 @@ class ColumnTypes:
 
 
 NO_TABLES = ColumnTypes({})
-
-
-def text_column_test(tree: exp.Expression,
-                     columns: ColumnTypes = NO_TABLES) -> Callable[[exp.Expression], bool]:
-    """A test: is this node a column of a project table in ``tree`` declared as text?
-
-    A qualified column is looked up through its table alias or name; an unqualified one
-    counts as text when every table of the statement that has a column of that name
-    declares it text (SQL Server would reject it as ambiguous otherwise).
-    """
-    declared = columns.text
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
-    sources: dict[str, str] = {}
-    for table in tree.find_all(exp.Table):
-        name = table.name.lower()
-        if not name or (not table.db and name in ctes):
-            continue
-        full = f"{(table.db or 'dbo').lower()}.{name}"
-        if full in declared:
-            sources[table.alias_or_name.lower()] = full
-            sources.setdefault(name, full)
-
-    def is_text(node: exp.Expression) -> bool:
-        if not isinstance(node, exp.Column) or not sources:
-            return False
-        column, qualifier = node.name.lower(), node.table.lower()
-        if qualifier:
-            full = sources.get(qualifier)
-            return full is not None and declared[full].get(column, False)
-        found = [declared[full][column] for full in set(sources.values())
-                 if column in declared[full]]
-        return bool(found) and all(found)
-
-    return is_text
