@@ -351,3 +351,16 @@ class TokenError(HolocronError, ValueError):
 
     def __str__(self) -> str:
         return f"the bearer token is not valid: {self.reason}"
+class LessonFileError(HolocronError, ValueError):
+    """A SQL lesson file (a checkout's docs/lessons/) that cannot be read as a lesson;
+    ``line`` is 1-based, None when the whole file or folder is at fault."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None):
+        super().__init__(path, reason, line)
+        self.path = str(path)
+        self.reason = reason
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}, line {self.line}"
+        return f"{where}: {self.reason}"

@@ -58,6 +58,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Root of the LLM run lake (request/response/evidence JSON per run), as the real "
             "Holocron runners name it.",
             kind="path", group="Embedded database"),
+    Setting("HOLOCRON_LESSONS_DIR", None,
+            "A Holocron checkout's docs/lessons/ folder. The SQL exercises companion then "
+            "presents those lesson modules, read where they are, instead of its bundled "
+            "exercises.",
+            kind="path", group="Notebooks"),
     Setting("SEED_SQLSERVER_HOST", None,
             "SQL Server host. When set, connect() uses SQL Server through pyodbc instead of the "
             "embedded database.",
@@ -227,6 +232,11 @@ class Settings:
     @property
     def lake_root(self) -> Path:
         return self._path("LAKE_ROOT")
+
+    @property
+    def lessons_dir(self) -> Path | None:
+        """The checkout's lessons folder, or None when HOLOCRON_LESSONS_DIR is not set."""
+        return self._path("HOLOCRON_LESSONS_DIR") if self.values.get("HOLOCRON_LESSONS_DIR") else None
 
     @property
     def artifacts_dir(self) -> Path:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from system_programs import advice, missing_programs
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -23,6 +24,29 @@ def pytest_report_header(config):
         except ImportError:
             lines.append(f"{name} (not installed)")
     return "versions: " + ", ".join(lines)
+
+
+def _system_needs(item) -> set[str]:
+    """The system programs one collected test uses (see tests/system_programs.py)."""
+    needs = set()
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if params.get("store_url") == "postgres" or item.get_closest_marker("postgres"):
+        needs.add("postgres")
+    if item.get_closest_marker("odbc"):
+        needs.add("odbc")
+    if "browser" in item.fixturenames:
+        needs.add("chromium")
+    return needs
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Before the first test: every system program the selected tests use is installed, or
+    the run stops with one message naming what is missing and the command that installs it."""
+    needs = set().union(*(_system_needs(item) for item in items))
+    missing = missing_programs(tuple(sorted(needs)))
+    if missing:
+        pytest.exit(advice(missing), returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -13,8 +13,6 @@ import pytest
 import sqlalchemy as sa
 
 NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
-PG_URL = os.environ.get("HOLOCRON_TEST_PG_URL",
-                        "postgresql+psycopg://holocron:holocron@127.0.0.1:5432/holocron_test")
 # token -> (user, role); alice and bob are runners, as a plain token=user entry makes them
 TOKENS = {"tok-alice-0123456789": ("alice", None), "tok-bob-0123456789ab": ("bob", None),
           "tok-vera-viewer-0123": ("vera", "viewer"), "tok-otto-operator-01": ("otto", "operator"),
@@ -36,16 +34,29 @@ def auth(user: str = "alice") -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+@pytest.fixture(scope="session")
+def pg_url():
+    """The PostgreSQL server of this test session: HOLOCRON_TEST_PG_URL when set, otherwise
+    a private server started here (tests/postgres_server.py) and stopped at the end."""
+    if os.environ.get("HOLOCRON_TEST_PG_URL"):
+        yield os.environ["HOLOCRON_TEST_PG_URL"]
+        return
+    from postgres_server import PrivatePostgres
+
+    with PrivatePostgres() as server:
+        yield server.url
+
+
 @contextlib.contextmanager
-def pg_schema():
-    """A URL of a fresh PostgreSQL schema of holocron_test, dropped afterwards."""
+def pg_schema(pg_url: str):
+    """A URL of a fresh schema on the session's PostgreSQL server, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(PG_URL)
+    admin = sa.create_engine(pg_url)
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
+    sep = "&" if "?" in pg_url else "?"
     try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+        yield f"{pg_url}{sep}options=-csearch_path%3D{schema}"
     finally:
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -58,14 +69,14 @@ def store_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/runs.sqlite"
         return
-    with pg_schema() as url:
+    with pg_schema(request.getfixturevalue("pg_url")) as url:
         yield url
 
 
 @pytest.fixture
-def pg_url():
+def pg_store_url(pg_url):
     """A private, empty PostgreSQL store (tests of several machines sharing one)."""
-    with pg_schema() as url:
+    with pg_schema(pg_url) as url:
         yield url
 
 

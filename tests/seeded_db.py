@@ -47,3 +47,46 @@ def fresh_db_fixture(scope: str = "function"):
             yield conn
 
     return db
+
+
+# --- the states every notebook must survive -------------------------------------------------
+
+SEEDS = Path(__file__).resolve().parent / "seeds"
+
+
+def state_builds() -> dict[str, dict]:
+    """State name -> `build_database` arguments. A freshly seeded real database has dbo data
+    and nothing else (the `checkout-seeds` state reads a real checkout's folder layout)."""
+    from holocron_lib.db.subset import Subset
+
+    return {
+        "scale-1": {"scale": 1},
+        "scale-10": {"scale": 10},
+        "dbo-only": {"subset": Subset(only=("dbo",))},
+        "one-job-no-runs": {"subset": Subset(empty=("llm.run",), rows={"llm.job": 1})},
+        "runs-no-artifacts": {"subset": Subset(empty=("llm.artifact",))},
+        "checkout-seeds": {"seed_dir": SEEDS / "checkout_like"},
+    }
+
+
+def state_path(tmp_path_factory, name: str) -> Path:
+    """The database of one state (built on first use), with its lake folder beside it.
+
+    ``scale-1`` is the session's seeded database; the others are built once per process.
+    """
+    if name == "scale-1":
+        return seeded_path(tmp_path_factory)
+    key = f"state:{name}"
+    if key not in _BUILT:
+        from holocron_lib.db.seeded import build_database
+
+        folder = tmp_path_factory.mktemp(name)
+        build_database(folder / "holocron.duckdb", lake_root=folder / "lake",
+                       **state_builds()[name])
+        _BUILT[key] = folder / "holocron.duckdb"
+    return _BUILT[key]
+
+
+def state_lake(db_path: Path) -> Path:
+    """The lake folder of a database built by `state_path` or `seeded_path`."""
+    return db_path.parent / "lake"

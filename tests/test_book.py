@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from system_programs import chromium_path
 
 from holocron_lib.book.toc import toc_files
 
@@ -26,7 +27,7 @@ CANARY_PASSWORD = "Canary-Pa55word-7f3e"  # the same canary as conftest.clean_en
 STRAY_REPRS = ("<Axes", "Text(", "<Figure size", "<matplotlib.", " object at 0x")
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = chromium_path() or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 

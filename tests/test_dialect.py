@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import json
 import pickle
 import uuid
@@ -11,11 +10,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from tsql_fixture import FIXTURE_TYPES, fixture_connection
+from tsql_fixture import plain as _plain
 
 from holocron_lib.errors import HolocronError, TranslationError
 from holocron_lib.schema.apply import VIEWS_DIR
 from holocron_lib.schema.ddl import column_types
 from holocron_lib.tsql.macros import MACROS, install_macros
+from holocron_lib.tsql.messages import sql_server_message
 from holocron_lib.tsql.rewrites import PARAM_PREFIX
 from holocron_lib.tsql.translate import configure_session, split_batches, translate
 
@@ -23,59 +25,12 @@ CORPUS = Path(__file__).parent / "sql"
 VIEW_FILES = sorted(VIEWS_DIR.glob("*.sql"))
 SHAPES = sorted(p.name.removesuffix(".sql") for p in CORPUS.glob("*.sql"))
 
-# Tiny tables with known rows, in DuckDB SQL, independent of the project's own DDL.
-FIXTURE = """
-CREATE SCHEMA dbo;
-CREATE SCHEMA llm;
-CREATE TABLE dbo.DimEntity (
-    EntityKey INTEGER PRIMARY KEY, EntityGuid UUID, Name VARCHAR, EntityType VARCHAR,
-    IsActive BOOLEAN, "Year" INTEGER, CreatedUtc TIMESTAMP, AttributesJson VARCHAR);
-INSERT INTO dbo.DimEntity VALUES
- (1, '6f1c0b1e-0000-4000-8000-000000000001', 'Luke Skywalker', 'Character', TRUE, 19,
-  '2024-01-01 23:59:30', '{"homeworld":{"name":"Tatooine"},"heightCm":172}'),
- (2, '6f1c0b1e-0000-4000-8000-000000000002', 'Leia Organa', 'Character', TRUE, 19,
-  '2024-01-02 00:00:10', '{"homeworld":{"name":"Alderaan"},"heightCm":150}'),
- (3, '6f1c0b1e-0000-4000-8000-000000000003', 'Han Solo', 'Character', FALSE, 29,
-  '2024-01-02 10:30:00', NULL),
- (4, '6f1c0b1e-0000-4000-8000-000000000004', 'Tatooine', 'Planet', TRUE, NULL,
-  '2024-01-03 08:00:00', '{"climate":"arid"}'),
- (5, '6f1c0b1e-0000-4000-8000-000000000005', 'Millennium Falcon', 'Starship', TRUE, NULL,
-  '2024-01-05 12:15:45', '{}');
-CREATE TABLE llm.job (
-    JobId INTEGER PRIMARY KEY, EntityKey INTEGER, Status VARCHAR, Priority INTEGER,
-    CreatedUtc TIMESTAMP, CompletedUtc TIMESTAMP, DurationMs INTEGER);
-INSERT INTO llm.job VALUES
- (101, 1, 'succeeded', 5, '2024-01-01 10:00:00', '2024-01-01 10:00:59', 59000),
- (102, 1, 'failed', 3, '2024-01-01 10:59:59', '2024-01-01 11:00:01', 2000),
- (103, 2, 'succeeded', 5, '2024-01-01 23:59:59', '2024-01-02 00:00:01', 2000),
- (104, 2, 'queued', 1, '2024-01-02 08:00:00', NULL, NULL),
- (105, 3, 'succeeded', 2, '2024-01-02 09:00:00', '2024-01-02 11:30:00', 9000000),
- (106, 4, 'queued', 4, '2024-01-03 00:00:00', NULL, NULL);
-"""
-
-
 @pytest.fixture
 def con():
     """A fresh in-memory database per test: some corpus shapes write."""
-    connection = duckdb.connect()
-    configure_session(connection)
-    connection.execute(FIXTURE)
-    configure_session(connection)  # again, now that dbo exists
+    connection = fixture_connection()
     yield connection
     connection.close()
-
-
-def _plain(value):
-    """A DuckDB value as the JSON value the expected files hold."""
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
 
 
 def _typed(rows):
@@ -85,13 +40,16 @@ def _typed(rows):
 
 @pytest.mark.parametrize("shape", SHAPES, ids=SHAPES)
 def test_corpus_shape_returns_expected_rows(con, shape):
+    """Rows as SQL Server returns them, or SQL Server's error message (``"error"``)."""
     tsql = (CORPUS / f"{shape}.sql").read_text(encoding="utf-8")
     expected = json.loads((CORPUS / f"{shape}.expected.json").read_text(encoding="utf-8"))
-    duck = translate(tsql)
-    if "params" in expected:
-        result = con.execute(duck, expected["params"])
-    else:
-        result = con.execute(duck)
+    duck = translate(tsql, FIXTURE_TYPES)
+    if "error" in expected:
+        with pytest.raises(duckdb.Error) as info:
+            con.execute(duck, expected.get("params")).fetchall()
+        assert sql_server_message(str(info.value)) == expected["error"]
+        return
+    result = con.execute(duck, expected.get("params"))
     columns = [d[0] for d in result.description]
     rows = [[_plain(v) for v in row] for row in result.fetchall()]
     assert columns == expected["columns"]
@@ -132,8 +90,9 @@ def test_update_top_with_parameters_binds_in_source_order(con):
 
 
 def test_question_mark_inside_string_is_not_a_parameter():
+    # (b and the parameter have no type the translator can see: DuckDB decides the padding)
     assert translate("SELECT '?' AS q, a FROM t WHERE b = ?") == (
-        "SELECT '?' AS q, a FROM t WHERE b = ?"
+        "SELECT '?' AS q, a FROM t WHERE TSQL_PAD(b) = TSQL_PAD(?)"
     )
 
 
@@ -206,11 +165,11 @@ def test_dateadd_on_utc_now_works(con):
     ("tsql", "named"),
     [
         ("SELECT FROM WHERE", "syntax error"),
-        ("DECLARE @n INT = 5", "DECLARE"),
+        ("SELECT @n AS n", 'Must declare the scalar variable "@n".'),
         ("SELECT Name FROM dbo.DimEntity WHERE EntityKey = @key", "@key"),
         ("SELECT @@ROWCOUNT", "@@ROWCOUNT"),
         ("SELECT * FROM OPENJSON(@doc)", "OPENJSON"),
-        ("SELECT TOP 1 WITH TIES a FROM t ORDER BY a", "WITH TIES"),
+        ("SELECT TOP 1 WITH TIES a FROM t", "WITH TIES"),
         ("SET DATEFIRST 1", "DATEFIRST"),
         ("EXEC llm.usp_claim_next_job 'w1'", "EXEC"),
         ("SELECT SCOPE_IDENTITY()", "SCOPE_IDENTITY"),
@@ -218,7 +177,7 @@ def test_dateadd_on_utc_now_works(con):
     ],
     ids=[
         "syntax",
-        "declare",
+        "undeclared-variable",
         "variable",
         "system-variable",
         "openjson",
@@ -342,7 +301,8 @@ def test_macros_are_temporary(tmp_path):
     ("SELECT e.DisplayName + c.Gender FROM dbo.DimEntity AS e JOIN DimCharacter AS c "
      "ON c.EntityKey = e.EntityKey", "SELECT e.DisplayName || c.Gender FROM dbo.DimEntity AS e "
      "JOIN DimCharacter AS c ON c.EntityKey = e.EntityKey"),
-    # numbers still add; unknown sources (a CTE shadowing a table, a derived table) are left
+    # numbers still add, also where a CTE shadows the table; a derived table's columns keep
+    # the types of what they select
     ("SELECT EntityKey + FranchiseKey FROM DimEntity",
      "SELECT EntityKey + FranchiseKey FROM DimEntity"),
     ("WITH DimEntity AS (SELECT 1 AS DisplayName, 2 AS SortName) "
@@ -350,13 +310,15 @@ def test_macros_are_temporary(tmp_path):
      "WITH DimEntity AS (SELECT 1 AS DisplayName, 2 AS SortName) "
      "SELECT DisplayName + SortName FROM DimEntity"),
     ("SELECT x.a + x.b FROM (SELECT DisplayName AS a, SortName AS b FROM DimEntity) AS x",
-     "SELECT x.a + x.b FROM (SELECT DisplayName AS a, SortName AS b FROM DimEntity) AS x"),
+     "SELECT x.a || x.b FROM (SELECT DisplayName AS a, SortName AS b FROM DimEntity) AS x"),
 ])
 def test_plus_on_declared_text_columns_becomes_concatenation(tsql, duck):
     assert translate(tsql, column_types()) == duck
 
 
-def test_plus_without_the_tables_types_stays_addition():
-    """The translator knows only the tables it is told of: with none, ``+`` is left as written."""
-    assert translate("SELECT DisplayName + SortName FROM DimEntity") == (
-        "SELECT DisplayName + SortName FROM DimEntity")
+def test_plus_without_the_tables_types_is_decided_by_duckdb(con):
+    """With no table types, ``+`` is a typed macro: concatenation once DuckDB sees two strings."""
+    duck = translate("SELECT Name + EntityType AS a, EntityKey + 1 AS b FROM DimEntity "
+                     "WHERE EntityKey = 4")
+    assert "TSQL_ADD(Name, EntityType)" in duck
+    assert con.execute(duck).fetchone() == ("TatooinePlanet", 5)

@@ -56,6 +56,8 @@ EXAMPLES: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "ScheduleExistsError": (("nightly",), ("'nightly'", "exists")),
     "ScheduleError": (("nightly", "'61 * * * *' is not a cron expression"),
                       ("'nightly'", "'61 * * * *'")),
+    "LessonFileError": (("07_scene_dashboards_answers.sql", "no MODULE line", 2),
+                        ("07_scene_dashboards_answers.sql, line 2", "no MODULE line")),
     "StoreUnavailableError": (("runs.sqlite (SQLite)", "file is not a database", "move the file aside",
                                "sqlite"), ("runs.sqlite (SQLite)", "file is not a database")),
     "WaitingLimitError": (("ana", 20, 20), ("ana", "HOLOCRON_MAX_WAITING_PER_USER")),

@@ -158,12 +158,12 @@ def test_the_store_allows_one_run_per_schedule_and_due_time(store):
 
 
 @pytest.mark.postgres
-def test_two_scheduler_loops_with_their_own_engines_fire_once_per_due_time(pg_url):
-    with Store(pg_url) as setup:
+def test_two_scheduler_loops_with_their_own_engines_fire_once_per_due_time(pg_store_url):
+    with Store(pg_store_url) as setup:
         for i in range(3):
             _every_five(setup, name=f"s{i}", cron="* * * * *" if i else "*/2 * * * *")
     clock = Clock(datetime(2026, 3, 2, 9, 0, 30))
-    stores = [Store(pg_url) for _ in range(2)]
+    stores = [Store(pg_store_url) for _ in range(2)]
     queued: list[list[int]] = [[], []]
     loops = [sched.Scheduler(s, NOTEBOOKS, clock=clock,
                              on_queued=lambda run, mine=mine: mine.append(run.id))
@@ -184,7 +184,7 @@ def test_two_scheduler_loops_with_their_own_engines_fire_once_per_due_time(pg_ur
         stop.set()
         for t in threads:
             t.join(30)
-    with Store(pg_url) as check, check.engine.connect() as conn:
+    with Store(pg_store_url) as check, check.engine.connect() as conn:
         rows = conn.execute(sa.select(executions.c.schedule_id, executions.c.scheduled_for,
                                       executions.c.runner_pid)).all()
         ids = {s.name: s.id for s in sched.list_schedules(check)}

@@ -54,3 +54,12 @@ def test_generated_page_is_not_rewritten_when_unchanged(tmp_path):
     messages.clear()
     write_generated_pages(root, messages.append)
     assert page.stat().st_mtime_ns == mtime and messages == []
+
+
+def test_a_notebook_outside_the_toc_changes_the_stamp(tmp_path):
+    """The runbook catalog page lists every notebook, so each one is an input of the site."""
+    root = _project(tmp_path)
+    (root / "notebooks_py" / "demo" / "b.py").write_text("# %%\ny = 1\n")
+    before = site_stamp(root, "s")
+    (root / "notebooks_py" / "demo" / "b.py").write_text("# %%\ny = 2\n")
+    assert site_stamp(root, "s") != before

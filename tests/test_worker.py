@@ -135,8 +135,8 @@ def _start(args, env, log):
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_three_workers_and_a_server_run_sixty_runs_once_each_surviving_kill_9(
-        pg_url, clean_env, tmp_path):
-    env = {**os.environ, "HOLOCRON_HOME": str(clean_env), "HOLOCRON_STORE_URL": pg_url,
+        pg_store_url, clean_env, tmp_path):
+    env = {**os.environ, "HOLOCRON_HOME": str(clean_env), "HOLOCRON_STORE_URL": pg_store_url,
            "HOLOCRON_API_TOKENS": tokens_setting(),
            "HOLOCRON_RECOVERY_SECONDS": "1", "HOLOCRON_WORKERS": "1",
            "HOLOCRON_RUN_ATTEMPTS": "3", "HOLOCRON_MAX_WAITING_PER_USER": "100"}
@@ -145,7 +145,7 @@ def test_three_workers_and_a_server_run_sixty_runs_once_each_surviving_kill_9(
     ready_once, ready_safe = tmp_path / "ready-once", tmp_path / "ready-safe"
     log = open(tmp_path / "processes.log", "ab")  # noqa: SIM115 - closed at the end
     procs: list[subprocess.Popen] = []
-    store = Store(pg_url)
+    store = Store(pg_store_url)
     try:
         # The victim takes the two long runs queued first: one tried once, one retry-safe.
         once = queue_run(store, NOTEBOOKS, "slow", {"SECONDS": 30,

@@ -48,11 +48,16 @@ STAMP_FILE = Path("_build") / ".holocron-site-stamp"
 
 
 def site_stamp(root: Path, salt: str) -> str:
-    """Hash of everything the site is made from: pages, book config, static files, the
-    Sphinx extension and the execution salt. Equal stamps mean an identical site."""
+    """Hash of everything the site is made from: pages, book config, static files, every
+    notebook, the Sphinx extension and the execution salt. Equal stamps mean an identical
+    site."""
     files = [root / "_toc.yml", root / "_config.yml", Path(__file__).with_name("sphinx_ext.py")]
     for page in toc_files(root):
         files += [root / f"{page}{suffix}" for suffix in (".md", ".py", ".ipynb")]
+    # The runbook catalog page is generated from every notebook, listed in _toc.yml or not.
+    notebooks = root / "notebooks_py"
+    if notebooks.is_dir():
+        files += sorted(notebooks.rglob("*.py"))
     static = root / "book" / "_static"
     if static.is_dir():
         files += sorted(p for p in static.rglob("*") if p.is_file())
@@ -90,24 +95,26 @@ def build_book(
     """Build `_build/html` for the project at ``root``; returns the path of index.html."""
     root = (root or Path.cwd()).resolve()
     started = time.perf_counter()
-    write_generated_pages(root, progress)
     settings = load_settings(home=root)
-    env = kernel_environment(root)
 
     # One salt for both the execution cache and the site stamp: hashing the library and the
     # data once per build.
     salt = execution_salt(settings.db_path)
-    outcomes = execute_stale(root, toc_notebooks(root), db_path=settings.db_path, env=env,
-                             workers=workers, cell_timeout=_config_timeout(root),
-                             notebook_timeout=notebook_timeout, progress=progress,
-                             executor=executor, salt=salt)
-    stamp = site_stamp(root, salt)
-    executed = any(o.status == "executed" for o in outcomes)
-    if not rebuild_all and not executed and _site_is_current(root, stamp):
+    # The stamp is written only after a build in which every notebook ran under this salt,
+    # and it covers what the generated pages are made from, so an equal stamp means nothing
+    # is stale: no page to generate, no execution cache to open.
+    if not rebuild_all and _site_is_current(root, site_stamp(root, salt)):
         index = root / "_build" / "html" / "index.html"
         progress(f"site up to date (nothing changed since the last build) in "
                  f"{time.perf_counter() - started:.1f}s: {index.relative_to(root)}")
         return index
+    write_generated_pages(root, progress)
+    stamp = site_stamp(root, salt)
+    env = kernel_environment(root)
+    execute_stale(root, toc_notebooks(root), db_path=settings.db_path, env=env,
+                  workers=workers, cell_timeout=_config_timeout(root),
+                  notebook_timeout=notebook_timeout, progress=progress,
+                  executor=executor, salt=salt)
     (root / STAMP_FILE).unlink(missing_ok=True)
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root), "-W", "--keep-going"]
     if rebuild_all:

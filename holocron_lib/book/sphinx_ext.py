@@ -1,9 +1,10 @@
-"""Sphinx extension for the book: offer every notebook page as an executed `.ipynb` download.
+"""Sphinx extension for the book: offer every notebook page as an executed `.ipynb` download,
+and in the live preview show a failed notebook's error on its page.
 
 The pages are read from percent-format `.py` sources, so the theme only offers the `.py`.
 This extension writes the executed notebook (from the execution cache, or the plain
-conversion when a page was not executed) next to the sources and adds it to the page's
-download menu.
+conversion when a page was not executed) next to the sources as the page is written, and
+adds it to the page's download menu.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ def _is_notebook(docname: str) -> bool:
 
 
 def _add_ipynb_button(app, pagename, templatename, context, doctree):
-    if _is_notebook(pagename):
+    """A notebook page being written gets its executed `.ipynb` beside its sources; pages
+    Sphinx does not rewrite keep the copy of the build that wrote them."""
+    if _is_notebook(pagename) and app.builder.format == "html":
+        _write_ipynb(app, pagename)
         context["ipynb_source"] = pagename + ".ipynb"
 
 
@@ -56,39 +60,56 @@ def _executed_or_plain(app, source: Path):
     return nb
 
 
-def _write_ipynb_files(app, exception):
-    if exception is not None or app.builder.format != "html":
-        return
+def _write_ipynb(app, docname: str) -> None:
     import nbformat
 
-    for docname in sorted(app.env.found_docs):
-        if not _is_notebook(docname):
-            continue
-        source = Path(app.srcdir) / (docname + ".py")
-        if not source.exists():
-            continue
-        nb = _executed_or_plain(app, source)
-        nb.metadata.pop("jupytext", None)
-        target = Path(app.outdir) / "_sources" / (docname + ".ipynb")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, str(target))
+    source = Path(app.srcdir) / (docname + ".py")
+    if not source.exists():
+        return
+    nb = _executed_or_plain(app, source)
+    nb.metadata.pop("jupytext", None)
+    target = Path(app.outdir) / "_sources" / (docname + ".ipynb")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(target))
 
 
 def _reexecuted_docs(app, env, added, changed, removed):
-    """Notebooks executed before this build must be re-read even if their source is unchanged."""
+    """Notebooks executed before this build must be re-read even if their source is unchanged;
+    so must, in the preview, pages whose notebook failed or stopped failing."""
     import json
 
+    names = set(_preview_errors()["reread"])
     cache_path = getattr(app.config, "nb_execution_cache_path", "") or ""
     marker = Path(app.srcdir) / cache_path / "holocron-reexecuted.json"
-    if not cache_path or not marker.is_file():
-        return []
-    names = json.loads(marker.read_text(encoding="utf-8"))
-    return [n for n in names if n in env.found_docs and n not in added and n not in changed]
+    if cache_path and marker.is_file():
+        names.update(json.loads(marker.read_text(encoding="utf-8")))
+    return sorted(n for n in names if n in env.found_docs and n not in added and n not in changed)
+
+
+def _preview_errors() -> dict:
+    """The preview's failed notebooks; empty outside `holocron book preview`."""
+    import os
+
+    path = os.environ.get("HOLOCRON_PREVIEW_ERRORS")
+    if not path:
+        return {"errors": {}, "reread": []}
+    from holocron_lib.book.preview import read_errors  # lazy: only the preview sets it
+
+    return read_errors(Path(path))
+
+
+def _show_preview_error(app, docname, source):
+    """In the preview, a notebook that failed becomes a page of its code with the error."""
+    message = _preview_errors()["errors"].get(docname)
+    if message and _is_notebook(docname):
+        from holocron_lib.book.preview import failed_page_source  # lazy: preview only
+
+        source[0] = failed_page_source(source[0], message)
 
 
 def setup(app):
     app.connect("env-get-outdated", _reexecuted_docs)
+    app.connect("source-read", _show_preview_error)
     app.connect("html-page-context", _add_ipynb_button, priority=500)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
-    app.connect("build-finished", _write_ipynb_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

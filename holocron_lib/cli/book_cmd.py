@@ -1,4 +1,4 @@
-"""`holocron book build`: execute the notebooks and write the site to _build/html."""
+"""`holocron book build` and `holocron book preview`: the site in _build/html, built or live."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from holocron_lib.settings import find_project_root
 
 @click.group("book")
 def book() -> None:
-    """Build the Jupyter Book site."""
+    """Build the Jupyter Book site, or preview it while you edit."""
 
 
 @book.command("build")
@@ -30,3 +30,27 @@ def build(rebuild_all: bool, workers: int | None, notebook_timeout: int, executo
 
     build_book(find_project_root(Path.cwd()), rebuild_all=rebuild_all, workers=workers,
                notebook_timeout=notebook_timeout, executor=executor, progress=click.echo)
+
+
+@book.command("preview")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 to serve the site on (0: any free port).")
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Notebooks executed at once (default: one per core).")
+@click.option("--executor", type=click.Choice(["fork", "kernel"]), default="fork",
+              show_default=True, help="How notebooks are executed, as for `holocron book build`.")
+def preview(port: int, workers: int | None, executor: str) -> None:
+    """Serve the book on 127.0.0.1 and rebuild it as you edit: a saved notebook, page,
+    library module or book configuration re-executes what it affects, rebuilds those pages
+    and reloads the open page. A failing notebook shows its error on its page."""
+    # lazy: the server and Sphinx load only when the command runs
+    from holocron_lib.book.preview import serve
+    from holocron_lib.settings import find_project_root
+
+    if port == 0:
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+    serve(find_project_root(Path.cwd()), port=port, workers=workers, executor=executor)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from holocron_lib.errors import UnknownObjectError
 from holocron_lib.settings import load_settings, writable_folder
 
 
@@ -36,13 +37,28 @@ def db() -> None:
               help="Random seed of the synthetic data.")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), default=None,
               help="UTC date the data is 'as of' (default: today); fixes every load timestamp.")
+@click.option("--only", "only", multiple=True, metavar="SCHEMAS",
+              help="Load only these schemas (comma-separated, e.g. dbo); the others stay empty.")
+@click.option("--empty", "empty", multiple=True, metavar="NAMES",
+              help="Leave these schemas or tables empty (comma-separated, e.g. llm,ingest or "
+                   "llm.run,llm.artifact). Rows that point at them lose the pointer or go too.")
+@click.option("--rows", "rows", multiple=True, metavar="TABLE=N",
+              help="Keep only the first N seed rows of a table (e.g. llm.job=1).")
 @click.option("--if-missing", is_flag=True, help="Do nothing when the database file exists.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line, not each table.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print only warnings and the summary line, not each table.")
 def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: int,
-          as_of: datetime | None, if_missing: bool, quiet: bool) -> None:
-    """Build the database from seed files into a temp file, then replace the old one."""
-    # lazy: the build loads DuckDB, pandas and sqlglot, which `holocron --help` need not wait for
+          as_of: datetime | None, only: tuple[str, ...], empty: tuple[str, ...],
+          rows: tuple[str, ...], if_missing: bool, quiet: bool) -> None:
+    """Build the database from seed files into a temp file, then replace the old one.
+
+    Afterwards every declared foreign key and filtered unique index that the data breaks
+    is reported as a warning (the embedded database enforces neither).
+    """
+    # lazy: DuckDB, pyarrow, sqlglot and the generator, which `--help` never needs
     from holocron_lib.db.seeded import build_database
+    from holocron_lib.db.subset import Subset, parse_names, parse_row_limits
+    from holocron_lib.schema.ddl import load_schema_model  # lazy, as above
 
     settings = load_settings()
     variable = "--output" if output else "HOLOCRON_DB_PATH"
@@ -50,11 +66,25 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
     if if_missing and output.exists():
         click.echo(f"{_shown(output, settings.home)} exists; not rebuilt (--if-missing)")
         return
+    try:
+        limits = parse_row_limits(rows)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--rows") from None
+    try:
+        subset = Subset(parse_names(only), parse_names(empty), limits).validate(
+            load_schema_model())
+    except (UnknownObjectError, ValueError) as exc:
+        raise click.BadParameter(str(exc), param_hint="--only/--empty/--rows") from None
     scale = scale or settings.seed_scale  # checked before any work starts
     writable_folder(variable, output.parent, _shown(output.parent, settings.home))
+
+    def say(line: str) -> None:
+        if not quiet or line.startswith(("warning", "  ")):
+            click.echo(line)
+
     report = build_database(
         output, scale=scale, seed_dir=seed_dir, seed=seed, as_of=as_of,
-        lake_root=settings.lake_root, progress=None if quiet else click.echo,
+        lake_root=settings.lake_root, progress=say, subset=subset,
     )
     click.echo(f"built {_shown(report.path, settings.home)}: {report.rows:,} rows in "
                f"{len(report.tables)} tables, {report.seconds:.1f} s")
@@ -65,7 +95,7 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
               help="Database file (default: HOLOCRON_DB_PATH).")
 def info(db_path: Path | None) -> None:
     """What the seeded database holds, from its build record."""
-    from holocron_lib.db.seeded import meta_path, read_meta  # lazy, as in `build` above
+    from holocron_lib.db.seeded import meta_path, read_meta  # lazy: DuckDB behind the builder
 
     settings = load_settings()
     db_path = db_path or settings.db_path
@@ -84,5 +114,35 @@ def info(db_path: Path | None) -> None:
     click.echo(f"as of        {meta.get('as_of')}")
     click.echo(f"built        {meta.get('built_utc')} in {meta.get('seconds')} s")
     click.echo(f"fingerprint  {meta.get('fingerprint')}")
+    if meta.get("subset"):
+        subset = meta["subset"]
+        parts = [f"only {','.join(subset['only'])}" if subset.get("only") else "",
+                 f"empty {','.join(subset['empty'])}" if subset.get("empty") else "",
+                 ", ".join(f"{t} first {n}" for t, n in (subset.get("rows") or {}).items())]
+        click.echo(f"subset       {'; '.join(p for p in parts if p)}")
     for schema, rows in sorted(per_schema.items()):
         click.echo(f"rows {schema:<8}{rows:>10,}")
+    _echo_violations(meta)
+
+
+def _echo_violations(meta: dict) -> None:
+    """The constraints the data breaks, as the build recorded them."""
+    duplicates = meta.get("unique_index_violations")
+    references = meta.get("foreign_key_violations")
+    if duplicates is None:
+        click.echo("constraints  not checked (built before such checks were recorded)")
+        return
+    if not duplicates and not references:
+        click.echo("constraints  every foreign key and filtered unique index holds")
+        return
+    for item in duplicates:
+        keys = "; ".join(f"{_key(s['key'])} ×{s['rows']}" for s in item["sample"])
+        click.echo(f"duplicates   {item['name']}: {item['groups']} key(s), {item['rows']} rows "
+                   f"in {item['table']} ({', '.join(item['columns'])}); e.g. {keys}")
+    for item in references or []:
+        click.echo(f"orphans      {item['name']}: {item['orphan_rows']} row(s) of "
+                   f"{item['table']} without a parent in {item['ref_table']}")
+
+
+def _key(value) -> str:
+    return "(" + ", ".join(repr(v) for v in value) + ")" if isinstance(value, list) else repr(value)

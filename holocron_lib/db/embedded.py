@@ -12,11 +12,13 @@ the lake and seed files in Python, never through SQL.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 import tempfile
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +40,10 @@ from holocron_lib.errors import (
     excerpt,
 )
 from holocron_lib.schema.ddl import column_types, load_schema_model
+from holocron_lib.tsql.messages import diagnose, sql_server_message
 from holocron_lib.tsql.names import split_name
-from holocron_lib.tsql.translate import configure_session, translate
+from holocron_lib.tsql.textcolumns import ColumnTypes
+from holocron_lib.tsql.translate import configure_session, translate_batch
 
 # DuckDB: 'Table with name X does not exist!' or 'Table with name "s.X" does not exist because
 # schema "s" does not exist.' The same words cover views.
@@ -146,45 +150,46 @@ class DuckDBDatabase(Database):
 
     # --- statements ------------------------------------------------------------------------
 
-    def _run(self, tsql: str, params: list | None) -> duckdb.DuckDBPyConnection | None:
-        sql = translate(tsql, column_types())
-        if not sql.strip():  # only session no-ops such as SET NOCOUNT ON
-            return None
+    def _run(self, tsql: str, params: list | None, consume: Callable[[Any], Any]) -> Any:
+        """Run a T-SQL batch; ``consume`` reads a result (a cursor, or None for no statement).
+
+        A batch of several statements runs statement by statement, each with its own
+        parameters; the answer is SQL Server's first result set: the first statement that
+        returns rows, read before the next one runs (else the last statement's result).
+        """
+        statements = translate_batch(tsql, declared_column_types())
+        if not statements:  # only session no-ops such as SET NOCOUNT ON
+            return consume(None)
+        if len(statements) == 1:
+            return self._step(tsql, statements[0].sql, params, consume)
+        first = None
+        last = None
+        for statement in statements:
+            values = None if params is None else [params[i] for i in statement.params]
+            if statement.returns_rows and first is None:
+                first = (self._step(tsql, statement.sql, values, consume),)
+            else:
+                last = self._step(tsql, statement.sql, values, _keep)
+        if first is not None:
+            return first[0]
+        return consume(last)
+
+    def _step(self, tsql: str, sql: str, params: list | None,
+              consume: Callable[[Any], Any]) -> Any:
         try:
-            return self._con.execute(sql, params)
-        except duckdb.Error as exc:
+            return consume(self._con.execute(sql, params))
+        except duckdb.Error as exc:  # also a failure while streaming rows (e.g. a bad cast)
             self._fail_transaction()
-            raise self._error(exc, tsql, sql) from None
+            raise self._error(exc, tsql, sql, params) from None
 
     def _query(self, tsql: str, params: list | None) -> pd.DataFrame:
-        cur = self._run(tsql, params)
-        if cur is None or cur.description is None:
-            return pd.DataFrame()
-        try:
-            return cur.df()
-        except duckdb.Error as exc:  # a failure while streaming rows (e.g. a bad cast)
-            self._fail_transaction()
-            raise self._error(exc, tsql, tsql) from None
+        return self._run(tsql, params, _frame)
 
     def _scalar(self, tsql: str, params: list | None) -> Any:
-        cur = self._run(tsql, params)
-        if cur is None or cur.description is None:
-            return None
-        try:
-            row = cur.fetchone()
-        except duckdb.Error as exc:
-            self._fail_transaction()
-            raise self._error(exc, tsql, tsql) from None
-        return None if row is None else row[0]
+        return self._run(tsql, params, _first_value)
 
     def _execute(self, tsql: str, params: list | None) -> int:
-        cur = self._run(tsql, params)
-        desc = None if cur is None else cur.description
-        # INSERT/UPDATE/DELETE answer with one row holding a "Count"; DDL with no row.
-        if desc and len(desc) == 1 and desc[0][0] == "Count":
-            row = cur.fetchone()
-            return -1 if row is None else int(row[0])
-        return -1
+        return self._run(tsql, params, _row_count)
 
     def call(self, name: str, **params):
         """Run the DuckDB emulation of stored procedure ``name`` (same parameters and results)."""
@@ -208,13 +213,20 @@ class DuckDBDatabase(Database):
 
     # --- errors ----------------------------------------------------------------------------
 
-    def _error(self, exc: duckdb.Error, tsql: str, sql: str) -> Exception:
+    def _error(self, exc: duckdb.Error, tsql: str, sql: str,
+               params: list | None = None) -> Exception:
         message = _first_part(exc)
         if isinstance(exc, duckdb.CatalogException):
             found = _MISSING_TABLE.search(message)
             if found:
                 name = _as_written(found.group(1), tsql)
                 return UnknownObjectError("table", name, self._similar_tables(name))
+        # SQL Server's words where the translation makes DuckDB fail as the server would
+        server = sql_server_message(message)
+        if server is None and "has multiple overloads" in message:
+            server = diagnose(sql, lambda probe: self._con.execute("EXPLAIN " + probe, params))
+        if server is not None:
+            return DatabaseError(f"{server}\n  in: {excerpt(tsql)}", self.backend)
         text = f"{message}\n  in: {excerpt(tsql)}"
         if " ".join(sql.split()) != " ".join(tsql.split()):
             text += f"\n  as DuckDB SQL: {excerpt(sql)}"
@@ -274,6 +286,43 @@ class DuckDBDatabase(Database):
                 for c, t in zip(frame["name"], frame["type"], strict=True)
             ]
         return frame[["name", "type", "nullable"]].reset_index(drop=True)
+
+
+def _keep(cursor: Any) -> Any:
+    return cursor
+
+
+def _frame(cursor: duckdb.DuckDBPyConnection | None) -> pd.DataFrame:
+    if cursor is None or cursor.description is None:
+        return pd.DataFrame()
+    return cursor.df()
+
+
+def _first_value(cursor: duckdb.DuckDBPyConnection | None) -> Any:
+    if cursor is None or cursor.description is None:
+        return None
+    row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def _row_count(cursor: duckdb.DuckDBPyConnection | None) -> int:
+    desc = None if cursor is None else cursor.description
+    # INSERT/UPDATE/DELETE answer with one row holding a "Count"; DDL with no row.
+    if desc and len(desc) == 1 and desc[0][0] == "Count":
+        row = cursor.fetchone()
+        return -1 if row is None else int(row[0])
+    return -1
+
+
+@functools.cache
+def declared_column_types() -> ColumnTypes:
+    """The project's tables with each column's declared T-SQL type, for the translator."""
+    try:
+        model = load_schema_model()
+    except (HolocronError, OSError):
+        return column_types()
+    return ColumnTypes.from_declared({t.full_name: {c.name: c.tsql_type for c in t.columns}
+                                      for t in model.tables})
 
 
 def _first_part(exc: Exception) -> str:

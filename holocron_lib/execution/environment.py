@@ -29,7 +29,7 @@ SYSTEM_PREFIXES = ("LC_",)
 # The settings the notebook side reads (holocron_lib.settings); not the run service's.
 NOTEBOOK_SETTINGS = (
     "HOLOCRON_DB_PATH", "HOLOCRON_SEED_SCALE", "LAKE_ROOT", "OLLAMA_BASE_URL",
-    "OLLAMA_EMBED_MODEL",
+    "OLLAMA_EMBED_MODEL", "HOLOCRON_LESSONS_DIR",
 )
 # Only with the SQL Server backend: its login and the ODBC driver manager's files.
 SQLSERVER = ("ODBCSYSINI", "ODBCINI", "ODBCINSTINI")

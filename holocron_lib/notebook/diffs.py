@@ -7,7 +7,6 @@ their status mix, so two snapshots bracket a run without copying any rows.
 from __future__ import annotations
 
 from holocron_lib.errors import HolocronError, UnknownObjectError
-from holocron_lib.notebook.metrics import latest_activity
 
 LOST = "rows disappeared"  # the anomaly of a table that has fewer rows after than before
 
@@ -43,6 +42,13 @@ def snapshot(db, as_of):
             n = db.scalar(f"SELECT COUNT(*) FROM {table} WHERE {ts_col} <= ?", [as_of])
             rows.append({"table": table, "measure": "rows", "count": int(n or 0)})
     return pd.DataFrame(rows, columns=["table", "measure", "count"])
+
+
+def latest_change(db):
+    """The newest timestamp in any time-stamped pipeline table, or None when all are empty."""
+    probes = " UNION ALL ".join(f"SELECT MAX({ts}) AS t FROM {table}"
+                                for table, (ts, _status) in TIMESTAMPED.items())
+    return db.scalar(f"SELECT MAX(t) FROM ({probes}) AS x")
 
 
 def run_window(db, run_id: str):
@@ -97,13 +103,22 @@ def choose_moments(db, run_before: str = "", run_after: str = "", before_utc: st
     elif after_utc:
         after, how_after = pd.Timestamp(after_utc), "given timestamp"
     else:
-        after, how_after = latest_activity(db), "latest activity"
+        after, how_after = latest_change(db), "latest activity"
+        if after is None or pd.isna(after):
+            # Nothing recorded yet: compare the hours up to now, which shows the empty tables.
+            after = pd.Timestamp.now(tz="UTC").tz_localize(None).floor("s")
+            how_after = "now (no pipeline activity is recorded yet)"
     if before is None:
         before = pd.Timestamp(after) - pd.Timedelta(hours=int(default_hours))
     before, after = pd.Timestamp(before).to_pydatetime(), pd.Timestamp(after).to_pydatetime()
     if before > after:
         raise HolocronError(f"the 'before' moment {before} is later than the 'after' moment {after}")
     return before, after, f"before = {how_before}; after = {how_after}"
+
+
+def rows_changed(changes):
+    """The tables whose row count changed between the moments (none when nothing did)."""
+    return changes[(changes["measure"] == "rows") & (changes["delta"] != 0)]
 
 
 def lost_rows(row) -> bool:

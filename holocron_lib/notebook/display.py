@@ -387,10 +387,21 @@ def _draw_bars(ax, data, x: str, ys: list, *, horizontal: bool, stacked: bool) -
         ax.set_xticks(ticks, names, fontsize=small, rotation=90 if n > 8 or max(map(len, names), default=0) > 10 else 0)
 
 
+def nothing_to_chart(reason: str) -> None:
+    """Say why a chart is missing: an empty database is information, not a blank space or a
+    traceback. Returns None, which a figure helper returns in place of a figure."""
+    print(f"{reason}, so there is nothing to chart.")
+
+
 def show_figure(fig) -> None:
-    """Display a matplotlib figure once and close it, so it is neither repeated nor echoed."""
+    """Display a matplotlib figure once and close it, so it is neither repeated nor echoed.
+
+    None (a figure helper with nothing to draw, which has said so) displays nothing.
+    """
     import matplotlib.pyplot as plt
 
+    if fig is None:
+        return
     try:
         _display(fig)
     finally:
@@ -399,8 +410,11 @@ def show_figure(fig) -> None:
 
 def chart(frame, x: str, y: str | Sequence[str], kind: str = "bar", *, title: str,
           xlabel: str | None = None, ylabel: str | None = None, series: str | None = None,
-          stacked: bool = False) -> None:
+          stacked: bool = False, empty: str | None = None) -> None:
     """Chart ``frame`` in the book's one style and palette, display it once; returns None.
+
+    A frame without rows draws nothing and prints why: ``empty`` (say, "No LLM runs
+    recorded yet"), by default that the chart's title has no data.
 
     ``kind`` is "bar", "barh" (first row on top, one series labelled with its values),
     "line" or "box" (the distribution of ``y`` per value of ``x``). ``y`` is a column or a
@@ -408,5 +422,8 @@ def chart(frame, x: str, y: str | Sequence[str], kind: str = "bar", *, title: st
     series (long format). Outcome names ("passed", "failed", "succeeded", …) keep their
     colours on every page.
     """
+    if frame is None or len(frame) == 0:
+        nothing_to_chart(empty or f"No data for “{title}”")
+        return
     show_figure(draw_chart(frame, x, y, kind, title=title, xlabel=xlabel, ylabel=ylabel,
                            series=series, stacked=stacked))

@@ -1,28 +1,49 @@
-"""Graded T-SQL exercises on the learning views: prompts, hints, hidden answers and a checker.
+"""Graded T-SQL exercises: the bundled set, or the lessons of a Holocron checkout.
 
-The answer to each exercise is itself a T-SQL query, run against the same database as the
-learner's, so the checker compares like with like on any backend and any seed scale.
+The answer to each exercise is itself T-SQL, run against the same database as the
+learner's query, so the checker compares like with like on any backend and any seed scale.
+With ``HOLOCRON_LESSONS_DIR`` set, the exercises are the checkout's `docs/lessons/` files,
+read where they are (`lessons`); the twelve below are the set used without it. Presenting
+and checking are in `companion`.
 """
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from holocron_lib.errors import UnknownObjectError
-from holocron_lib.notebook.display import show, show_html
+from holocron_lib.notebook.lessons import LessonSet, read_lessons
 
 
 @dataclass(frozen=True)
 class Exercise:
+    """One exercise. ``module`` 0 is the bundled set; ``ordered`` None means an answer's own
+    ORDER BY decides whether row order counts."""
+
     number: int
     title: str
-    level: str  # warm-up, core, stretch
+    level: str  # warm-up, core, stretch; a lesson's difficulty
     prompt: str
     hints: tuple[str, ...]
-    answer: str
-    ordered: bool = False  # whether row order is part of the answer
+    answer: str  # the answer key's (first) statement; "" when it has none
+    ordered: bool | None = False  # whether row order is part of the answer
     concepts: tuple[str, ...] = field(default_factory=tuple)
+    module: int = 0
+    tables: tuple[str, ...] = ()
+    more_answers: tuple[str, ...] = ()  # further statements of the same answer
+    notes: tuple[str, ...] = ()
+    starter: str = ""  # a sample attempt the page runs and checks
+    starter_note: str = ""
+
+    @property
+    def key(self) -> str:
+        """``"5"`` for a bundled exercise, ``"03.2"`` for exercise 2 of lesson module 3."""
+        return str(self.number) if self.module == 0 else f"{self.module:02d}.{self.number}"
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        return (self.answer, *self.more_answers) if self.answer else ()
 
 
 EXERCISES: tuple[Exercise, ...] = (
@@ -158,89 +179,126 @@ EXERCISES: tuple[Exercise, ...] = (
 )
 
 
-def get_exercise(number: int) -> Exercise:
-    for ex in EXERCISES:
-        if ex.number == number:
-            return ex
-    raise UnknownObjectError("exercise", str(number), [str(e.number) for e in EXERCISES][:3])
-
-
-def present(number: int) -> None:
-    """Display the exercise's prompt, with its hints and its answer each folded until clicked."""
-    ex = get_exercise(number)
-    parts = [
-        f"<p><strong>Exercise {ex.number} · {html.escape(ex.title)}</strong> "
-        f"<em>({ex.level}; {', '.join(ex.concepts)})</em></p>",
-        f"<p>{html.escape(ex.prompt)}</p>",
-    ]
-    for i, hint in enumerate(ex.hints, 1):
-        parts.append(f"<details><summary>Hint {i}</summary><p>{html.escape(hint)}</p></details>")
-    parts.append(
-        "<details><summary>Answer</summary>"
-        f"<pre>{html.escape(format_sql(ex.answer))}</pre></details>"
-    )
-    show_html("".join(parts), f"Exercise {ex.number}: {ex.prompt}")
-
-
-def format_sql(sql: str) -> str:
-    """Break a one-line query before its main clauses so the answer reads well."""
-    import re
-
-    return re.sub(
-        r"\s+(FROM|WHERE|GROUP BY|ORDER BY|JOIN|SELECT TOP|SELECT (?!1)|WITH|UNION)\b",
-        lambda m: "\n" + m.group(1), sql,
-    ).strip()
+STARTERS: dict[int, tuple[str, str]] = {
+    1: ("A first attempt with no ORDER BY: which ten rows come back is up to the engine.",
+        "SELECT TOP (10) CharacterName, Species FROM learn_characters"),
+    2: ("A correct attempt, to show what success looks like.",
+        "SELECT WorkType, COUNT(*) AS Works FROM sem.vw_work GROUP BY WorkType "
+        "ORDER BY COUNT(*) DESC, WorkType"),
+    3: ("Close: the missing genders still show as empty. Wrap Gender in ISNULL.",
+        "SELECT Gender, COUNT(*) AS Characters FROM learn_characters GROUP BY Gender"),
+    4: ("Note the capital T: it still matches every case, as on SQL Server.",
+        "SELECT LocationName, LocationType FROM learn_locations WHERE LocationName LIKE 'Tat%'"),
+    5: ("COUNT(*) counts participations, and an entity can hold two roles in one event.",
+        "SELECT TOP (5) ParticipantName, COUNT(*) AS Events FROM learn_event_participants "
+        "GROUP BY ParticipantName ORDER BY COUNT(*) DESC, ParticipantName"),
+    6: ("", "SELECT TOP (5) ClaimKey, Predicate, ConfidenceScore FROM learn_claims"),
+    7: ("", "SELECT TOP (5) WorkTitle, WorkCode, EventType FROM learn_events"),
+    8: ("", "SELECT TOP (5) CharacterName, EntityKey FROM learn_characters"),
+    9: ("", "SELECT TOP (5) WorkTitle, SceneName, COUNT(*) AS Events FROM learn_events "
+            "GROUP BY WorkTitle, SceneName"),
+    10: ("", "SELECT TOP (5) WorkTitle, SceneNumber, EventNumber, EventType FROM learn_events"),
+    11: ("", "SELECT TOP (5) Severity, Status, IssueSummary FROM learn_continuity_issues"),
+    12: ("", "SELECT TOP (5) WorkTitle, ReleaseDate, YEAR(ReleaseDate) AS ReleaseYear "
+             "FROM sem.vw_work"),
+}
+RUNS_FOR_A_START = "A starting point that runs: change the query until the check says it matches."
 
 
 @dataclass(frozen=True)
-class CheckResult:
-    passed: bool
-    message: str
-
-    def _repr_html_(self) -> str:
-        colour = "#e3f5e8" if self.passed else "#fde7e7"
-        mark = "Correct" if self.passed else "Not yet"
-        return (f'<div class="exercise-check" style="background:{colour}"><strong>{mark}:</strong> '
-                f"{html.escape(self.message)}</div>")
-
-    def __bool__(self) -> bool:
-        return self.passed
+class Module:
+    number: int
+    title: str
+    level: str
+    objective: str
+    skills: tuple[str, ...]
+    tables: tuple[str, ...]
+    exercises: tuple[Exercise, ...]
 
 
-def _normalise(frame, ordered: bool):
-    import pandas as pd
+@dataclass(frozen=True)
+class ExerciseSet:
+    """The exercises a page presents: ``source`` is "bundled" or the lessons folder."""
 
-    norm = frame.copy()
-    norm.columns = [str(c).lower() for c in norm.columns]
-    for col in norm.columns:
-        if pd.api.types.is_float_dtype(norm[col]):
-            norm[col] = norm[col].round(6)
-        norm[col] = norm[col].astype(object).where(norm[col].notna(), None)
-    rows = [tuple(r) for r in norm.itertuples(index=False, name=None)]
-    return list(norm.columns), rows if ordered else sorted(rows, key=repr)
+    source: str
+    modules: tuple[Module, ...]
+    problems: tuple[str, ...] = ()  # lesson files that could not be read, each named
+
+    def exercises(self, module: int = 0) -> list[Exercise]:
+        """Every exercise, or those of one module (0: all of them)."""
+        chosen = [m for m in self.modules if not module or m.number == int(module)]
+        if module and not chosen:
+            raise UnknownObjectError("lesson module", str(module),
+                                     [str(m.number) for m in self.modules][:5])
+        return [ex for m in chosen for ex in m.exercises]
+
+    def get(self, key: str | int) -> Exercise:
+        """The exercise with ``key`` ("03.2", or "5" / 5 in the bundled set)."""
+        wanted = str(key).strip()
+        for ex in self.exercises():
+            if wanted in (ex.key, f"{ex.module}.{ex.number}"):
+                return ex
+        raise UnknownObjectError("exercise", wanted, [ex.key for ex in self.exercises()][:5])
+
+    def summary(self) -> str:
+        n = len(self.exercises())
+        if self.source == "bundled":
+            return (f"{n} bundled exercises on the learning and semantic views (set "
+                    "HOLOCRON_LESSONS_DIR to a checkout's docs/lessons/ to work through its "
+                    "lessons instead)")
+        line = f"{n} exercises in {len(self.modules)} lesson modules from {self.source}"
+        if self.problems:
+            line += f"; {len(self.problems)} file(s) could not be read: " + "; ".join(self.problems)
+        return line
+
+    def index(self):
+        """One row per module: what it covers and how many exercises it holds."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [{"module": m.number, "title": m.title, "level": m.level,
+              "exercises": len(m.exercises), "tables": ", ".join(m.tables),
+              "skills": "; ".join(m.skills)} for m in self.modules],
+            columns=["module", "title", "level", "exercises", "tables", "skills"])
 
 
-def check(db, number: int, result) -> CheckResult:
-    """Compare the learner's DataFrame with the answer's rows on the same database.
-
-    Column names are compared case-insensitively; row order counts only where the exercise
-    asks for an order.
-    """
-    ex = get_exercise(number)
-    expected = db.query(ex.answer)
-    exp_cols, exp_rows = _normalise(expected, ex.ordered)
-    got_cols, got_rows = _normalise(result, ex.ordered)
-    if got_cols != exp_cols:
-        return CheckResult(False, f"expected columns {exp_cols}, got {got_cols}")
-    if len(got_rows) != len(exp_rows):
-        return CheckResult(False, f"expected {len(exp_rows)} rows, got {len(got_rows)}")
-    for i, (got, exp) in enumerate(zip(got_rows, exp_rows, strict=True)):
-        if got != exp:
-            where = f"row {i + 1}" if ex.ordered else "the rows"
-            return CheckResult(False, f"{where} differ: expected {exp}, got {got}")
-    return CheckResult(True, f"all {len(exp_rows)} rows match")
+def _bundled_exercises() -> tuple[Exercise, ...]:
+    out = []
+    for ex in EXERCISES:
+        note, sql = STARTERS.get(ex.number, ("", ""))
+        out.append(replace(ex, starter=sql, starter_note=note or RUNS_FOR_A_START))
+    return tuple(out)
 
 
-def answer_table(db, number: int, max_rows: int = 10) -> None:
-    """Display the expected result, for the reader who wants to see it after trying."""
-    show(db.query(get_exercise(number).answer), max_rows=max_rows)
+BUNDLED = ExerciseSet("bundled", (Module(
+    0, "Learning and semantic views", "warm-up to stretch",
+    "Twelve graded exercises on the learn_* and sem.vw_* views, from TOP to window functions.",
+    tuple(dict.fromkeys(c for ex in EXERCISES for c in ex.concepts)),
+    ("learn_*", "sem.vw_work"), _bundled_exercises()),))
+
+
+def from_lessons(lessons: LessonSet) -> ExerciseSet:
+    """A checkout's lessons as an exercise set (answer order decided by each ORDER BY)."""
+    modules = []
+    for m in lessons.modules:
+        exercises = tuple(
+            Exercise(e.number, e.title, m.difficulty, e.goal, e.hints,
+                     e.answers[0] if e.answers else "", None, (), m.number,
+                     e.tables or m.tables, e.answers[1:], e.notes)
+            for e in m.exercises)
+        modules.append(Module(m.number, m.title, m.difficulty, m.objective, m.skills, m.tables,
+                              exercises))
+    return ExerciseSet(str(lessons.folder), tuple(modules), lessons.problems)
+
+
+def load_exercises(lessons_dir: Path | None = None) -> ExerciseSet:
+    """The checkout's lessons when ``lessons_dir`` (HOLOCRON_LESSONS_DIR) is set, else the
+    bundled set."""
+    if lessons_dir is None:
+        return BUNDLED
+    return from_lessons(read_lessons(Path(lessons_dir)))
+
+
+def get_exercise(key: str | int, exercises: ExerciseSet = BUNDLED) -> Exercise:
+    """One exercise of ``exercises`` (the bundled set by default), by number or key."""
+    return exercises.get(key)

@@ -54,15 +54,36 @@ class OfflineFetcher:
         return FetchResult(200, json.dumps(body, sort_keys=True))
 
 
+PLAN_COLUMNS = ["work_item_id", "source_system", "source_name", "resource_type", "resource_id",
+                "request_uri", "request_method", "variant", "attempt", "priority", "dedupe_key"]
+
+
 @dataclass(frozen=True)
 class IngestionPlan:
-    run_id: str
+    run_id: str | None  # None when there is no source to take work from
     source_system: str
     source_name: str
     resource_type: str | None
     max_items: int
     items: object  # DataFrame of the work items the run will take
     already_ran: bool
+
+    @property
+    def has_work(self) -> bool:
+        return self.already_ran or (self.run_id is not None and not self.items.empty)
+
+    def summary(self) -> str:
+        """What the run will do, or why it has nothing to do."""
+        if self.run_id is None:
+            return ("No work items to ingest: ingest.work_items is empty, so this run has "
+                    "nothing to do.")
+        line = (f"source: {self.source_system}/{self.source_name}  run id: {self.run_id}  "
+                f"already ran: {self.already_ran}")
+        if not self.has_work:
+            kind = f" of type {self.resource_type}" if self.resource_type else ""
+            line += (f"\nNo pending work items{kind} for {self.source_system}/"
+                     f"{self.source_name}, so this run has nothing to do.")
+        return line
 
 
 @dataclass
@@ -114,6 +135,23 @@ def pending_by_source(db):
     )
 
 
+def choose_plan(db, source_system: str = "", source_name: str = "", *,
+                resource_type: str | None = None, max_items: int = 5,
+                label: str = "manual") -> IngestionPlan:
+    """The plan for the given source, or for ``default_source`` when none is given.
+
+    With no work items at all the plan has no source and no run id: executing it does
+    nothing, and ``summary()`` says so.
+    """
+    source = (source_system, source_name) if source_system else default_source(db)
+    if source is None:
+        import pandas as pd
+
+        return IngestionPlan(None, "", "", resource_type, int(max_items),
+                             pd.DataFrame(columns=PLAN_COLUMNS), False)
+    return plan(db, *source, resource_type=resource_type, max_items=max_items, label=label)
+
+
 def plan(db, source_system: str, source_name: str, resource_type: str | None = None,
          max_items: int = 5, label: str = "manual") -> IngestionPlan:
     """Which pending items the run would take (highest priority, oldest first)."""
@@ -141,6 +179,12 @@ def execute(db, plan: IngestionPlan, *, confirm: bool = False, fetcher=None,
     if plan.already_ran:
         return IngestionOutcome(plan.run_id, False, True, run=run_row(db, plan.run_id),
                                 notes=["this run already finished; nothing was done"])
+    if not plan.has_work:
+        import pandas as pd
+
+        return IngestionOutcome(plan.run_id, False, True, pd.DataFrame(columns=RECORD_COLUMNS),
+                                pd.DataFrame(columns=ERROR_COLUMNS), run_row(db, plan.run_id),
+                                ["nothing to do: no pending work items, so nothing was written"])
     fetcher = fetcher or OfflineFetcher()
     now = (now or datetime.now(UTC)).replace(tzinfo=None)
     records, errors = [], []
@@ -246,7 +290,10 @@ def _config_hash(plan: IngestionPlan) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def run_row(db, run_id: str):
+def run_row(db, run_id: str | None):
+    """The run's ingest_runs row (none for a plan without a run id)."""
+    if run_id is None:
+        return db.query("SELECT TOP (0) * FROM ingest.ingest_runs")
     return db.query("SELECT * FROM ingest.ingest_runs WHERE run_id = ?", [run_id])
 
 
@@ -266,11 +313,12 @@ def ingest_counts(db):
     return out.sort_values(["table", "measure"], ignore_index=True)
 
 
-def run_errors(db, run_id: str, limit: int = 20):
-    """Failed fetches recorded for one run (the run's error log)."""
+def run_errors(db, run_id: str | None, limit: int = 20):
+    """Failed fetches recorded for one run (the run's error log); none without a run id."""
+    limit = int(limit) if run_id is not None else 0
     return db.query(
         f"""
-        SELECT TOP ({int(limit)}) resource_id, status_code, error_type, error_message, fetched_at_utc
+        SELECT TOP ({limit}) resource_id, status_code, error_type, error_message, fetched_at_utc
         FROM ingest.IngestRecords
         WHERE run_id = ? AND (error_type IS NOT NULL OR status_code NOT BETWEEN 200 AND 299)
         ORDER BY fetched_at_utc, resource_id

@@ -11,6 +11,21 @@ from dataclasses import dataclass
 from holocron_lib.errors import UnknownObjectError
 from holocron_lib.notebook import lake
 
+JOB_COLUMNS = ["job_id", "interrogation_key", "status", "priority", "attempt_count",
+               "max_attempts", "created_utc", "model_hint", "dedupe_key", "input_bundle_id",
+               "last_error"]
+RUN_COLUMNS = ["run_id", "status", "worker_id", "model_name", "started_utc", "completed_utc",
+               "duration_s", "error"]
+ARTIFACT_COLUMNS = ["artifact_id", "run_id", "artifact_type", "content_mime_type", "byte_count",
+                    "content_sha256", "lake_uri", "stored_in_sql", "mirrored_to_lake"]
+BUNDLE_COLUMNS = ["bundle_id", "run_id", "role", "bundle_kind", "build_version", "created_utc",
+                  "lake_uri"]
+ITEM_COLUMNS = ["bundle_id", "ordinal", "evidence_id", "evidence_type", "role", "byte_count",
+                "source_system", "source_ref"]
+RUN_ARTIFACT_COLUMNS = ["artifact_id", "artifact_type", "content_mime_type", "byte_count",
+                        "content_sha256", "lake_uri", "stored_in_sql", "mirrored_to_lake",
+                        "created_utc"]
+
 
 @dataclass(frozen=True)
 class Lineage:
@@ -48,8 +63,12 @@ def job_status_counts(db):
     )
 
 
-def pick_example_job(db, status: str = "SUCCEEDED") -> str:
-    """A job in ``status`` whose runs left the most artifacts: the richest example to follow."""
+def pick_example_job(db, status: str = "SUCCEEDED") -> str | None:
+    """The richest job to follow: one in ``status`` whose runs left the most artifacts.
+
+    A pipeline that has not got that far gives the next best thing: the job with the most
+    runs (artifacts or not), else the oldest job; None when no job is recorded at all.
+    """
     job_id = db.scalar(
         """
         SELECT TOP (1) j.job_id
@@ -63,12 +82,31 @@ def pick_example_job(db, status: str = "SUCCEEDED") -> str:
         [status],
     )
     if job_id is None:
-        raise UnknownObjectError("job with artifacts in status", status)
-    return str(job_id)
+        job_id = db.scalar(
+            """
+            SELECT TOP (1) j.job_id
+            FROM llm.job AS j LEFT JOIN llm.run AS r ON r.job_id = j.job_id
+            GROUP BY j.job_id, j.created_utc
+            ORDER BY COUNT(r.run_id) DESC, j.created_utc, j.job_id
+            """
+        )
+    return None if job_id is None else str(job_id)
 
 
-def job_lineage(db, job_id: str, max_rows: int = 50) -> Lineage:
-    """Everything recorded about one job, each part bounded to ``max_rows`` rows."""
+def _empty(columns: list[str]):
+    import pandas as pd
+
+    return pd.DataFrame(columns=columns)
+
+
+def job_lineage(db, job_id: str | None, max_rows: int = 50) -> Lineage:
+    """Everything recorded about one job, each part bounded to ``max_rows`` rows.
+
+    ``job_id`` None (no job recorded yet) gives the chain with every part empty.
+    """
+    if job_id is None:
+        return Lineage(_empty(JOB_COLUMNS), _empty(RUN_COLUMNS), _empty(ARTIFACT_COLUMNS),
+                       _empty(BUNDLE_COLUMNS), _empty(ITEM_COLUMNS))
     job = db.query(
         """
         SELECT job_id, interrogation_key, status, priority, attempt_count, max_attempts,
@@ -121,6 +159,21 @@ def job_lineage(db, job_id: str, max_rows: int = 50) -> Lineage:
         [job_id],
     )
     return Lineage(job, runs, artifacts, bundles, items)
+
+
+def chain_summary(chain: Lineage) -> str:
+    """One line about the job being followed, or why there is none."""
+    if chain.job.empty:
+        return "No LLM jobs recorded yet (llm.job is empty), so there is no job to follow."
+    job = chain.job.iloc[0]
+    parts = [f"{len(chain.runs)} run(s)", f"{len(chain.artifacts)} artifact(s)",
+             f"{len(chain.bundles)} evidence bundle(s)", f"{len(chain.items)} evidence item(s)"]
+    line = f"Job {job['job_id']} ({job['interrogation_key']}, {job['status']}): " + ", ".join(parts)
+    if chain.runs.empty:
+        line += ". It has not been run yet, so the rest of the chain is empty."
+    elif chain.artifacts.empty:
+        line += ". Its runs recorded no artifacts, so there are no files to read."
+    return line
 
 
 def artifact_content(db, artifact_id: str):
@@ -209,8 +262,25 @@ def runs_on(db, run_date=None, limit: int = 20):
     )
 
 
-def run_artifacts(db, run_id: str, limit: int = 50):
-    """Artifact metadata of one run (no content)."""
+def first_run(runs) -> str | None:
+    """The run ``runs_on`` lists first (the one with the most artifacts), or None."""
+    return None if runs.empty else str(runs.iloc[0]["run_id"])
+
+
+def run_summary(run_id: str | None, artifacts) -> str:
+    """One line about the run being inspected, or why there is none."""
+    if run_id is None:
+        return "No LLM runs recorded yet (llm.run is empty), so there is no run to inspect."
+    if artifacts.empty:
+        return f"Run {run_id} recorded no artifacts, so there are no files to read."
+    in_lake = int(artifacts["lake_uri"].notna().sum())
+    return f"Run {run_id}: {len(artifacts)} artifact(s), {in_lake} of them with a lake file."
+
+
+def run_artifacts(db, run_id: str | None, limit: int = 50):
+    """Artifact metadata of one run (no content); empty for no run."""
+    if run_id is None:
+        return _empty(RUN_ARTIFACT_COLUMNS)
     return db.query(
         f"""
         SELECT TOP ({int(limit)}) artifact_id, artifact_type, content_mime_type, byte_count,

@@ -113,3 +113,17 @@ def outcome_rates(db, window: str = "day", days: int = 30):
     out = out.reset_index().sort_values("window", ignore_index=True)
     out["window"] = out["window"].dt.date
     return out
+
+
+# --- what the notebook says ----------------------------------------------------------------
+
+
+def jobs_summary(per_hour) -> str:
+    """One line about ``jobs_per_hour``: total and busiest hour, or why there are none."""
+    if per_hour.empty:
+        return "No LLM jobs recorded yet: llm.job is empty."
+    total = int(per_hour["jobs"].sum())
+    if not total:
+        return f"No LLM jobs created in these {len(per_hour):,} hours."
+    return (f"{total:,} jobs in {len(per_hour):,} hours; busiest hour "
+            f"{int(per_hour['jobs'].max())} jobs")

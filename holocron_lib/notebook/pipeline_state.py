@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from holocron_lib.notebook.display import CHART_WIDTH, colour_for, style_axes
+from holocron_lib.notebook.display import CHART_WIDTH, colour_for, nothing_to_chart, style_axes
 
 _TRACEBACK_LINE = re.compile(r'^\s*(Traceback \(most recent call last\)|File ".*", line \d+|\^+\s*$)')
 _SECRETS = (
@@ -115,15 +115,14 @@ def recent_jobs(db, limit: int = 200):
 
 
 def timeline_chart(jobs, title: str = "Recent jobs"):
-    """Each job as a line from creation to its last run's end, coloured by status."""
+    """Each job as a line from creation to its last run's end, coloured by status; None
+    (and a note) when no job is recorded."""
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    fig, ax = plt.subplots(figsize=(CHART_WIDTH, 4))
     if jobs.empty:
-        ax.text(0.5, 0.5, "no jobs", ha="center", va="center", transform=ax.transAxes)
-        style_axes(ax, title)
-        return fig
+        return nothing_to_chart("No LLM jobs recorded yet")
+    fig, ax = plt.subplots(figsize=(CHART_WIDTH, 4))
     ordered = jobs.sort_values(["created_utc", "job_id"], ignore_index=True)
     start = pd.to_datetime(ordered["created_utc"])
     end = pd.to_datetime(ordered["last_completed_utc"]).fillna(pd.to_datetime(ordered["first_started_utc"]))

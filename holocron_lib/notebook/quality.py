@@ -1,10 +1,12 @@
-"""Reusable data-quality checks against the project's DDL: orphans, constraints, keys, schema drift.
+"""Reusable data-quality checks against the project's DDL: orphans, constraints, keys, filtered
+unique indexes, schema drift.
 
 Every check reads the schema model (`ddl.load_schema_model()`, parsed from `sql/tables`),
 so what is checked is exactly what the DDL declares: each foreign key, each CHECK and
-NOT NULL constraint, each primary and unique key, and each table's column list. The
-queries are T-SQL and run on either backend. A check gives one row: pass or fail, the
-number of offending rows and a detail naming them.
+NOT NULL constraint, each primary and unique key, each filtered unique index (the business
+keys of the latest rows, which the real seed data breaks and the embedded database cannot
+enforce), and each table's column list. The queries are T-SQL and run on either backend.
+A check gives one row: pass or fail, the number of offending rows and a detail naming them.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from holocron_lib.errors import UnknownObjectError, excerpt
+from holocron_lib.schema.ddl import load_schema_model
+from holocron_lib.schema.indexes import broken_indexes, filtered_unique_indexes
 from holocron_lib.schema.integrity import duplicate_key_sql, orphan_sql
 from holocron_lib.tsql.names import quote_tsql
 
 PASS, FAIL = "pass", "fail"
-FAMILIES = ("orphans", "constraints", "keys", "schema drift")
+FAMILIES = ("orphans", "constraints", "keys", "filtered unique", "schema drift")
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,60 @@ def key_checks(db, model, schemas=None) -> list[QualityResult]:
     return out
 
 
+def _indexes(model, schemas):
+    wanted = {t.full_name for t in _tables(model, schemas)}
+    return [ix for ix in filtered_unique_indexes(model) if ix.table in wanted]
+
+
+def _key_text(key) -> str:
+    return "(" + ", ".join(repr(v) for v in key) + ")" if isinstance(key, tuple) else repr(key)
+
+
+def filtered_unique_checks(db, model, schemas=None) -> list[QualityResult]:
+    """One check per filtered unique index (``CREATE UNIQUE INDEX ... WHERE IsLatest = 1``):
+    no key may be held by two rows the filter selects. NULLs count as equal, as on SQL Server.
+    """
+    out = []
+    indexes = _indexes(model, schemas)
+    broken = broken_indexes(db, indexes)
+    for index in indexes:
+        found = broken.get(index.name)
+        check = f"{index.table}({', '.join(index.columns)}) unique where {index.where}"
+        detail = ""
+        if found is not None:
+            keys = "; ".join(f"{_key_text(k)} ×{n}" for k, n in found.sample)
+            detail = (f"{found.groups} key(s) held by {found.rows} rows ({index.name}), "
+                      f"e.g. {keys}")
+        out.append(_result("filtered unique", check, found.groups if found else 0, detail,
+                           f"unique ({index.name})"))
+    return out
+
+
+def unique_index_duplicates(db, schemas=None, model=None, sample_size: int = 5):
+    """The duplicated keys behind each failing filtered unique index: one row per key shown,
+    with the rows holding it and the index's total of duplicated keys."""
+    import pandas as pd
+
+    model = model or load_schema_model()
+    rows = []
+    for violation in broken_indexes(db, _indexes(model, schemas), sample_size).values():
+        for key, n in violation.sample:
+            rows.append({"index": violation.name, "table": violation.table,
+                         "columns": ", ".join(violation.columns), "key": _key_text(key),
+                         "rows": n, "duplicated_keys": violation.groups})
+    return pd.DataFrame(rows, columns=["index", "table", "columns", "key", "rows",
+                                       "duplicated_keys"])
+
+
+def duplicates_summary(duplicates) -> str:
+    """One line about `unique_index_duplicates`: which indexes fail, or that all hold."""
+    if duplicates.empty:
+        return "Every filtered unique index holds: no key is held by two latest rows."
+    per_index = duplicates.groupby("index")["duplicated_keys"].first()
+    return (f"{len(per_index)} filtered unique index(es) do not hold: " +
+            ", ".join(f"{name} ({int(n)} key(s))" for name, n in per_index.items()))
+
+
 def _live_columns(db, table: str) -> list[str] | None:
     try:
         return [str(c).lower() for c in db.columns(table)["name"]]
@@ -131,6 +189,7 @@ CHECKS = {
     "orphans": orphan_checks,
     "constraints": constraint_checks,
     "keys": key_checks,
+    "filtered unique": filtered_unique_checks,
     "schema drift": drift_checks,
 }
 
@@ -138,8 +197,6 @@ CHECKS = {
 def run_checks(db, schemas=None, families=FAMILIES, model=None):
     """Every check of the chosen families over the chosen schemas, failures first."""
     import pandas as pd
-
-    from holocron_lib.schema.ddl import load_schema_model  # lazy: sqlglot loads only to check
 
     model = model or load_schema_model()
     unknown = [f for f in families if f not in CHECKS]

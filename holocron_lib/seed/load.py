@@ -268,6 +268,8 @@ def _insert(con, table, groups: np.ndarray | None, specs: list[ColumnSpec],
 
 def load_file(con, sf: SeedFile, table, load_time: datetime) -> tuple[int, dict[str, list]]:
     """Load one parsed seed file into ``table``: (rows, FK column values in row order)."""
+    if not sf.rows:  # a valid file; with no columns gathered there is nothing to insert
+        return 0, {}
     prep = _Prepared(sf, table, load_time)
     prep.gather()
     prep.derive_guids()

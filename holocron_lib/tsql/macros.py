@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import duckdb
 
+from holocron_lib.tsql.convertmacros import CONVERSION_MACROS
+from holocron_lib.tsql.formats import FORMAT_MACROS
+from holocron_lib.tsql.functions import FUNCTION_MACROS
+from holocron_lib.tsql.likes import LIKE_MACROS
+from holocron_lib.tsql.padding import PADDING_MACROS
+from holocron_lib.tsql.textcasts import TEXT_MACROS
+
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
 
 
-def _integer_overloads(name: str, integer_body: str, fallback_body: str) -> str:
+def _integer_overloads(name: str, integer_body: str, fallback_body: str,
+                       decimal_body: str | None = None) -> str:
     # Typed overloads pick the integer body for integer arguments; the untyped one takes the rest.
     parts = [f"(v {t}) AS {integer_body}" for t in _INTEGERS]
+    if decimal_body:
+        parts.append(f"(v DECIMAL) AS {decimal_body}")
     parts.append(f"(v) AS {fallback_body}")
     return f"CREATE OR REPLACE TEMP MACRO {name}" + ", ".join(parts)
 
@@ -49,9 +59,18 @@ MACROS: dict[str, str] = {
         "CAST(b AS DATE) - CAST(dayofweek(b) AS INTEGER)) // 7"
     ),
     # T-SQL AVG over integers returns an integer, truncated toward zero; DuckDB returns DOUBLE.
-    "tsql_avg": _integer_overloads("tsql_avg", "CAST(trunc(avg(v)) AS BIGINT)", "avg(v)"),
+    # Of a decimal whose type the translator could not see: SQL Server's decimal(38, 6) for a
+    # scale up to 6 (the translator writes the exact form where it knows the type).
+    "tsql_avg": _integer_overloads("tsql_avg", "CAST(trunc(avg(v)) AS BIGINT)", "avg(v)",
+                                   "CAST(avg(v) AS DECIMAL(38, 6))"),
     # T-SQL SUM over integers stays an integer; DuckDB widens to HUGEINT (a float in pandas).
     "tsql_sum": _integer_overloads("tsql_sum", "CAST(sum(v) AS BIGINT)", "sum(v)"),
+    **CONVERSION_MACROS,
+    **LIKE_MACROS,
+    **PADDING_MACROS,
+    **FORMAT_MACROS,
+    **FUNCTION_MACROS,
+    **TEXT_MACROS,
 }
 
 

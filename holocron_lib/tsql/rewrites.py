@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlglot import exp
 
 from holocron_lib.errors import TranslationError
-from holocron_lib.tsql.textcolumns import NO_TABLES, ColumnTypes, text_column_test
+from holocron_lib.tsql.conversions import fix_conversion
+from holocron_lib.tsql.formats import fix_format
+from holocron_lib.tsql.functions import fix_function
+from holocron_lib.tsql.inference import TypeOracle
+from holocron_lib.tsql.likes import fix_like
+from holocron_lib.tsql.padding import fix_padding
+from holocron_lib.tsql.textcolumns import NO_TABLES, ColumnTypes
+from holocron_lib.tsql.variables import fix_variable
 
 _T = exp.DataType.Type
 # ``?`` markers travel through sqlglot as ``@<prefix>N`` so their order can be checked after.
@@ -15,59 +20,6 @@ PARAM_PREFIX = "hcparam"
 
 _STRING_TYPES = frozenset(exp.DataType.TEXT_TYPES)
 _SIZED_TYPES = _STRING_TYPES | {_T.VARBINARY, _T.BINARY}
-_STRING_FUNCS = (
-    exp.Concat,
-    exp.ConcatWs,
-    exp.DPipe,
-    exp.Upper,
-    exp.Lower,
-    exp.Substring,
-    exp.Trim,
-    exp.Left,
-    exp.Right,
-    exp.Replace,
-    exp.TimeToStr,
-    exp.GroupConcat,
-)
-_STRING_ANONYMOUS = frozenset({"LTRIM", "RTRIM", "REPLICATE", "REVERSE", "FORMAT", "QUOTENAME"})
-_UNSUPPORTED_FUNCS = {
-    "SCOPE_IDENTITY": "SCOPE_IDENTITY() has no DuckDB equivalent; read the key back with a query",
-    "OBJECT_ID": "OBJECT_ID() is not available; query information_schema instead",
-    "PATINDEX": "PATINDEX is not supported; use CHARINDEX or LIKE",
-}
-
-
-def check_supported(original: str, tree: exp.Expression) -> None:
-    """Raise ``TranslationError`` for T-SQL that would run with a different meaning or not at all."""
-    for node in tree.walk():
-        if isinstance(node, exp.Parameter) and not _is_marker(node):
-            name = node.sql(dialect="tsql")
-            raise TranslationError(
-                original,
-                f"T-SQL variables such as {name} are not supported on the embedded DuckDB "
-                "backend; pass values as ? parameters",
-            )
-        if isinstance(node, exp.Declare):
-            raise TranslationError(original, "DECLARE is not supported; use ? parameters")
-        if isinstance(node, exp.OpenJSON):
-            raise TranslationError(
-                original, "OPENJSON is not supported on the embedded backend; use JSON_VALUE"
-            )
-        if isinstance(node, exp.ForClause):
-            raise TranslationError(
-                original,
-                f"FOR {node.args.get('kind')} is not supported; shape the output in Python",
-            )
-        if isinstance(node, exp.LimitOptions) and node.args.get("with_ties"):
-            raise TranslationError(original, "TOP ... WITH TIES is not supported")
-        if isinstance(node, exp.Anonymous) and node.name.upper() in _UNSUPPORTED_FUNCS:
-            raise TranslationError(original, _UNSUPPORTED_FUNCS[node.name.upper()])
-
-
-def _is_marker(node: exp.Parameter) -> bool:
-    return isinstance(node.this, exp.Var) and node.name.startswith(PARAM_PREFIX)
-
-
 def limit_dml(original: str, tree: exp.Expression, top: exp.Expression) -> exp.Expression:
     """``UPDATE/DELETE TOP (n)`` as a ``rowid IN (SELECT ... LIMIT n)`` filter."""
     if isinstance(tree, exp.Delete):
@@ -98,25 +50,43 @@ def _delete_target(tree: exp.Delete) -> exp.Delete:
     return tree
 
 
-def rewrite(tree: exp.Expression, columns: ColumnTypes = NO_TABLES) -> exp.Expression:
-    """Apply every fix; casts first (they need the declared lengths), then the rest bottom-up."""
+def rewrite(tree: exp.Expression, columns: ColumnTypes = NO_TABLES,
+            oracle: TypeOracle | None = None) -> exp.Expression:
+    """Apply every fix; casts first (they need the declared lengths), then the rest bottom-up.
+
+    Types are read off the tree before anything changes (``inference``); a fix that replaces
+    a node hands its type on, so the parent is still judged by what the user wrote.
+    """
     if isinstance(tree, exp.Delete):
         tree = _delete_target(tree)
-    for node in list(tree.walk()):
+    oracle = oracle or TypeOracle(tree, columns)
+    nodes = list(tree.walk())
+    for node in nodes:
+        oracle.type_of(node)
+    for node in reversed(nodes):  # inner casts first: an outer one copies what is inside
         if isinstance(node, exp.Cast | exp.Convert):
-            _truncate_to_length(node)
-    is_text = text_column_test(tree, columns)
+            _truncate_to_length(node, oracle)
     for node in reversed(list(tree.walk())):
-        replacement = _fix(node, is_text)
+        # where the node hangs, taken first: a fix may wrap the node itself
+        parent, key, index = node.parent, node.arg_key, node.index
+        replacement = _fix(node, oracle)
         if replacement is not node:
-            if node is tree:
+            if parent is None:
                 tree = replacement
             else:
-                node.replace(replacement)
+                parent.set(key, replacement, index)
     return tree
 
 
-def _fix(node: exp.Expression, is_text: Callable[[exp.Expression], bool]) -> exp.Expression:
+def _fix(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
+    for fixer in FIXERS:
+        if node is None:
+            break
+        node = fixer(node, oracle)
+    return node
+
+
+def _fix_tsql(node: exp.Expression, oracle: TypeOracle) -> exp.Expression:
     if isinstance(node, exp.DataType):
         return _fix_type(node)
     if isinstance(node, exp.Join) and isinstance(node.this, exp.Lateral):
@@ -125,12 +95,9 @@ def _fix(node: exp.Expression, is_text: Callable[[exp.Expression], bool]) -> exp
         return _split_rows(node.this, node.args.get("alias"))
     if isinstance(node, exp.Convert) and not node.args.get("style"):
         cast = exp.TryCast if node.args.get("safe") else exp.Cast
-        return cast(this=node.expression, to=node.this)
-    if isinstance(node, exp.Add) and (_is_string(node.this) or _is_string(node.expression)
-                                      or (is_text(node.this) and is_text(node.expression))):
-        return exp.DPipe(this=node.this, expression=node.expression, safe=False)
+        return oracle.carry(node, cast(this=node.expression, to=node.this))
     if isinstance(node, exp.Avg | exp.Sum) and not isinstance(node.this, exp.Distinct):
-        return _integer_aggregate(node)
+        return _integer_aggregate(node, oracle)
     if isinstance(node, exp.Window) and isinstance(node.this, exp.Avg | exp.Sum) and isinstance(
         node.this.this, exp.Count
     ):
@@ -149,6 +116,10 @@ def _fix(node: exp.Expression, is_text: Callable[[exp.Expression], bool]) -> exp
         # LEN ignores trailing spaces.
         return exp.Length(this=exp.Anonymous(this="RTRIM", expressions=[node.this]))
     return node
+
+
+FIXERS = (fix_variable, fix_conversion, fix_like, fix_padding, fix_format, fix_function,
+          _fix_tsql)
 
 
 def _apply_join(node: exp.Join) -> exp.Join:
@@ -200,7 +171,7 @@ def _fix_type(node: exp.DataType) -> exp.DataType:
     return node
 
 
-def _truncate_to_length(node: exp.Cast | exp.Convert) -> None:
+def _truncate_to_length(node: exp.Cast | exp.Convert, oracle: TypeOracle) -> None:
     """``CAST(x AS VARCHAR(n))`` cuts to n characters in T-SQL; DuckDB ignores the length."""
     target = node.args.get("to") if isinstance(node, exp.Cast) else node.this
     if not isinstance(target, exp.DataType) or target.this not in _STRING_TYPES:
@@ -208,8 +179,15 @@ def _truncate_to_length(node: exp.Cast | exp.Convert) -> None:
     size = target.expressions[0].this if target.expressions else None
     if not isinstance(size, exp.Literal) or not size.is_int:
         return
-    wrapper = exp.Left(this=node.copy(), expression=exp.Literal.number(int(size.this)))
-    node.replace(wrapper)
+    inner = oracle.copy(node)
+    width = exp.Literal.number(int(size.this))
+    if target.this in (_T.CHAR, _T.NCHAR):
+        # a fixed-length string is padded with spaces to its length
+        wrapper: exp.Expression = exp.Anonymous(this="rpad", expressions=[
+            inner, width, exp.Literal.string(" ")])
+    else:
+        wrapper = exp.Left(this=inner, expression=width)
+    node.replace(oracle.carry(node, wrapper))
 
 
 def _integer_cast(value: exp.Expression, truncate: bool) -> exp.Expression:
@@ -219,9 +197,17 @@ def _integer_cast(value: exp.Expression, truncate: bool) -> exp.Expression:
     return exp.Cast(this=value, to=exp.DataType.build("BIGINT"))
 
 
-def _integer_aggregate(node: exp.Avg | exp.Sum) -> exp.Expression:
+def _integer_aggregate(node: exp.Avg | exp.Sum, oracle: TypeOracle) -> exp.Expression:
     """AVG/SUM keep integer results for integer input, as in T-SQL (see ``macros``)."""
     name = "tsql_avg" if isinstance(node, exp.Avg) else "tsql_sum"
+    inner = oracle.type_of(node.this)
+    if inner is not None and not inner.is_integer:
+        return node  # a decimal AVG is already written out; float and decimal SUM agree
+    if node.find_ancestor(exp.Pivot) is not None:
+        # PIVOT takes a built-in aggregate (a cast around it is allowed, a macro is not)
+        if inner is None:
+            return node
+        return _integer_cast(node.copy(), isinstance(node, exp.Avg))
     if isinstance(node.this, exp.Count):
         # COUNT is an integer, and a macro cannot see the type of an aggregate nested in a
         # window (``SUM(COUNT(*)) OVER ()``), so write the integer form directly; inside a
@@ -236,20 +222,3 @@ def _integer_aggregate(node: exp.Avg | exp.Sum) -> exp.Expression:
         label = f"{type(node).__name__.lower()}({node.this.sql(dialect='duckdb')})"
         return exp.alias_(call, label, quoted=True)
     return call
-
-
-def _is_string(node: exp.Expression) -> bool:
-    """True when ``node`` is text whatever the table types, so ``+`` means concatenation."""
-    if isinstance(node, exp.Paren):
-        return _is_string(node.this)
-    if isinstance(node, exp.Literal):
-        return node.is_string
-    if isinstance(node, exp.National):
-        return True
-    if isinstance(node, exp.Cast | exp.TryCast):
-        return node.to.this in _STRING_TYPES
-    if isinstance(node, exp.Anonymous):
-        return node.name.upper() in _STRING_ANONYMOUS
-    if isinstance(node, exp.Coalesce):
-        return any(_is_string(a) for a in [node.this, *node.expressions])
-    return isinstance(node, _STRING_FUNCS)

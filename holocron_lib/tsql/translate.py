@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
 import duckdb
 import sqlglot
@@ -18,11 +19,47 @@ from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, TokenError
 from sqlglot.tokens import TokenType
 
 from holocron_lib.errors import TranslationError
+from holocron_lib.tsql.allowlist import check_supported, check_text
+from holocron_lib.tsql.inference import TypeOracle
 from holocron_lib.tsql.macros import install_macros
-from holocron_lib.tsql.rewrites import PARAM_PREFIX, check_supported, limit_dml, rewrite
+from holocron_lib.tsql.rewrites import PARAM_PREFIX, limit_dml, rewrite
+from holocron_lib.tsql.statements import rewrite_statement
 from holocron_lib.tsql.textcolumns import NO_TABLES, ColumnTypes
+from holocron_lib.tsql.topclause import rewrite_top
+from holocron_lib.tsql.variables import BatchScope, expand_compound_set, prepare_statement
 
-__all__ = ["configure_session", "split_batches", "translate"]
+__all__ = ["Statement", "configure_session", "split_batches", "translate", "translate_batch"]
+
+
+class _Dialect(TSQL):
+    """T-SQL as sqlglot reads it, except the built-ins the rewrites translate themselves.
+
+    sqlglot turns ``FORMAT(d, 'yyyy')`` and ``DATENAME(day, d)`` into strftime patterns that
+    lose what T-SQL meant (a .NET format, an unpadded day); kept as plain calls, the
+    rewrites see the T-SQL arguments.
+    """
+
+    class Parser(TSQL.Parser):
+        FUNCTIONS = {
+            **TSQL.Parser.FUNCTIONS,
+            **{name: (lambda n: lambda args: exp.Anonymous(this=n, expressions=args))(name)
+               for name in ("FORMAT", "DATENAME", "DATEFROMPARTS", "STUFF", "REPLICATE",
+                            "TIMEFROMPARTS", "SQUARE")},
+        }
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One DuckDB statement of a translated batch.
+
+    ``params`` are the positions (0-based) of the caller's ``?`` values it binds, in the
+    order its SQL expects them; ``returns_rows`` tells a query from a statement run for its
+    effect (SQL Server's first result set is the first statement that returns rows).
+    """
+
+    sql: str
+    params: tuple[int, ...]
+    returns_rows: bool
 
 # Session options that change nothing on DuckDB; scripts copied from SSMS start with them.
 _NOOP_SET_OPTIONS = frozenset(
@@ -40,6 +77,9 @@ _NOOP_SET_OPTIONS = frozenset(
 # Statements that only print messages; they have no result to reproduce.
 _DROPPED_COMMANDS = frozenset({"PRINT"})
 _GO_LINE = re.compile(r"^\s*GO\s*(--.*)?$", re.IGNORECASE)
+# sqlglot reads ``DELETE t OUTPUT ...`` but not ``DELETE FROM t OUTPUT ...``: the same statement
+_DELETE_OUTPUT = re.compile(r"^(\s*DELETE\s+)FROM\s+((?:\[[^\]]+\]|\w+)(?:\.(?:\[[^\]]+\]|\w+))?"
+                            r"\s+OUTPUT\b)", re.I)
 _TOP_DML = re.compile(r"^(\s*(?:UPDATE|DELETE))\s+TOP\s*\(([^()]*)\)(\s+PERCENT\b)?", re.I)
 _PARAM_OUT = re.compile(r"\$" + PARAM_PREFIX + r"(\d+)\b")
 
@@ -108,7 +148,6 @@ class _Scanner:
             i += 1
 
 
-@functools.lru_cache(maxsize=4096)
 def translate(tsql: str, columns: ColumnTypes = NO_TABLES) -> str:
     """T-SQL statements (``;``-separated, ``GO`` allowed) as DuckDB SQL, joined by ``;``.
 
@@ -116,22 +155,52 @@ def translate(tsql: str, columns: ColumnTypes = NO_TABLES) -> str:
     becomes a trailing ``LIMIT``) they come out as ``$1``, ``$2``, ... numbered in source
     order, so the same positional list still binds. Session no-ops (``SET NOCOUNT ON``,
     ``SET ANSI_NULLS ON``, ...) and ``PRINT`` are dropped: a script of only those gives ``""``.
-    ``columns`` tells which table columns are text, so ``+`` between two of them concatenates.
+    ``columns`` tells the declared types of the tables' columns (``+`` between two text
+    columns concatenates, a decimal column divides as a decimal).
     """
+    return _translated(tsql, columns)[0]
+
+
+def translate_batch(tsql: str, columns: ColumnTypes = NO_TABLES) -> tuple[Statement, ...]:
+    """The same translation, statement by statement, each with the parameters it binds.
+
+    A batch that declares variables runs statement after statement (a later one reads what
+    an earlier one set); run each with ``[params[i] for i in statement.params]``.
+    """
+    return _translated(tsql, columns)[1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated(tsql: str, columns: ColumnTypes) -> tuple[str, tuple[Statement, ...]]:
     counter = [0]
     out: list[str] = []
+    statements: list[Statement] = []
+    scope = BatchScope()
     for batch in split_batches(tsql):
         for original, marked in _statements(batch, counter):
-            sql = _translate_statement(original, marked, columns)
-            if sql:
+            for sql, returns_rows in _translate_statement(original, marked, columns, scope):
                 out.append(sql)
-    return _restore_parameters(";\n".join(out), counter[0])
+                statements.append(_own_parameters(sql, returns_rows))
+        scope.end_batch()
+    return _restore_parameters(";\n".join(out), counter[0]), tuple(statements)
+
+
+def _own_parameters(sql: str, returns_rows: bool) -> Statement:
+    """One statement with its markers numbered from 1 (or ``?`` if they stay in order)."""
+    order = [int(n) for n in _PARAM_OUT.findall(sql)]
+    used = sorted(set(order))
+    local = {n: i + 1 for i, n in enumerate(used)}
+    if order == used:
+        text = _PARAM_OUT.sub("?", sql)
+    else:
+        text = _PARAM_OUT.sub(lambda m: f"${local[int(m.group(1))]}", sql)
+    return Statement(text, tuple(n - 1 for n in used), returns_rows)
 
 
 def _statements(batch: str, counter: list[int]) -> list[tuple[str, str]]:
     """Each statement as (original text, text with ``?`` numbered as ``@<prefix>N``)."""
     try:
-        tokens = TSQL().tokenize(batch)
+        tokens = _Dialect().tokenize(batch)
     except (TokenError, SqlglotError) as err:
         raise TranslationError(batch, f"cannot read the text: {_first_line(err)}") from None
     groups: list[list] = [[]]
@@ -160,30 +229,48 @@ def _statements(batch: str, counter: list[int]) -> list[tuple[str, str]]:
     return result
 
 
-def _translate_statement(original: str, marked: str, columns: ColumnTypes) -> str:
-    top, text = None, marked
-    match = _TOP_DML.match(marked)
+def _translate_statement(original: str, marked: str, columns: ColumnTypes,
+                         scope: BatchScope) -> list[tuple[str, bool]]:
+    top, text = None, _DELETE_OUTPUT.sub(r"\1\2", expand_compound_set(marked))
+    match = _TOP_DML.match(text)
     if match:
         if match.group(3):
             raise TranslationError(original, "UPDATE/DELETE TOP (n) PERCENT is not supported")
         top = _parse(original, match.group(2))
-        text = match.group(1) + marked[match.end() :]
+        text = match.group(1) + text[match.end() :]
+    check_text(original, text)
     tree = _parse(original, text)
     if _is_noop(original, tree):
-        return ""
+        return []
     check_supported(original, tree)
-    if top is not None:
-        tree = limit_dml(original, tree, top)
-    tree = rewrite(tree, columns)
-    try:
-        return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
-    except SqlglotError as err:
-        raise TranslationError(original, f"DuckDB has no equivalent: {_first_line(err)}") from None
+    out = []
+    for statement in prepare_statement(original, tree, scope):
+        if top is not None:
+            statement = limit_dml(original, statement, top)
+        statement = rewrite_top(original, rewrite_statement(original, statement))
+        oracle = TypeOracle(statement, columns, scope.tables, scope.variables)
+        statement = rewrite(statement, columns, oracle)
+        returns_rows = _returns_rows(statement)
+        try:
+            # the tree is ours to spend (generating may change it): no defensive copy
+            sql = statement.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE, copy=False)
+        except SqlglotError as err:
+            raise TranslationError(
+                original, f"DuckDB has no equivalent: {_first_line(err)}") from None
+        out.append((sql, returns_rows))
+    return out
+
+
+def _returns_rows(tree: exp.Expression) -> bool:
+    if isinstance(tree, exp.Query):
+        return not tree.args.get("into")  # SELECT ... INTO creates a table
+    return isinstance(tree, exp.Insert | exp.Update | exp.Delete | exp.Merge) and bool(
+        tree.args.get("returning"))
 
 
 def _parse(original: str, text: str) -> exp.Expression:
     try:
-        tree = sqlglot.parse_one(text, read="tsql", error_level=ErrorLevel.RAISE)
+        tree = sqlglot.parse_one(text, read=_Dialect, error_level=ErrorLevel.RAISE)
     except ParseError as err:
         raise TranslationError(original, _parse_reason(err)) from None
     except SqlglotError as err:
@@ -199,6 +286,10 @@ def _parse(original: str, text: str) -> exp.Expression:
 def _is_noop(original: str, tree: exp.Expression) -> bool:
     if not isinstance(tree, exp.Set):
         return False
+    first = tree.expressions[0] if tree.expressions else None
+    if isinstance(first, exp.SetItem) and isinstance(first.this, exp.EQ) and isinstance(
+            first.this.this, exp.Parameter):
+        return False  # SET @variable = ...
     names = []
     for item in tree.expressions:
         target = item.this.this if isinstance(item.this, exp.EQ) else item.this

@@ -34,14 +34,14 @@ from holocron_lib.notebook import metrics
 from holocron_lib.notebook.display import chart
 
 db = connect()
-print(f"latest activity: {metrics.latest_activity(db)}")
+print(f"latest activity: {metrics.latest_activity(db) or 'none recorded yet'}")
 
 # %% [markdown]
 # ## Jobs per hour
 
 # %%
 per_hour = metrics.jobs_per_hour(db, days=THROUGHPUT_DAYS)
-print(f"{int(per_hour['jobs'].sum()):,} jobs in {len(per_hour):,} hours; busiest hour {int(per_hour['jobs'].max())} jobs")
+print(metrics.jobs_summary(per_hour))
 chart(per_hour, x="hour", y="jobs", kind="line", xlabel="UTC hour",
       title=f"Jobs created per hour, last {THROUGHPUT_DAYS} days")
 
@@ -54,7 +54,8 @@ chart(per_hour, x="hour", y="jobs", kind="line", xlabel="UTC hour",
 durations = metrics.run_durations(db, days=LATENCY_DAYS)
 percentiles = metrics.duration_percentiles(durations, by=GROUP_BY)
 show(percentiles, title=f"Run seconds per {GROUP_BY}")
-chart(durations, x=GROUP_BY, y="seconds", kind="box", title="Run duration distribution")
+chart(durations, x=GROUP_BY, y="seconds", kind="box", title="Run duration distribution",
+      empty="No finished LLM runs in this window")
 
 # %% [markdown]
 # ## Success and failure over time
@@ -63,7 +64,7 @@ chart(durations, x=GROUP_BY, y="seconds", kind="box", title="Run duration distri
 rates = metrics.outcome_rates(db, window=WINDOW, days=LATENCY_DAYS)
 show(rates, title=f"Runs per {WINDOW}", max_rows=40)
 chart(rates, x="window", y=["succeeded", "failed"], kind="bar", stacked=True,
-      title=f"Runs per {WINDOW} by outcome", ylabel="runs")
+      title=f"Runs per {WINDOW} by outcome", ylabel="runs", empty="No LLM runs in this window")
 
 # %%
 db.close()

@@ -56,9 +56,9 @@ show(changes, title="Counts before and after", max_rows=60,
 # ## Rows added per table
 
 # %%
-rows = changes[changes["measure"] == "rows"]
-chart(rows, x="table", y="delta", kind="barh", xlabel="rows",
-      title="Rows added between the two moments")
+chart(diffs.rows_changed(changes), x="table", y="delta", kind="barh", xlabel="rows",
+      title="Rows added between the two moments",
+      empty="No table gained or lost rows between the two moments")
 
 # %%
 db.close()

@@ -46,7 +46,8 @@ lake_root = load_settings().lake_root
 # %%
 per_day = lineage.runs_by_date(db, days=DAYS)
 chart(per_day, x="run_date", y=["runs", "artifacts"], kind="bar",
-      title="Runs and artifacts per day", xlabel="UTC date", ylabel="count")
+      title="Runs and artifacts per day", xlabel="UTC date", ylabel="count",
+      empty="No LLM runs recorded yet")
 
 # %%
 runs = lineage.runs_on(db, RUN_DATE or None)
@@ -56,9 +57,10 @@ show(runs, title=f"Runs started on {RUN_DATE or 'the newest date'}")
 # ## One run's artifacts and lake directory
 
 # %%
-run_id = RUN_ID or str(runs.iloc[0]["run_id"])
+run_id = RUN_ID or lineage.first_run(runs)
 artifacts = lineage.run_artifacts(db, run_id)
-show(artifacts.drop(columns=["content_sha256"]), title=f"Artifacts of run {run_id}")
+print(lineage.run_summary(run_id, artifacts))
+show(artifacts.drop(columns=["content_sha256"]), title=f"Artifacts of run {run_id or '(none)'}")
 show(lake.run_files(lake_root, artifacts), title="Files in the run's lake directory")
 
 # %% [markdown]

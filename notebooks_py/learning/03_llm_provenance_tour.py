@@ -41,7 +41,8 @@ lake_root = load_settings().lake_root
 # %%
 show(lineage.stage_counts(db), title="Rows per stage")
 statuses = lineage.job_status_counts(db)
-chart(statuses, x="status", y="jobs", kind="barh", title="Jobs per status")
+chart(statuses, x="status", y="jobs", kind="barh", title="Jobs per status",
+      empty="No LLM jobs recorded yet")
 
 # %% [markdown]
 # ## One job, end to end
@@ -49,6 +50,7 @@ chart(statuses, x="status", y="jobs", kind="barh", title="Jobs per status")
 # %%
 job_id = JOB_ID or lineage.pick_example_job(db)
 chain = lineage.job_lineage(db, job_id)
+print(lineage.chain_summary(chain))
 show(chain.job, title="The job")
 show(chain.runs, title="Its runs (attempts)")
 

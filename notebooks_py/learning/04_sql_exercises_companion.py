@@ -13,281 +13,68 @@
 # |---|---|
 # | **Category** | Learning |
 # | **Prerequisites** | {doc}`01_hello_pipeline`; basic SQL (SELECT, WHERE) |
-# | **Last verified** | 2026-11-24 |
+# | **Last verified** | 2026-12-01 |
 #
-# Twelve graded T-SQL exercises on the learning views (`learn_*`) and the semantic views
-# (`sem.vw_*`), from warm-ups to window functions. For each one: read the task, try a query
-# in the cell below it, and run `check` to see whether your rows match. Hints and the answer
-# are folded: open them only when you need them.
+# Graded T-SQL exercises on the learning views (`learn_*`), from warm-ups to window
+# functions. For each one: read the goal, open a hint when you need it, and keep the answer
+# folded until you have tried. The last section is yours: write a query, run it, and the
+# check says whether your rows match the answer's on this database.
+#
+# With `HOLOCRON_LESSONS_DIR` pointing at a Holocron checkout's `docs/lessons/` folder (see
+# {doc}`../../book/configuration`), the exercises are that checkout's lesson modules, read
+# where they are: module, goal, hints, tables and answer key. An answer key that fails on
+# this database is marked *broken* for its exercise, and the page carries on. Without the
+# setting, the page uses its twelve bundled exercises, each with a sample attempt (some
+# wrong on purpose, to show what the checker says).
 #
 # The queries are T-SQL, the dialect of the production SQL Server; on the embedded database
-# the same text is translated for you. The first few cells hold sample attempts, some of
-# them wrong on purpose, to show what the checker says.
+# the same text is translated for you.
 
 # %% tags=["parameters"]
-SHOW_ANSWER_ROWS: int = 5  # rows of each expected result to show after checking [min: 0] [max: 50]
+MODULE: int = 0  # lesson module to work through (1-10 for a checkout's lessons); 0 presents every module [min: 0] [max: 99]
+SHOW_ANSWER_ROWS: int = 5  # rows of each expected result to show, folded [min: 0] [max: 50]
 
 # %%
-from holocron_lib import connect, show
-from holocron_lib.notebook.exercises import EXERCISES, answer_table, check, present
+from holocron_lib import connect, load_settings, show
+from holocron_lib.notebook import companion
+from holocron_lib.notebook.exercises import load_exercises
 
 db = connect()
-print(f"{len(EXERCISES)} exercises; backend: {db.backend}")
+exercises = load_exercises(load_settings().lessons_dir)
+print(f"{exercises.summary()}; backend: {db.backend}")
+show(exercises.index(), title="Modules")
 
 # %% [markdown]
-# ## Exercise 1
+# ## The exercises
 
 # %%
-present(1)
+report = companion.walk_through(db, exercises, module=MODULE, answer_rows=SHOW_ANSWER_ROWS)
 
 # %% [markdown]
-# A first attempt with no ORDER BY: which ten rows come back is up to the engine. Add the order and check again.
+# ## Answers that do not run here
+#
+# An exercise whose answer key fails on this database (a column the view lacks, say) is
+# listed here; its goal and hints still stand, but the check cannot judge an attempt.
 
 # %%
-attempt = db.query("""
-SELECT TOP (10) CharacterName, Species FROM learn_characters
-""")
-show(attempt, max_rows=5)
-
-# %%
-check(db, 1, attempt)
-
-# %%
-answer_table(db, 1, max_rows=SHOW_ANSWER_ROWS)  # the rows to aim for; the SQL stays folded above
+show(companion.broken(report), title="Broken answers", max_rows=20, max_cell_chars=120)
 
 # %% [markdown]
-# ## Exercise 2
+# ## Your turn
+#
+# Replace the query below with your answer to the first exercise presented above, run the
+# cell, then run the check. The starting query only shows what the table holds.
 
 # %%
-present(2)
+exercise = exercises.exercises(MODULE)[0]
+attempt = db.query(companion.starter_query(exercise))
+show(attempt, max_rows=5, title=f"Your attempt at exercise {exercise.key}")
+
+# %%
+companion.check(db, exercise, attempt)
 
 # %% [markdown]
-# A correct attempt, to show what success looks like.
-
-# %%
-attempt = db.query("""
-SELECT WorkType, COUNT(*) AS Works FROM sem.vw_work GROUP BY WorkType ORDER BY COUNT(*) DESC, WorkType
-""")
-show(attempt, max_rows=5)
-
-# %%
-check(db, 2, attempt)
-
-# %%
-answer_table(db, 2, max_rows=SHOW_ANSWER_ROWS)  # the rows to aim for; the SQL stays folded above
-
-# %% [markdown]
-# ## Exercise 3
-
-# %%
-present(3)
-
-# %% [markdown]
-# Close: the missing genders still show as empty. Wrap Gender in ISNULL.
-
-# %%
-attempt = db.query("""
-SELECT Gender, COUNT(*) AS Characters FROM learn_characters GROUP BY Gender
-""")
-show(attempt, max_rows=5)
-
-# %%
-check(db, 3, attempt)
-
-# %%
-answer_table(db, 3, max_rows=SHOW_ANSWER_ROWS)  # the rows to aim for; the SQL stays folded above
-
-# %% [markdown]
-# ## Exercise 4
-
-# %%
-present(4)
-
-# %% [markdown]
-# Note the capital T: it still matches every case, as on SQL Server.
-
-# %%
-attempt = db.query("""
-SELECT LocationName, LocationType FROM learn_locations WHERE LocationName LIKE 'Tat%'
-""")
-show(attempt, max_rows=5)
-
-# %%
-check(db, 4, attempt)
-
-# %%
-answer_table(db, 4, max_rows=SHOW_ANSWER_ROWS)  # the rows to aim for; the SQL stays folded above
-
-# %% [markdown]
-# ## Exercise 5
-
-# %%
-present(5)
-
-# %% [markdown]
-# COUNT(*) counts participations, and an entity can hold two roles in one event.
-
-# %%
-attempt = db.query("""
-SELECT TOP (5) ParticipantName, COUNT(*) AS Events FROM learn_event_participants GROUP BY ParticipantName ORDER BY COUNT(*) DESC, ParticipantName
-""")
-show(attempt, max_rows=5)
-
-# %%
-check(db, 5, attempt)
-
-# %%
-answer_table(db, 5, max_rows=SHOW_ANSWER_ROWS)  # the rows to aim for; the SQL stays folded above
-
-# %% [markdown]
-# ## Exercise 6
-
-# %%
-present(6)
-
-# %% [markdown]
-# A starting point that runs: change the query until the check says it matches.
-
-# %%
-attempt = db.query("""
-SELECT TOP (5) ClaimKey, Predicate, ConfidenceScore FROM learn_claims
-""")
-show(attempt, max_rows=5)
-
-# %%
-check(db, 6, attempt)
-
-# %%
-answer_table(db, 6, max_rows=SHOW_ANSWER_ROWS)  # the rows to aim for; the SQL stays folded above
-
-# %% [markdown]
-# ## Exercise 7
-
-# %%
-present(7)
-
-# %% [markdown]
-# A starting point that runs: change the query until the check says it matches.
-
-# %%
-attempt = db.query("""
-SELECT TOP (5) WorkTitle, WorkCode, EventType FROM learn_events
-""")
-show(attempt, max_rows=5)
-
-# %%
-check(db, 7, attempt)
-
-# %%
-answer_table(db, 7, max_rows=SHOW_ANSWER_ROWS)  # the rows to aim for; the SQL stays folded above
-
-# %% [markdown]
-# ## Exercise 8
-
-# %%
-present(8)
-
-# %% [markdown]
-# A starting point that runs: change the query until the check says it matches.
-
-# %%
-attempt = db.query("""
-SELECT TOP (5) CharacterName, EntityKey FROM learn_characters
-""")
-show(attempt, max_rows=5)
-
-# %%
-check(db, 8, attempt)
-
-# %%
-answer_table(db, 8, max_rows=SHOW_ANSWER_ROWS)  # the rows to aim for; the SQL stays folded above
-
-# %% [markdown]
-# ## Exercise 9
-
-# %%
-present(9)
-
-# %% [markdown]
-# A starting point that runs: change the query until the check says it matches.
-
-# %%
-attempt = db.query("""
-SELECT TOP (5) WorkTitle, SceneName, COUNT(*) AS Events FROM learn_events GROUP BY WorkTitle, SceneName
-""")
-show(attempt, max_rows=5)
-
-# %%
-check(db, 9, attempt)
-
-# %%
-answer_table(db, 9, max_rows=SHOW_ANSWER_ROWS)  # the rows to aim for; the SQL stays folded above
-
-# %% [markdown]
-# ## Exercise 10
-
-# %%
-present(10)
-
-# %% [markdown]
-# A starting point that runs: change the query until the check says it matches.
-
-# %%
-attempt = db.query("""
-SELECT TOP (5) WorkTitle, SceneNumber, EventNumber, EventType FROM learn_events
-""")
-show(attempt, max_rows=5)
-
-# %%
-check(db, 10, attempt)
-
-# %%
-answer_table(db, 10, max_rows=SHOW_ANSWER_ROWS)  # the rows to aim for; the SQL stays folded above
-
-# %% [markdown]
-# ## Exercise 11
-
-# %%
-present(11)
-
-# %% [markdown]
-# A starting point that runs: change the query until the check says it matches.
-
-# %%
-attempt = db.query("""
-SELECT TOP (5) Severity, Status, IssueSummary FROM learn_continuity_issues
-""")
-show(attempt, max_rows=5)
-
-# %%
-check(db, 11, attempt)
-
-# %%
-answer_table(db, 11, max_rows=SHOW_ANSWER_ROWS)  # the rows to aim for; the SQL stays folded above
-
-# %% [markdown]
-# ## Exercise 12
-
-# %%
-present(12)
-
-# %% [markdown]
-# A starting point that runs: change the query until the check says it matches.
-
-# %%
-attempt = db.query("""
-SELECT TOP (5) WorkTitle, ReleaseDate, YEAR(ReleaseDate) AS ReleaseYear FROM sem.vw_work
-""")
-show(attempt, max_rows=5)
-
-# %%
-check(db, 12, attempt)
-
-# %%
-answer_table(db, 12, max_rows=SHOW_ANSWER_ROWS)  # the rows to aim for; the SQL stays folded above
-
-# %% [markdown]
-# ## What you practised
+# ## What the bundled set practises
 #
 # `TOP` and `ORDER BY`, `GROUP BY` with `COUNT`, `ISNULL`, `LIKE` under a case-insensitive
 # collation, `CASE`, joins, `NOT EXISTS`, common table expressions, window functions

@@ -56,11 +56,9 @@ before = ingestion.ingest_counts(db)
 # The items the run takes: pending, highest priority first, then oldest.
 
 # %%
-source = (SOURCE_SYSTEM, SOURCE_NAME) if SOURCE_SYSTEM else ingestion.default_source(db)
-if source is None:
-    raise SystemExit("No work items to ingest.")
-plan = ingestion.plan(db, *source, resource_type=RESOURCE_TYPE or None, max_items=MAX_ITEMS, label=RUN_LABEL)
-print(f"source: {source[0]}/{source[1]}  run id: {plan.run_id}  already ran: {plan.already_ran}")
+plan = ingestion.choose_plan(db, SOURCE_SYSTEM, SOURCE_NAME, resource_type=RESOURCE_TYPE or None,
+                             max_items=MAX_ITEMS, label=RUN_LABEL)
+print(plan.summary())
 show(plan.items.drop(columns=["dedupe_key"]), title="Work items this run takes", max_rows=MAX_ITEMS)
 
 # %% [markdown]
