@@ -3,8 +3,9 @@
 Notebooks are addressed only by registered name, and no answer holds a filesystem path:
 outputs are links under ``/runs/{id}/``, and executed notebooks and error texts are sent
 with paths relative to the project (`service.scrub`). Every route but ``/health`` and the
-docs needs a bearer token from HOLOCRON_API_TOKENS, whose role (`service.auth`) decides what
-it may do. Every error has one JSON shape:
+docs needs a bearer token from HOLOCRON_API_TOKENS or, with single sign-on, an OpenID Connect
+access token (`service.api_common`), whose role (`service.auth`) decides what it may do. The
+presets' and schedules' routes live in `service.api_team`. Every error has one JSON shape:
 ``{"error": {"status": 404, "code": "notebook_not_found", "message": "...", "details": {}}}``.
 """
 
@@ -13,16 +14,14 @@ from __future__ import annotations
 import json
 import logging
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from holocron_lib.errors import (
@@ -30,52 +29,38 @@ from holocron_lib.errors import (
     NotebookNotFoundError,
     ParameterError,
     PresetError,
-    PresetExistsError,
     QueueFullError,
     RunStateError,
-    ScheduleError,
-    ScheduleExistsError,
     StoreUnavailableError,
-    TokenError,
     UnknownObjectError,
     WaitingLimitError,
 )
 from holocron_lib.service import api_models as m
 from holocron_lib.service import auth, presets, scrub
-from holocron_lib.service import schedules as sched
 from holocron_lib.service.access_log import QueryTokenFilter
-from holocron_lib.service.oidc import OidcVerifier, looks_like_jwt
+from holocron_lib.service.api_common import (
+    ApiError,
+    NoNul,
+    Runner,
+    Viewer,
+    error_response,
+    forbidden,
+    manages,
+    parameter_error,
+    sees_all_of,
+    utc,
+)
+from holocron_lib.service.api_team import add_preset_routes, add_schedule_routes, preset_error
+from holocron_lib.service.oidc import OidcVerifier
 from holocron_lib.service.params import check_values
 from holocron_lib.service.pool import RunService
-from holocron_lib.service.registry import get_notebook, is_valid_name
+from holocron_lib.service.registry import is_valid_name
 from holocron_lib.service.runner import output_file_name
 from holocron_lib.service.store import MAX_ID, Run
 from holocron_lib.settings import ApiToken, Settings, load_settings
 
 MAX_BODY_BYTES = 64 * 1024
-_bearer = HTTPBearer(auto_error=False, description="A token from HOLOCRON_API_TOKENS, or an "
-                                                    "OpenID Connect access token (JWT) of the "
-                                                    "configured provider.")
 RunId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="A run's id.")]
-NoNul = r"^[^\x00]*$"
-
-
-class ApiError(Exception):
-    """An error answer: HTTP status, machine code, human message, optional details."""
-
-    def __init__(self, status: int, code: str, message: str, details: dict | None = None,
-                 headers: dict | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.details = details or {}
-        self.headers = headers
-
-
-def _error_response(status: int, code: str, message: str, details: dict | None = None,
-                    headers: dict | None = None) -> JSONResponse:
-    body = {"error": {"status": status, "code": code, "message": message,
-                      "details": details or {}}}
-    return JSONResponse(body, status_code=status, headers=headers)
 
 
 class BodyLimit:
@@ -87,7 +72,7 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        too_big = _error_response(413, "body_too_large",
+        too_big = error_response(413, "body_too_large",
                                   f"request bodies are limited to {self.limit} bytes")
         for key, value in scope.get("headers", []):
             if key == b"content-length" and value.isdigit() and int(value) > self.limit:
@@ -114,96 +99,6 @@ class BodyLimit:
             return await receive()
 
         return await self.app(scope, replay, send)
-
-
-async def current_token(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> ApiToken:
-    """The token entry (user and role) the bearer token stands for; 401 otherwise.
-
-    A token of HOLOCRON_API_TOKENS, or, with single sign-on on, an access token (JWT) of the
-    configured OpenID Connect provider, whose claims give the user and the role.
-    """
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ApiError(401, "unauthorized", "a bearer token is required",
-                       headers={"WWW-Authenticate": "Bearer"})
-    found = auth.authenticate(request.app.state.tokens, credentials.credentials)
-    if found is not None:
-        return found
-    verifier = request.app.state.oidc
-    if verifier is not None and looks_like_jwt(credentials.credentials):
-        try:
-            identity = await run_in_threadpool(verifier.verify, credentials.credentials)
-        except TokenError as exc:
-            raise ApiError(401, "unauthorized", str(exc), {"reason": exc.reason}, headers={
-                "WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
-        return ApiToken(identity.user, identity.role, b"")
-    raise ApiError(401, "unauthorized", "the bearer token is not valid",
-                   headers={"WWW-Authenticate": "Bearer"})
-
-
-def forbidden(token: ApiToken, needed: str, what: str) -> ApiError:
-    return ApiError(403, "forbidden", f"{what} needs the role {needed}; this token has the "
-                    f"role {token.role}", {"needed_role": needed, "role": token.role})
-
-
-def _viewer(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
-    return token  # every role may read
-
-
-def _runner(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
-    if not auth.may(token.role, "runner"):
-        raise forbidden(token, "runner", "requesting a run")
-    return token
-
-
-Viewer = Annotated[ApiToken, Depends(_viewer)]
-Runner = Annotated[ApiToken, Depends(_runner)]
-
-
-def _utc(when: datetime | None) -> datetime | None:
-    return when.replace(tzinfo=UTC) if when is not None else None
-
-
-def sees_all_of(token: ApiToken, run: Run) -> bool:
-    """A run's owner and admins see it in full; others see a summary."""
-    return run.user == token.user or auth.may(token.role, "admin")
-
-
-def manages(token: ApiToken, owner: str) -> bool:
-    """Who may cancel a run or pause, resume and delete a schedule: its owner, or an operator."""
-    return token.user == owner or auth.may(token.role, "operator")
-
-
-def _schedule_out(s: sched.Schedule) -> m.ScheduleOut:
-    base = f"/schedules/{s.name}"
-    return m.ScheduleOut(
-        name=s.name, notebook=s.notebook, parameters=s.parameters, preset=s.preset,
-        cron=s.cron, timezone=s.timezone, owner=s.owner, paused=s.paused,
-        next_due_at=_utc(s.next_due_at), next_due_local=s.next_due_local().isoformat(),
-        last_due_at=_utc(s.last_due_at), last_run_id=s.last_run_id,
-        links={"self": base, "pause": f"{base}/pause", "resume": f"{base}/resume",
-               "runs": f"/runs?notebook={s.notebook}"})
-
-
-def _parameter_error(problems: list) -> ApiError:
-    """The 422 of a request with bad values: the first problem, and every one in details."""
-    return ApiError(422, "invalid_parameters", str(problems[0]), {"problems": [
-        {"field": p.parameter, "reason": p.reason,
-         "allowed": [a if isinstance(a, str | int | float | bool) else str(a)
-                     for a in p.allowed]} for p in problems]})
-
-
-def _preset_out(p: presets.Preset) -> m.PresetOut:
-    return m.PresetOut(**p.to_dict(), links={
-        "self": f"/notebooks/{p.notebook}/presets/{p.name}",
-        "run": f"/notebooks/{p.notebook}/runs"})
-
-
-def _preset_error(exc: PresetError) -> ApiError:
-    """An invalid preset is refused as invalid parameters are (422), naming the preset."""
-    return ApiError(422, "invalid_preset", str(exc), {"preset": exc.preset})
 
 
 def create_app(settings: Settings | None = None, *, notebooks_root: Path | str | None = None,
@@ -273,9 +168,9 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
             duration_seconds=run.duration_seconds, timeout_seconds=run.timeout_seconds,
             attempt=run.attempt, max_attempts=run.max_attempts,
             cancel_requested_by=run.cancel_requested_by, schedule_id=run.schedule_id,
-            scheduled_for=_utc(run.scheduled_for), preset=run.preset,
-            queued_at=_utc(run.queued_at), started_at=_utc(run.started_at),
-            completed_at=_utc(run.completed_at), detail="full" if full else "summary",
+            scheduled_for=utc(run.scheduled_for), preset=run.preset,
+            queued_at=utc(run.queued_at), started_at=utc(run.started_at),
+            completed_at=utc(run.completed_at), detail="full" if full else "summary",
             links=links,
         )
 
@@ -304,33 +199,33 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
 
     @app.exception_handler(ApiError)
     async def _api_error(_request, exc: ApiError):
-        return _error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request, exc: StarletteHTTPException):
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return _error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+        return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request, exc: RequestValidationError):
         problems = [{"location": [str(x) for x in e.get("loc", ())], "message": e.get("msg")}
                     for e in exc.errors()]
-        return _error_response(422, "invalid_request", "the request is not valid",
+        return error_response(422, "invalid_request", "the request is not valid",
                                {"problems": problems})
 
     @app.exception_handler(StoreUnavailableError)
     async def _store_down(_request, exc: StoreUnavailableError):
-        return _error_response(503, "store_unavailable", f"the run store ({exc.backend}) "
+        return error_response(503, "store_unavailable", f"the run store ({exc.backend}) "
                                f"cannot be used: {shown(exc.reason)}; its operator must repair "
                                "it", {"store": exc.backend}, headers={"Retry-After": "30"})
 
     @app.exception_handler(HolocronError)
     async def _library_error(_request, exc: HolocronError):
-        return _error_response(500, "internal_error", shown(str(exc)))
+        return error_response(500, "internal_error", shown(str(exc)))
 
     @app.exception_handler(Exception)
     async def _unexpected(_request, exc: Exception):
-        return _error_response(500, "internal_error", f"unexpected {type(exc).__name__}")
+        return error_response(500, "internal_error", f"unexpected {type(exc).__name__}")
 
     # ------------------------------------------------------------ routes
 
@@ -370,9 +265,9 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
             run = service.request_run(info.name, body.parameters, token.user,
                                       timeout=body.timeout, preset=body.preset)
         except ParameterError as exc:
-            raise _parameter_error(problems or [exc]) from None
+            raise parameter_error(problems or [exc]) from None
         except PresetError as exc:
-            raise _preset_error(exc) from None
+            raise preset_error(exc) from None
         except NotebookNotFoundError:
             raise ApiError(404, "notebook_not_found", f"no registered notebook is named "
                            f"{name!r}") from None
@@ -386,62 +281,7 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         response.headers["Location"] = f"/runs/{run.id}"
         return run_out(run, token)
 
-    @app.get("/notebooks/{name:path}/presets", response_model=m.PresetList, tags=["presets"])
-    def list_presets(name: str, _token: Viewer):
-        """The notebook's presets; an invalid one says why."""
-        info = fresh(notebook_or_404(name))
-        found = [_preset_out(p) for p in presets.list_presets(service.store, info.name)]
-        return m.PresetList(presets=found, total=len(found))
-
-    @app.post("/notebooks/{name:path}/presets", status_code=201, response_model=m.PresetOut,
-              tags=["presets"], responses={403: {"model": m.ErrorOut},
-                                           409: {"model": m.ErrorOut}})
-    def create_preset(name: str, body: m.PresetIn, response: Response, token: Runner):
-        """Save a named parameter set, checked as a run's values are; it belongs to you."""
-        info = notebook_or_404(name)
-        try:
-            made = presets.create_preset(service.store, service.root, notebook=info.name,
-                                         name=body.name, owner=token.user,
-                                         parameters=body.parameters,
-                                         description=body.description)
-        except ParameterError as exc:
-            problems = check_values(info.name, info.parameters, body.parameters)[1]
-            raise _parameter_error(problems or [exc]) from None
-        except PresetExistsError as exc:
-            raise ApiError(409, "preset_exists", str(exc), {"preset": exc.preset}) from None
-        except PresetError as exc:
-            raise _preset_error(exc) from None
-        response.headers["Location"] = f"/notebooks/{info.name}/presets/{made.name}"
-        return _preset_out(made)
-
-    def fresh(info):
-        """The notebook as on disk now, its presets checked against it (no snapshot lag)."""
-        current = get_notebook(service.root, info.name)
-        presets.revalidate(service.store, [current])
-        return current
-
-    def preset_or_404(info, preset: str) -> presets.Preset:
-        try:
-            return presets.get_preset(service.store, info.name, preset)
-        except UnknownObjectError as exc:
-            raise ApiError(404, "preset_not_found", str(exc), {"preset": preset[:100]}) from None
-
-    @app.get("/notebooks/{name:path}/presets/{preset}", response_model=m.PresetOut,
-             tags=["presets"])
-    def show_preset(name: str, preset: str, _token: Viewer):
-        return _preset_out(preset_or_404(fresh(notebook_or_404(name)), preset))
-
-    @app.delete("/notebooks/{name:path}/presets/{preset}", status_code=204, tags=["presets"],
-                responses={403: {"model": m.ErrorOut}})
-    def delete_preset(name: str, preset: str, token: Runner):
-        """Remove one of your presets."""
-        info = notebook_or_404(name)
-        found = preset_or_404(info, preset)
-        if found.owner != token.user:
-            raise ApiError(403, "forbidden", f"preset {preset!r} belongs to {found.owner}; "
-                           "only its owner may delete it", {"owner": found.owner})
-        presets.delete_preset(service.store, info.name, preset, token.user)
-        return Response(status_code=204)
+    add_preset_routes(app, service, notebook_or_404)  # before /notebooks/{name}
 
     @app.get("/notebooks/{name:path}", response_model=m.NotebookDetail, tags=["notebooks"])
     def show_notebook(name: str, _token: Viewer):
@@ -484,89 +324,7 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
             raise ApiError(409, "run_finished", str(exc), {"status": exc.status}) from None
         return run_out(run, token)
 
-    # ------------------------------------------------------------ schedules
-
-    def schedule_or_404(name: str) -> sched.Schedule:
-        try:
-            return sched.get_schedule(service.store, name)
-        except UnknownObjectError as exc:
-            raise ApiError(404, "schedule_not_found", str(exc), {"name": name[:100]}) from None
-
-    def managed_schedule(name: str, token: ApiToken, what: str) -> sched.Schedule:
-        found = schedule_or_404(name)
-        if not manages(token, found.owner):
-            raise forbidden(token, "operator", f"{what} schedule {found.name}, which belongs "
-                            f"to {found.owner},")
-        return found
-
-    @app.get("/schedules", response_model=m.ScheduleList, tags=["schedules"])
-    def list_schedules(_token: Viewer,
-                       notebook: Annotated[str | None, Query(max_length=200,
-                                                             pattern=NoNul)] = None):
-        """Every schedule, with its next due time."""
-        found = [_schedule_out(s) for s in sched.list_schedules(service.store, notebook)]
-        return m.ScheduleList(schedules=found, total=len(found))
-
-    @app.post("/schedules", status_code=201, response_model=m.ScheduleOut, tags=["schedules"],
-              responses={403: {"model": m.ErrorOut}, 409: {"model": m.ErrorOut}})
-    def create_schedule(body: m.ScheduleIn, response: Response, token: Runner):
-        """Run a notebook on a cron expression in a time zone; values are checked now, and
-        so is the role its runs need (they run as you)."""
-        info = notebook_or_404(body.notebook)
-        who = token.user
-        try:
-            base = (presets.preset_values(service.store, info, body.preset)
-                    if body.preset else {})
-        except (PresetError, UnknownObjectError):
-            base = None
-        checked, problems = check_values(info.name, info.parameters,
-                                         {**(base or {}), **body.parameters})
-        if not problems and base is not None:
-            needed, why = auth.role_needed(info, checked)
-            if not auth.may(token.role, needed):
-                raise forbidden(token, needed, f"scheduling {info.name}: {why},")
-        try:
-            made = sched.create_schedule(service.store, service.root, name=body.name,
-                                         notebook=info.name, cron=body.cron, owner=who,
-                                         timezone=body.timezone, parameters=body.parameters,
-                                         preset=body.preset)
-        except ParameterError as exc:
-            raise _parameter_error(problems or [exc]) from None
-        except PresetError as exc:
-            raise _preset_error(exc) from None
-        except NotebookNotFoundError:
-            raise
-        except UnknownObjectError as exc:  # the preset
-            raise ApiError(404, "preset_not_found", str(exc), {"preset": body.preset}) from None
-        except ScheduleExistsError as exc:
-            raise ApiError(409, "schedule_exists", str(exc), {"name": exc.schedule}) from None
-        except ScheduleError as exc:
-            raise ApiError(422, "invalid_schedule", str(exc), {"name": exc.schedule}) from None
-        response.headers["Location"] = f"/schedules/{made.name}"
-        return _schedule_out(made)
-
-    @app.get("/schedules/{name}", response_model=m.ScheduleOut, tags=["schedules"])
-    def show_schedule(name: str, _token: Viewer):
-        return _schedule_out(schedule_or_404(name))
-
-    @app.post("/schedules/{name}/pause", response_model=m.ScheduleOut, tags=["schedules"])
-    def pause_schedule(name: str, token: Runner):
-        """Queue no runs until resumed (its owner, or an operator)."""
-        managed_schedule(name, token, "pausing")
-        return _schedule_out(sched.set_paused(service.store, name, True))
-
-    @app.post("/schedules/{name}/resume", response_model=m.ScheduleOut, tags=["schedules"])
-    def resume_schedule(name: str, token: Runner):
-        """Queue runs again, from the next tick after now (a pause is not caught up)."""
-        managed_schedule(name, token, "resuming")
-        return _schedule_out(sched.set_paused(service.store, name, False))
-
-    @app.delete("/schedules/{name}", status_code=204, tags=["schedules"])
-    def delete_schedule(name: str, token: Runner):
-        """Remove a schedule; the runs it queued stay in the history."""
-        managed_schedule(name, token, "deleting")
-        sched.delete_schedule(service.store, name)
-        return Response(status_code=204)
+    add_schedule_routes(app, service, notebook_or_404)
 
     def output_notebook(run: Run) -> dict:
         """The run's executed notebook as a client may see it (relative paths, no secrets)."""

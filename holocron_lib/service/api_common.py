@@ -1,0 +1,110 @@
+"""What the API's route modules share: the one error answer, and bearer tokens as users with
+roles (configured tokens, or OpenID Connect access tokens when single sign-on is on).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from holocron_lib.errors import TokenError
+from holocron_lib.service import auth
+from holocron_lib.service.oidc import looks_like_jwt
+from holocron_lib.service.store import Run
+from holocron_lib.settings import ApiToken
+
+NoNul = r"^[^\x00]*$"
+_bearer = HTTPBearer(auto_error=False, description="A token from HOLOCRON_API_TOKENS, or an "
+                                                    "OpenID Connect access token (JWT) of the "
+                                                    "configured provider.")
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, machine code, human message, optional details."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None,
+                 headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.details = details or {}
+        self.headers = headers
+
+
+def error_response(status: int, code: str, message: str, details: dict | None = None,
+                    headers: dict | None = None) -> JSONResponse:
+    body = {"error": {"status": status, "code": code, "message": message,
+                      "details": details or {}}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def current_token(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiToken:
+    """The token entry (user and role) the bearer token stands for; 401 otherwise.
+
+    A token of HOLOCRON_API_TOKENS, or, with single sign-on on, an access token (JWT) of the
+    configured OpenID Connect provider, whose claims give the user and the role.
+    """
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, "unauthorized", "a bearer token is required",
+                       headers={"WWW-Authenticate": "Bearer"})
+    found = auth.authenticate(request.app.state.tokens, credentials.credentials)
+    if found is not None:
+        return found
+    verifier = request.app.state.oidc
+    if verifier is not None and looks_like_jwt(credentials.credentials):
+        try:
+            identity = await run_in_threadpool(verifier.verify, credentials.credentials)
+        except TokenError as exc:
+            raise ApiError(401, "unauthorized", str(exc), {"reason": exc.reason}, headers={
+                "WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+        return ApiToken(identity.user, identity.role, b"")
+    raise ApiError(401, "unauthorized", "the bearer token is not valid",
+                   headers={"WWW-Authenticate": "Bearer"})
+
+
+def forbidden(token: ApiToken, needed: str, what: str) -> ApiError:
+    return ApiError(403, "forbidden", f"{what} needs the role {needed}; this token has the "
+                    f"role {token.role}", {"needed_role": needed, "role": token.role})
+
+
+def _viewer(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
+    return token  # every role may read
+
+
+def _runner(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
+    if not auth.may(token.role, "runner"):
+        raise forbidden(token, "runner", "requesting a run")
+    return token
+
+
+Viewer = Annotated[ApiToken, Depends(_viewer)]
+Runner = Annotated[ApiToken, Depends(_runner)]
+
+
+def utc(when: datetime | None) -> datetime | None:
+    return when.replace(tzinfo=UTC) if when is not None else None
+
+
+def sees_all_of(token: ApiToken, run: Run) -> bool:
+    """A run's owner and admins see it in full; others see a summary."""
+    return run.user == token.user or auth.may(token.role, "admin")
+
+
+def manages(token: ApiToken, owner: str) -> bool:
+    """Who may cancel a run or pause, resume and delete a schedule: its owner, or an operator."""
+    return token.user == owner or auth.may(token.role, "operator")
+
+
+def parameter_error(problems: list) -> ApiError:
+    """The 422 of a request with bad values: the first problem, and every one in details."""
+    return ApiError(422, "invalid_parameters", str(problems[0]), {"problems": [
+        {"field": p.parameter, "reason": p.reason,
+         "allowed": [a if isinstance(a, str | int | float | bool) else str(a)
+                     for a in p.allowed]} for p in problems]})
