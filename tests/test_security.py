@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from runservice_fixtures import LiveServer, auth, tokens_setting, wait_for_runs
 from seeded_db import fresh, lake_path, seeded_path
 
-from holocron_lib.errors import DatabaseError, ParameterError
+from holocron_lib.errors import ParameterError, TranslationError
 from holocron_lib.execution.environment import kernel_environment
 from holocron_lib.service import paths
 from holocron_lib.service.api import create_app
@@ -111,12 +111,17 @@ def test_t_sql_file_functions_are_refused_with_a_clear_error(seeded, tmp_path_fa
     secret.write_text(FILE_SECRET)
     db = fresh(tmp_path_factory)
     try:
-        with pytest.raises(DatabaseError) as info:
+        # the translator refuses DuckDB's file functions: they are not T-SQL
+        with pytest.raises(TranslationError) as info:
             db.query(f"SELECT TOP 1 * FROM read_text('{secret}')")
+        # and the DuckDB session itself refuses them, should a file function get past it
+        with pytest.raises(duckdb.Error) as raw:
+            db._con.execute(f"SELECT * FROM read_text('{secret}')").fetchall()
     finally:
         db.close()
-    assert "file system operations are disabled" in str(info.value)
-    assert FILE_SECRET not in str(info.value)
+    assert "READ_TEXT() is not a T-SQL function" in str(info.value)
+    assert "file system operations are disabled" in str(raw.value)
+    assert FILE_SECRET not in str(info.value) + str(raw.value)
 
 
 # ------------------------------------------------------------------ parameters
@@ -266,7 +271,7 @@ def test_the_scratchpad_reads_no_file_and_no_url(secured, tmp_path):
         assert run["status"] == "failed", (sql, run)
         assert any(words in run["error"] for words in (
             "file system operations are disabled", "Unknown table", "only SELECT queries",
-            "not valid T-SQL")), (sql, run["error"])
+            "not valid T-SQL", "see the T-SQL support page")), (sql, run["error"])
         assert "httpfs" not in run["error"] or "INSTALL" in sql or "LOAD" in sql
         # the paths the queries name are in the output as typed; nothing else is
         shown = {k: v for k, v in run.items() if k != "parameters"}  # those echo the query
