@@ -1,15 +1,14 @@
-"""Build the site: execute stale notebooks, write generated pages, run Jupyter Book.
+"""Build the site: write generated pages, execute the notebooks that need it, run Jupyter Book.
 
-Jupyter Book runs in a child process with a clean, bounded environment (one BLAS thread
-per kernel, a non-interactive plotting backend, the project as HOLOCRON_HOME), and its
-output is filtered into one progress line per notebook.
+Notebooks execute before Sphinx starts (``execute.py``), each on a warm kernel, with a reason
+for every one that runs; Sphinx then reads every notebook page from the execution cache. It
+runs in this process, and not at all when nothing changed since the site was last written.
 """
 
 from __future__ import annotations
 
+import io
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -62,7 +61,8 @@ STAMP_FILE = Path("_build") / ".holocron-site-stamp"
 
 def site_stamp(root: Path, salt: str) -> str:
     """Hash of everything the site is made from: pages, book config, static files, the
-    Sphinx extension and the execution salt. Equal stamps mean an identical site."""
+    Sphinx extension and ``salt`` (the notebooks executed since the site was last written).
+    Equal stamps mean an identical site."""
     import hashlib
 
     from holocron_lib import __version__
@@ -88,16 +88,68 @@ def _site_is_current(root: Path, stamp: str) -> bool:
             and marker.read_text(encoding="utf-8").strip() == stamp)
 
 
-_EXEC_START = re.compile(r"^(?P<path>\S+\.py): Executing notebook")
-_EXEC_DONE = re.compile(r"^(?P<path>\S+\.py): Executed notebook in (?P<secs>[\d.]+) seconds")
-_CACHED = re.compile(r"^(?P<path>\S+\.py): Using cached notebook")
+_PAGE = re.compile(r"^(?P<path>/\S+?\.(?:py|md|ipynb))(?::\d+)?: (?P<level>WARNING|ERROR|CRITICAL)")
+
+
+class _SphinxOutput(io.TextIOBase):
+    """Sphinx's status and warning stream: kept for the error report, and its warnings shown
+    as they come (a warning fails the build), each naming its page."""
+
+    def __init__(self, root: Path, progress: Callable[[str], None]):
+        self.root, self.progress = root, progress
+        self.lines: list[str] = []
+        self.failed: str | None = None
+        self._partial = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        self._partial += text
+        *lines, self._partial = self._partial.split("\n")
+        for line in lines:
+            self.lines.append(line)
+            if m := _PAGE.search(line):
+                page = _relative(m["path"], self.root)
+                self.failed = self.failed or page
+                self.progress("  " + line.replace(m["path"], page))
+            elif "WARNING" in line or "ERROR" in line or "Exception occurred" in line:
+                self.progress("  " + line)
+        return len(text)
 
 
 def _relative(path: str, root: Path) -> str:
     try:
-        return str(Path(path).resolve().relative_to(root)).removesuffix(".py")
+        return str(Path(path).resolve().relative_to(root))
     except ValueError:
         return path
+
+
+def run_sphinx(root: Path, *, rebuild_all: bool, progress: Callable[[str], None]) -> None:
+    """Jupyter Book's Sphinx build, in this process (no second interpreter to start and no
+    second copy of the imports), warnings as errors, every page from the execution cache."""
+    import contextlib
+    import logging
+
+    # lazy: only a build that writes pages pays for Sphinx and its extensions
+    from jupyter_book.sphinx import build_sphinx
+
+    out = _SphinxOutput(root, progress)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        result = build_sphinx(str(root), str(root / "_build" / "html"), noconfig=True,
+                              path_config=str(root / "_config.yml"), warningiserror=True,
+                              confoverrides={"external_toc_path": (root / "_toc.yml").as_posix(),
+                                             "latex_individualpages": False},
+                              keep_going=True, force_all=rebuild_all)
+    logging.getLogger("sphinx").handlers.clear()  # a later build in this process sets its own
+    if isinstance(result, Exception) or result:
+        progress("\n".join(out.lines[-40:]))
+        detail = (f"{type(result).__name__}: {result}" if isinstance(result, Exception)
+                  else f"Sphinx exited with status {result}")
+        raise BookBuildError(detail, out.failed)
 
 
 def build_book(
@@ -106,66 +158,43 @@ def build_book(
     rebuild_all: bool = False,
     workers: int | None = None,
     notebook_timeout: int = 300,
-    executor: str = "fork",
+    force: bool = False,
     progress: Callable[[str], None] = print,
 ) -> Path:
-    """Build `_build/html` for the project at ``root``; returns the path of index.html."""
+    """Build `_build/html` for the project at ``root``; returns the path of index.html.
+
+    ``rebuild_all`` re-reads every page; ``force`` re-executes every notebook."""
     root = (root or Path.cwd()).resolve()
     started = time.perf_counter()
     write_generated_pages(root, progress)
-    from holocron_lib.book.execute import execute_stale, execution_salt
+    # lazy: jupyter-cache and the executor load only when a build runs
+    from holocron_lib.book.execute import (
+        CACHE_DIR,
+        REEXECUTED_FILE,
+        data_source,
+        execute_stale,
+    )
     from holocron_lib.settings import load_settings
 
     settings = load_settings(home=root)
     env = kernel_environment(root)
-
-    # One salt for both the execution cache and the site stamp: hashing the library and the
-    # data once per build.
-    salt = execution_salt(settings.db_path)
-    outcomes = execute_stale(root, toc_notebooks(root), db_path=settings.db_path, env=env,
-                             workers=workers, cell_timeout=_config_timeout(root),
-                             notebook_timeout=notebook_timeout, progress=progress,
-                             executor=executor, salt=salt)
-    stamp = site_stamp(root, salt)
-    executed = any(o.status == "executed" for o in outcomes)
-    if not rebuild_all and not executed and _site_is_current(root, stamp):
+    execute_stale(root, toc_notebooks(root), env=env, data=data_source(settings),
+                  workers=workers, cell_timeout=_config_timeout(root),
+                  notebook_timeout=notebook_timeout, progress=progress, force=force)
+    # Notebooks executed since the site was last written (a failed build leaves some).
+    reexecuted = root / CACHE_DIR / REEXECUTED_FILE
+    pending = reexecuted.read_text(encoding="utf-8") if reexecuted.is_file() else "[]"
+    stamp = site_stamp(root, pending)
+    if not rebuild_all and pending.strip() == "[]" and _site_is_current(root, stamp):
         index = root / "_build" / "html" / "index.html"
         progress(f"site up to date (nothing changed since the last build) in "
                  f"{time.perf_counter() - started:.1f}s: {index.relative_to(root)}")
         return index
     (root / STAMP_FILE).unlink(missing_ok=True)
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root), "-W", "--keep-going"]
-    if rebuild_all:
-        cmd.append("--all")
     progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml)")
-    proc = subprocess.Popen(
-        cmd, cwd=root, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, bufsize=1,
-    )
-    log: list[str] = []
-    current: str | None = None
-    failed: str | None = None
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        log.append(line.rstrip("\n"))
-        if m := _EXEC_START.search(line):
-            current = _relative(m["path"], root)
-        elif m := _EXEC_DONE.search(line):
-            progress(f"  executed  {_relative(m['path'], root)}  {float(m['secs']):.1f}s")
-            current = None
-        elif m := _CACHED.search(line):
-            progress(f"  cached    {_relative(m['path'], root)}")
-        elif "Executing notebook failed" in line or "CellExecutionError" in line:
-            failed = failed or current
-        elif ("WARNING" in line or "ERROR" in line) and "IPKernelApp" not in line:
-            progress("  " + line.rstrip())
-    status = proc.wait()
-    seconds = time.perf_counter() - started
-    if status != 0:
-        tail = "\n".join(log[-40:])
-        progress(tail)
-        raise BookBuildError(f"jupyter-book exited with status {status}", failed)
+    run_sphinx(root, rebuild_all=rebuild_all, progress=progress)
     index = root / "_build" / "html" / "index.html"
-    (root / STAMP_FILE).write_text(stamp, encoding="utf-8")
-    progress(f"book built in {seconds:.1f}s: file://{index}")
+    reexecuted.write_text("[]", encoding="utf-8")  # the site now shows them
+    (root / STAMP_FILE).write_text(site_stamp(root, "[]"), encoding="utf-8")
+    progress(f"book built in {time.perf_counter() - started:.1f}s: file://{index}")
     return index

@@ -1,33 +1,42 @@
-"""Execute the book's stale notebooks in parallel, into the same cache the book reads.
+"""Execute the book's notebooks that need it, in parallel, into the jupyter-cache the book reads.
 
-Jupyter Book executes notebooks one at a time while Sphinx reads them, and its cache
-(jupyter-cache) keys on code cells only. Here each notebook's cache record also carries a
-*salt*: a hash of the library source and of the seeded database. A notebook is stale when
-its code cells have no cached execution or the salt changed. Stale notebooks run in a
-process pool sized to the cores; each worker hands the executed notebook back and only
-this process writes the cache (its SQLite store does not like concurrent writers). Each
-worker bounds the whole notebook, not just each cell, and names notebook and cell on
-failure. The names of re-executed notebooks are written for the Sphinx extension, which
-makes Sphinx re-read them even when their source did not change.
+Jupyter Book executes notebooks one at a time while Sphinx reads them, and jupyter-cache keys
+on code cells only. Here, before Sphinx starts, each notebook in ``_toc.yml`` is matched in the
+same cache (its code cells) and its record's data is compared with what the notebook depends on
+beyond its code. A notebook re-executes, and the build says why, when:
+
+- its code cells changed (``code changed``; ``not executed before`` for a new one),
+- a library file in its own import closure changed (``library: holocron_lib/…``),
+- the data it runs against changed (``data: seed fingerprint changed``),
+- the book's execution settings changed (``execution settings changed``),
+- or the caller asked (``forced``).
+
+Stale notebooks run on the one executor (``execution.executor``), a warm kernel each, one per
+core; results come back as each finishes and only this process writes the cache (its SQLite
+store takes no parallel writers). The names of re-executed notebooks are added to a list the
+Sphinx extension reads, which makes Sphinx re-read them even when their source did not change;
+the site build empties it once the pages show them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
+import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from holocron_lib.errors import NotebookExecutionError
 
 CACHE_DIR = Path(".holocron") / "jupyter_cache"
 REEXECUTED_FILE = "holocron-reexecuted.json"
-SALT_KEY = "holocron_salt"
+RECORD_KEY = "holocron"  # our part of a cache record's data
+# Environment variables that change what a kernel computes or draws.
+SETTINGS_ENV = ("MPLBACKEND", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                "PYTHONHASHSEED", "TZ", "LANG")
 
 
 @dataclass(frozen=True)
@@ -36,51 +45,82 @@ class ExecutionOutcome:
     seconds: float
     status: str  # executed | cached | failed
     error: str | None = None
+    reason: str | None = None
 
 
-def _hash_tree(paths: list[Path], base: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(str(path.relative_to(base)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+@dataclass(frozen=True)
+class DataSource:
+    """What the notebooks run against: a fingerprint to compare and words for a reader."""
+
+    fingerprint: str
+    description: str
+    kind: str  # seed | file | sqlserver
 
 
-def library_fingerprint() -> str:
-    """Hash of every source and data file of holocron_lib."""
-    base = Path(__file__).resolve().parent
-    files = [p for p in base.rglob("*") if p.is_file() and p.suffix in {".py", ".sql"}
-             and "__pycache__" not in p.parts]
-    return _hash_tree(files, base)
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a notebook's outputs depend on beyond its code cells."""
+
+    library: dict[str, str] = field(default_factory=dict)  # closure file -> content hash
+    data: str = ""
+    settings: str = ""
 
 
-def data_fingerprint(db_path: Path) -> str:
-    """The seeded data's identity: the build's content fingerprint, else the file's bytes.
+def data_source(settings) -> DataSource:
+    """The data the book runs against, from the settings: SQL Server (by database name), or
+    the seeded file (by its sidecar's fingerprint, else its bytes)."""
+    if settings.backend == "sqlserver":
+        database = settings.get("SEED_SQLSERVER_DATABASE") or "(default database)"
+        host = settings.get("SEED_SQLSERVER_HOST") or ""
+        digest = hashlib.sha256(f"{host}\0{database}".encode()).hexdigest()[:16]
+        return DataSource(f"sqlserver:{digest}", f"SQL Server database {database}", "sqlserver")
+    return seeded_file_source(settings.db_path)
 
-    A rebuild of the same seed data writes a file whose bytes may differ while its rows do
-    not; the builder's sidecar fingerprint (seed files + schema) keeps that from
-    re-executing the book. Without a sidecar any changed byte re-executes everything.
-    """
-    meta = db_path.with_name(db_path.name + ".meta.json")
-    if meta.is_file():
+
+def seeded_file_source(db_path: Path) -> DataSource:
+    """A rebuild of the same seed data writes a file whose bytes may differ while its rows
+    do not; the builder's sidecar fingerprint (seed files + schema) decides. Without a
+    sidecar any changed byte counts."""
+    meta_file = db_path.with_name(db_path.name + ".meta.json")
+    meta: dict = {}
+    if meta_file.is_file():
         try:
-            recorded = json.loads(meta.read_text(encoding="utf-8")).get("fingerprint")
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
         except ValueError:
-            recorded = None
-        if recorded:
-            return "seed:" + str(recorded)
+            meta = {}
+    if meta.get("fingerprint"):
+        fingerprint = "seed:" + str(meta["fingerprint"])
+        as_of = str(meta.get("as_of") or "")[:10]
+        if meta.get("source") == "synthetic":
+            words = f"synthetic seed data, scale {meta.get('scale')}"
+            words += f", as of {as_of}" if as_of else ""
+        else:
+            words = (f"seed folder {meta.get('source') or '?'}, fingerprint "
+                     f"{str(meta['fingerprint'])[:12]}")
+        return DataSource(fingerprint, words, "seed")
     digest = hashlib.sha256()
     if db_path.exists():
         with db_path.open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
-    return digest.hexdigest()
+    fingerprint = digest.hexdigest()
+    return DataSource(fingerprint, f"database file {db_path.name} ({fingerprint[:12]})", "file")
 
 
-def execution_salt(db_path: Path) -> str:
-    return hashlib.sha256(
-        (library_fingerprint() + ":" + data_fingerprint(db_path)).encode()
-    ).hexdigest()[:32]
+def execution_settings(root: Path, cell_timeout: int, env: dict[str, str]) -> str:
+    """Hash of the book's execution settings: the `execute` section of _config.yml, the
+    kernel environment that shapes outputs, and the Python and ipykernel versions."""
+    import ipykernel
+    import yaml
+
+    config = {}
+    config_file = root / "_config.yml"
+    if config_file.is_file():
+        config = (yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}).get("execute") or {}
+    parts = {"execute": config, "cell_timeout": cell_timeout,
+             "env": {k: env.get(k) for k in SETTINGS_ENV},
+             "python": sys.version.split()[0], "ipykernel": ipykernel.__version__}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _read_notebook(path: Path):
@@ -89,139 +129,156 @@ def _read_notebook(path: Path):
     return jupytext.read(path, fmt="py:percent")
 
 
-def _execute_in_worker(path: str, env: dict[str, str], cell_timeout: int,
-                       notebook_timeout: int) -> dict:
-    """Run one notebook on a fresh kernel (in a worker process); never raises."""
-    os.environ.update(env)
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+class LibraryClosures:
+    """Each notebook's library closure, from one reading of the library's import graph."""
 
-    nb = _read_notebook(Path(path))
-    # record_timing off: the cache hashes cell metadata, and timings would change the key
-    client = NotebookClient(nb, timeout=cell_timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(Path(path).parent)}})
-    started = time.monotonic()
-    failure = None
-    current = None
-    try:
-        # The kernel's own start-up chatter (transport warnings) is not build progress.
-        with client.setup_kernel(stderr=subprocess.DEVNULL):
-            # The notebook's time limit bounds its cells, not the kernel's start-up, which
-            # depends on how busy the machine is.
-            cells_started = time.monotonic()
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code":
-                    continue
-                current = index
-                remaining = notebook_timeout - (time.monotonic() - cells_started)
-                if remaining <= 0:
-                    raise CellTimeoutError(f"notebook time limit of {notebook_timeout}s reached")
-                client.timeout = int(max(1, min(cell_timeout, remaining)))
-                client.execute_cell(cell, index)
-    except CellExecutionError as exc:
-        failure = (current, getattr(exc, "ename", "CellExecutionError"),
-                   getattr(exc, "evalue", str(exc))[:500])
-    except (CellTimeoutError, TimeoutError) as exc:
-        failure = (current, "Timeout", f"{exc} (limit {notebook_timeout}s per notebook)")
-    except DeadKernelError as exc:
-        failure = (current, "DeadKernelError", str(exc)[:500])
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
-        failure = (current, type(exc).__name__, str(exc)[:500])
-    seconds = time.monotonic() - started
-    return {"path": path, "nb": nbformat.writes(nb), "seconds": seconds, "failure": failure}
+    def __init__(self):
+        # lazy: only the book's pre-execution needs the import graph
+        from holocron_lib.execution import closure
+
+        self._closure = closure
+        self.graph = closure.import_graph()
+        self.base = closure.LIBRARY.parent
+        self._hashes: dict[Path, str] = {}
+
+    def files_of(self, nb) -> dict[str, str]:
+        sources = [c.source for c in nb.cells if c.cell_type == "code"]
+        start = self._closure.imports_of_source(sources, self.graph)
+        files = self._closure.closure_files(self._closure.closure(start, self.graph))
+        missing = [f for f in files if f not in self._hashes]
+        self._hashes.update({f: h for f, h in zip(
+            missing, self._closure.file_hashes(missing, self.base).values(), strict=True)})
+        return {str(f.relative_to(self.base)): self._hashes[f] for f in files}
 
 
-def stale_notebooks(root: Path, names: list[str], salt: str, cache) -> list[str]:
-    """Names whose code has no cached execution under the current salt."""
-    stale = []
+def reason_to_execute(recorded: dict | None, inputs: Inputs, *, code_known: bool,
+                      force: bool = False) -> str | None:
+    """Why a notebook must run again, in words, or None when its cached outputs stand.
+
+    ``recorded`` is our data in the cache record matching its code (None: no match);
+    ``code_known`` says whether the cache holds this notebook under other code."""
+    if force:
+        return "forced"
+    if recorded is None:
+        return "code changed" if code_known else "not executed before"
+    if recorded.get("settings") != inputs.settings:
+        return "execution settings changed"
+    if recorded.get("data") != inputs.data:
+        old, new = str(recorded.get("data") or ""), inputs.data
+        if old.startswith("seed:") and new.startswith("seed:"):
+            return "data: seed fingerprint changed"
+        if new.startswith("sqlserver:") or old.startswith("sqlserver:"):
+            return "data: database changed"
+        return "data: database file changed"
+    before = recorded.get("library") or {}
+    changed = sorted(f for f in set(before) | set(inputs.library)
+                     if before.get(f) != inputs.library.get(f))
+    if changed:
+        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+        return f"library: {changed[0]}{more}"
+    return None
+
+
+@dataclass
+class Planned:
+    name: str
+    nb: object
+    inputs: Inputs
+    reason: str | None
+
+
+def plan(root: Path, names: list[str], cache, *, data: DataSource, settings_hash: str,
+         force: bool = False) -> list[Planned]:
+    """Every notebook with what it depends on and why it must run (None: it need not)."""
+    closures = LibraryClosures()
+    known_uris = {r.uri for r in cache.list_cache_records()}
+    planned = []
     for name in names:
-        nb = _read_notebook(root / f"{name}.py")
-        try:
-            record = cache.match_cache_notebook(nb)
-        except KeyError:
-            stale.append(name)
-            continue
-        if (record.data or {}).get(SALT_KEY) != salt:
-            stale.append(name)
-    return stale
+        path = root / f"{name}.py"
+        nb = _read_notebook(path)
+        inputs = Inputs(closures.files_of(nb), data.fingerprint, settings_hash)
+        recorded = cached_record(cache, nb)
+        reason = reason_to_execute(recorded, inputs, code_known=str(path) in known_uris,
+                                   force=force)
+        planned.append(Planned(name, nb, inputs, reason))
+    return planned
 
 
 def execute_stale(
     root: Path,
     names: list[str],
     *,
-    db_path: Path,
     env: dict[str, str],
+    data: DataSource,
     workers: int | None = None,
     cell_timeout: int = 180,
     notebook_timeout: int = 300,
     progress: Callable[[str], None] = print,
-    executor: str = "fork",
-    salt: str | None = None,
+    force: bool = False,
 ) -> list[ExecutionOutcome]:
-    """Execute every stale notebook in parallel and cache the results; raise on the first failure.
-
-    ``executor`` "fork" runs each notebook in a process forked from a server that preloaded
-    the heavy imports (see ``forkexec``); "kernel" starts a Jupyter kernel per notebook.
-    ``salt`` is ``execution_salt(db_path)`` when the caller has already computed it.
-    """
-    import nbformat
+    """Execute every notebook that needs it, in parallel, and cache the results; raise the
+    first failure (after caching the rest). Each executed line says why it ran."""
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
+    # lazy: a build whose notebooks are all current never loads the executor
+    from holocron_lib.execution.executor import Job, execute_notebooks
+
     cache_path = root / CACHE_DIR
     cache = get_cache(cache_path)
-    salt = salt or execution_salt(db_path)
-    stale = stale_notebooks(root, names, salt, cache)
-    outcomes = [ExecutionOutcome(n, 0.0, "cached") for n in names if n not in stale]
-    (cache_path / REEXECUTED_FILE).write_text(json.dumps([]), encoding="utf-8")
+    planned = plan(root, names, cache, data=data,
+                   settings_hash=execution_settings(root, cell_timeout, env), force=force)
+    stale = {p.name: p for p in planned if p.reason}
+    outcomes = [ExecutionOutcome(p.name, 0.0, "cached") for p in planned if not p.reason]
+    marker = cache_path / REEXECUTED_FILE
     if not stale:
         progress(f"all {len(names)} notebooks up to date in the execution cache")
         return outcomes
-    workers = max(1, min(len(stale), workers or os.cpu_count() or 1))
-    progress(f"executing {len(stale)} of {len(names)} notebooks on {workers} worker(s)")
+    progress(f"executing {len(stale)} of {len(names)} notebooks")
     failures: list[NotebookExecutionError] = []
-    done_names: list[str] = []
+    done: list[str] = []
     started = time.monotonic()
-    def record(result: dict) -> None:
-        name = str(Path(result["path"]).relative_to(root).with_suffix(""))
-        if result["failure"]:
-            cell, ename, evalue = result["failure"]
-            failures.append(NotebookExecutionError(name, cell, ename, evalue))
-            progress(f"  FAILED    {name}  {result['seconds']:.1f}s  cell {cell}: {ename}")
-            outcomes.append(ExecutionOutcome(name, result["seconds"], "failed",
-                                             f"{ename}: {evalue}"))
+
+    def record(result) -> None:
+        item = stale[result.name]
+        if result.failure:
+            f = result.failure
+            failures.append(NotebookExecutionError(item.name, f.cell, f.ename, f.evalue))
+            where = f"cell {f.cell}" if f.cell is not None else "before its first cell"
+            progress(f"  FAILED    {item.name}  {result.seconds:.1f}s  {where}: {f.ename}")
+            outcomes.append(ExecutionOutcome(item.name, result.seconds, "failed",
+                                             f"{f.ename}: {f.evalue}", item.reason))
             return
-        nb = nbformat.reads(result["nb"], as_version=4)
+        ours = {"library": item.inputs.library, "data": item.inputs.data,
+                "settings": item.inputs.settings, "reason": item.reason,
+                "against": data.description, "seconds": round(result.seconds, 2),
+                "executed_utc": datetime.now(UTC).isoformat(timespec="seconds")}
         cache.cache_notebook_bundle(
-            CacheBundleIn(nb, str(root / f"{name}.py"),
-                          data={"execution_seconds": result["seconds"], SALT_KEY: salt}),
-            check_validity=False, overwrite=True,
-        )
-        done_names.append(name)
-        outcomes.append(ExecutionOutcome(name, result["seconds"], "executed"))
-        progress(f"  executed  {name}  {result['seconds']:.1f}s  ok")
+            CacheBundleIn(result.nb, str(root / f"{item.name}.py"),
+                          data={"execution_seconds": result.seconds, RECORD_KEY: ours}),
+            check_validity=False, overwrite=True)
+        done.append(item.name)
+        outcomes.append(ExecutionOutcome(item.name, result.seconds, "executed",
+                                         reason=item.reason))
+        progress(f"  executed  {item.name}  {result.seconds:.1f}s  ok  ({item.reason})")
 
-    paths = [str(root / f"{n}.py") for n in stale]
-    if executor == "fork":
-        from holocron_lib.book.forkexec import run_all
-
-        run_all(paths, workers=workers, env=env, cell_timeout=cell_timeout,
-                notebook_timeout=notebook_timeout, on_result=record)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            pending = [pool.submit(_execute_in_worker, p, env, cell_timeout, notebook_timeout)
-                       for p in paths]
-            while pending:
-                finished, rest = wait(pending, return_when=FIRST_COMPLETED)
-                pending = list(rest)
-                for future in finished:
-                    record(future.result())
-    (cache_path / REEXECUTED_FILE).write_text(json.dumps(sorted(done_names)), encoding="utf-8")
+    jobs = [Job(p.name, p.nb, (root / p.name).parent) for p in stale.values()]
+    execute_notebooks(jobs, env=env, workers=workers, cell_timeout=cell_timeout,
+                      notebook_timeout=notebook_timeout, on_result=record)
+    # Added to the notebooks not yet shown on the site (the site build empties the list).
+    shown_before = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else []
+    marker.write_text(json.dumps(sorted(set(shown_before) | set(done))), encoding="utf-8")
     busy = sum(o.seconds for o in outcomes if o.status != "cached")
-    progress(f"executed {len(done_names)} notebook(s), {len(failures)} failed, in "
+    progress(f"executed {len(done)} notebook(s), {len(failures)} failed, in "
              f"{time.monotonic() - started:.1f}s wall ({busy:.1f}s of kernel time)")
     if failures:
         raise failures[0]
     return outcomes
+
+
+def cached_record(cache, nb) -> dict | None:
+    """Our data in the cache record matching ``nb``'s code, or None."""
+    try:
+        return (cache.match_cache_notebook(nb).data or {}).get(RECORD_KEY)
+    except KeyError:
+        return None

@@ -1,16 +1,99 @@
-"""Sphinx extension for the book: offer every notebook page as an executed `.ipynb` download.
+"""Sphinx extension for the book: how each page was executed, and its executed `.ipynb`.
 
-The pages are read from percent-format `.py` sources, so the theme only offers the `.py`.
-This extension writes the executed notebook (from the execution cache, or the plain
-conversion when a page was not executed) next to the sources and adds it to the page's
-download menu.
+- Under each notebook page's title, a line says when it was executed, in how many seconds and
+  against which data; the ``holocron-execution-report`` directive makes the table of all of
+  them (title, status, seconds, why it ran, what it ran against), from the execution cache.
+- Notebooks re-executed before this build are re-read even when their source did not change.
+- The pages are read from percent-format `.py` sources, so the theme only offers the `.py`;
+  the executed notebook is written next to the sources and added to the download menu.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+
 NOTEBOOK_PREFIX = "notebooks_py/"
+REEXECUTED_FILE = "holocron-reexecuted.json"
+RECORD_KEY = "holocron"
+_caches: dict[str, object] = {}
+
+
+def _cache(app):
+    cache_path = getattr(app.config, "nb_execution_cache_path", "") or ""
+    if not cache_path:
+        return None
+    folder = str(Path(app.srcdir) / cache_path)
+    if folder not in _caches:
+        from jupyter_cache import get_cache
+
+        _caches[folder] = get_cache(folder)
+    return _caches[folder]
+
+
+def _record(app, docname: str) -> dict | None:
+    """Our data in the cache record of this notebook page's current code, or None."""
+    source = Path(app.srcdir) / (docname + ".py")
+    cache = _cache(app)
+    if cache is None or not source.is_file():
+        return None
+    import jupytext
+
+    try:
+        record = cache.match_cache_notebook(jupytext.read(source, fmt="py:percent"))
+    except KeyError:
+        return None
+    return (record.data or {}).get(RECORD_KEY) or {}
+
+
+def _when(record: dict) -> str:
+    stamp = str(record.get("executed_utc") or "")
+    return stamp[:16].replace("T", " ") + " UTC" if stamp else "at an unknown time"
+
+
+def _add_execution_line(app, doctree) -> None:
+    docname = app.env.docname
+    if not _is_notebook(docname):
+        return
+    record = _record(app, docname)
+    section = doctree.next_node(nodes.section)
+    if record is None or section is None:
+        return
+    text = f"Executed {_when(record)}"
+    if record.get("seconds") is not None:
+        text += f" in {float(record['seconds']):.1f} s"
+    if record.get("against"):
+        text += f", against {record['against']}"
+    section.insert(1, nodes.paragraph(text + ".", text + ".", classes=["holocron-executed"]))
+
+
+class ExecutionReport(SphinxDirective):
+    """A table of every notebook page: title, status, seconds, why it last ran, and against
+    what. Re-read whenever notebooks were executed."""
+
+    def run(self):
+        cache_path = getattr(self.config, "nb_execution_cache_path", "") or ""
+        self.env.note_dependency(str(Path(self.env.srcdir) / cache_path / REEXECUTED_FILE))
+        from holocron_lib.book.toc import toc_notebooks  # lazy: read when the page is read
+
+        rows = ["| Notebook | Status | Seconds | Why it ran | Run against |",
+                "|---|---|---|---|---|"]
+        for name in toc_notebooks(Path(self.env.srcdir)):
+            record = _record(self.env.app, name)
+            if record is None:
+                rows.append(f"| {{doc}}`/{name}` | not executed | | | |")
+                continue
+            seconds = record.get("seconds")
+            rows.append(f"| {{doc}}`/{name}` | ok | "
+                        f"{'' if seconds is None else f'{float(seconds):.1f}'} | "
+                        f"{record.get('reason') or ''} | {record.get('against') or ''} |")
+        container = nodes.container(classes=["holocron-execution-report"])
+        self.state.nested_parse(StringList(rows, source=self.env.docname), self.content_offset,
+                                container)
+        return [container]
 
 
 def _is_notebook(docname: str) -> bool:
@@ -43,33 +126,36 @@ def _executed_or_plain(app, source: Path):
     import jupytext
 
     nb = jupytext.read(source, fmt="py:percent")
-    cache_path = getattr(app.env.config, "nb_execution_cache_path", "") or ""
-    if cache_path:
+    cache = _cache(app)
+    if cache is not None:
         try:
-            from jupyter_cache import get_cache
-
-            cache = get_cache(Path(app.srcdir) / cache_path)
             record = cache.match_cache_notebook(nb)
             return cache.get_cache_bundle(record.pk).nb
-        except Exception:  # noqa: BLE001 - no cached execution: offer the plain notebook
+        except KeyError:  # no cached execution: offer the plain notebook
             pass
     return nb
 
 
+def _note_read_docs(app, env, docnames):
+    app.holocron_read_docs = set(docnames)
+
+
 def _write_ipynb_files(app, exception):
+    """The executed notebook of every page read in this build (or missing its download)."""
     if exception is not None or app.builder.format != "html":
         return
     import nbformat
 
+    read = getattr(app, "holocron_read_docs", set())
     for docname in sorted(app.env.found_docs):
         if not _is_notebook(docname):
             continue
         source = Path(app.srcdir) / (docname + ".py")
-        if not source.exists():
+        target = Path(app.outdir) / "_sources" / (docname + ".ipynb")
+        if not source.exists() or (target.exists() and docname not in read):
             continue
         nb = _executed_or_plain(app, source)
         nb.metadata.pop("jupytext", None)
-        target = Path(app.outdir) / "_sources" / (docname + ".ipynb")
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, str(target))
 
@@ -79,7 +165,7 @@ def _reexecuted_docs(app, env, added, changed, removed):
     import json
 
     cache_path = getattr(app.config, "nb_execution_cache_path", "") or ""
-    marker = Path(app.srcdir) / cache_path / "holocron-reexecuted.json"
+    marker = Path(app.srcdir) / cache_path / REEXECUTED_FILE
     if not cache_path or not marker.is_file():
         return []
     names = json.loads(marker.read_text(encoding="utf-8"))
@@ -87,8 +173,11 @@ def _reexecuted_docs(app, env, added, changed, removed):
 
 
 def setup(app):
+    app.add_directive("holocron-execution-report", ExecutionReport)
+    app.connect("doctree-read", _add_execution_line)
     app.connect("env-get-outdated", _reexecuted_docs)
+    app.connect("env-before-read-docs", _note_read_docs)
     app.connect("html-page-context", _add_ipynb_button, priority=500)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("build-finished", _write_ipynb_files)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}
