@@ -132,19 +132,20 @@ def _read_notebook(path: Path):
 class LibraryClosures:
     """Each notebook's library closure, from one reading of the library's import graph."""
 
-    def __init__(self):
+    def __init__(self, library: Path | None = None):
         # lazy: only the book's pre-execution needs the import graph
         from holocron_lib.execution import closure
 
         self._closure = closure
-        self.graph = closure.import_graph()
-        self.base = closure.LIBRARY.parent
+        self.lib = library or closure.LIBRARY
+        self.graph = closure.import_graph(self.lib)
+        self.base = self.lib.parent
         self._hashes: dict[Path, str] = {}
 
     def files_of(self, nb) -> dict[str, str]:
         sources = [c.source for c in nb.cells if c.cell_type == "code"]
         start = self._closure.imports_of_source(sources, self.graph)
-        files = self._closure.closure_files(self._closure.closure(start, self.graph))
+        files = self._closure.closure_files(self._closure.closure(start, self.graph), self.lib)
         missing = [f for f in files if f not in self._hashes]
         self._hashes.update({f: h for f, h in zip(
             missing, self._closure.file_hashes(missing, self.base).values(), strict=True)})
@@ -188,9 +189,9 @@ class Planned:
 
 
 def plan(root: Path, names: list[str], cache, *, data: DataSource, settings_hash: str,
-         force: bool = False) -> list[Planned]:
+         force: bool = False, library: Path | None = None) -> list[Planned]:
     """Every notebook with what it depends on and why it must run (None: it need not)."""
-    closures = LibraryClosures()
+    closures = LibraryClosures(library)
     known_uris = {r.uri for r in cache.list_cache_records()}
     planned = []
     for name in names:
@@ -215,9 +216,11 @@ def execute_stale(
     notebook_timeout: int = 300,
     progress: Callable[[str], None] = print,
     force: bool = False,
+    library: Path | None = None,
 ) -> list[ExecutionOutcome]:
     """Execute every notebook that needs it, in parallel, and cache the results; raise the
-    first failure (after caching the rest). Each executed line says why it ran."""
+    first failure (after caching the rest). Each executed line says why it ran.
+    ``library`` is the holocron_lib folder whose files count (default: the one imported)."""
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
@@ -227,7 +230,8 @@ def execute_stale(
     cache_path = root / CACHE_DIR
     cache = get_cache(cache_path)
     planned = plan(root, names, cache, data=data,
-                   settings_hash=execution_settings(root, cell_timeout, env), force=force)
+                   settings_hash=execution_settings(root, cell_timeout, env), force=force,
+                   library=library)
     stale = {p.name: p for p in planned if p.reason}
     outcomes = [ExecutionOutcome(p.name, 0.0, "cached") for p in planned if not p.reason]
     marker = cache_path / REEXECUTED_FILE
