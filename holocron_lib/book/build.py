@@ -17,7 +17,7 @@ import yaml
 
 from holocron_lib.book.toc import toc_files, toc_notebooks
 from holocron_lib.errors import HolocronError
-from holocron_lib.execution.environment import kernel_environment
+from holocron_lib.execution.environment import bytecode_cache, kernel_environment
 
 GENERATED_DIR = Path("book") / "generated"
 
@@ -166,6 +166,7 @@ def build_book(
     ``rebuild_all`` re-reads every page; ``force`` re-executes every notebook."""
     root = (root or Path.cwd()).resolve()
     started = time.perf_counter()
+    bytecode_cache(root)  # before the heavy imports: Sphinx's alone take seconds to compile
     write_generated_pages(root, progress)
     # lazy: jupyter-cache and the executor load only when a build runs
     from holocron_lib.book.execute import (
