@@ -1,20 +1,20 @@
 """Build the site: write generated pages, execute the notebooks that need it, run Jupyter Book.
 
-Notebooks execute before Sphinx starts (``execute.py``), each on a warm kernel, with a reason
-for every one that runs; Sphinx then reads every notebook page from the execution cache. It
-runs in this process, and not at all when nothing changed since the site was last written.
+Notebooks execute first (``execute.py``), each on a warm kernel, with a reason for every one
+that runs; Sphinx (``sphinx_run.py``, in this process) starts meanwhile and reads every
+notebook page from the execution cache once they are done. It does not run at all when
+nothing changed since the site was last written.
 """
 
 from __future__ import annotations
 
-import io
-import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
+from holocron_lib.book.sphinx_run import SphinxBuild
 from holocron_lib.book.toc import toc_files, toc_notebooks
 from holocron_lib.errors import HolocronError
 from holocron_lib.execution.environment import bytecode_cache, kernel_environment
@@ -41,19 +41,37 @@ def _config_timeout(root: Path) -> int:
     return int((config.get("execute") or {}).get("timeout") or 180)
 
 
+CATALOG_STAMP = Path(".holocron") / "runbook-catalog.stamp"
+
+
 def write_generated_pages(root: Path, progress: Callable[[str], None]) -> None:
-    """Pages made from the code: the runbook catalog (from the notebook registry)."""
+    """Pages made from the code: the runbook catalog (from the notebook registry).
+
+    Rendering it parses every notebook; it is skipped while the notebooks and the modules
+    that render it keep their sizes and times."""
     try:
         from holocron_lib.book.catalog import render_runbook_catalog
+        from holocron_lib.service.registry import folder_fingerprint
     except ImportError:
         return
+    import holocron_lib.book.catalog as catalog_module
+
     page = Path("book") / "runbook-catalog.md"
-    text = render_runbook_catalog(root / "notebooks_py")
     target = root / page
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
-        return  # unchanged: leave the file alone so Sphinx does not re-read it
-    target.write_text(text, encoding="utf-8")
-    progress(f"generated: {page}")
+    sources = [Path(catalog_module.__file__).parent.parent / "service" / name
+               for name in ("registry.py", "params.py")] + [Path(catalog_module.__file__)]
+    stamp = repr((folder_fingerprint(root / "notebooks_py"),
+                  [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sources if p.is_file()]))
+    stamp_file = root / CATALOG_STAMP
+    if (target.is_file() and stamp_file.is_file()
+            and stamp_file.read_text(encoding="utf-8") == stamp):
+        return
+    text = render_runbook_catalog(root / "notebooks_py")
+    if not (target.is_file() and target.read_text(encoding="utf-8") == text):
+        target.write_text(text, encoding="utf-8")  # changed: Sphinx re-reads it
+        progress(f"generated: {page}")
+    if stamp_file.parent.is_dir():
+        stamp_file.write_text(stamp, encoding="utf-8")
 
 
 STAMP_FILE = Path("_build") / ".holocron-site-stamp"
@@ -88,68 +106,15 @@ def _site_is_current(root: Path, stamp: str) -> bool:
             and marker.read_text(encoding="utf-8").strip() == stamp)
 
 
-_PAGE = re.compile(r"^(?P<path>/\S+?\.(?:py|md|ipynb))(?::\d+)?: (?P<level>WARNING|ERROR|CRITICAL)")
-
-
-class _SphinxOutput(io.TextIOBase):
-    """Sphinx's status and warning stream: kept for the error report, and its warnings shown
-    as they come (a warning fails the build), each naming its page."""
-
-    def __init__(self, root: Path, progress: Callable[[str], None]):
-        self.root, self.progress = root, progress
-        self.lines: list[str] = []
-        self.failed: str | None = None
-        self._partial = ""
-
-    def writable(self) -> bool:
-        return True
-
-    def isatty(self) -> bool:
-        return False
-
-    def write(self, text: str) -> int:
-        self._partial += text
-        *lines, self._partial = self._partial.split("\n")
-        for line in lines:
-            self.lines.append(line)
-            if m := _PAGE.search(line):
-                page = _relative(m["path"], self.root)
-                self.failed = self.failed or page
-                self.progress("  " + line.replace(m["path"], page))
-            elif "WARNING" in line or "ERROR" in line or "Exception occurred" in line:
-                self.progress("  " + line)
-        return len(text)
-
-
-def _relative(path: str, root: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(root))
-    except ValueError:
-        return path
-
-
-def run_sphinx(root: Path, *, rebuild_all: bool, progress: Callable[[str], None]) -> None:
-    """Jupyter Book's Sphinx build, in this process (no second interpreter to start and no
-    second copy of the imports), warnings as errors, every page from the execution cache."""
-    import contextlib
-    import logging
-
-    # lazy: only a build that writes pages pays for Sphinx and its extensions
-    from jupyter_book.sphinx import build_sphinx
-
-    out = _SphinxOutput(root, progress)
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        result = build_sphinx(str(root), str(root / "_build" / "html"), noconfig=True,
-                              path_config=str(root / "_config.yml"), warningiserror=True,
-                              confoverrides={"external_toc_path": (root / "_toc.yml").as_posix(),
-                                             "latex_individualpages": False},
-                              keep_going=True, force_all=rebuild_all)
-    logging.getLogger("sphinx").handlers.clear()  # a later build in this process sets its own
-    if isinstance(result, Exception) or result:
-        progress("\n".join(out.lines[-40:]))
-        detail = (f"{type(result).__name__}: {result}" if isinstance(result, Exception)
-                  else f"Sphinx exited with status {result}")
-        raise BookBuildError(detail, out.failed)
+def run_sphinx(root: Path, *, rebuild_all: bool, progress: Callable[[str], None],
+               started: SphinxBuild | None = None) -> None:
+    """Jupyter Book's Sphinx build (``started``: one already under way); raises
+    ``BookBuildError`` naming the page whose warning failed it."""
+    build = started or SphinxBuild(root, rebuild_all=rebuild_all, progress=progress).start()
+    build.proceed()
+    failure = build.finish()
+    if failure is not None:
+        raise BookBuildError(failure, build.failed_page)
 
 
 def build_book(
@@ -167,21 +132,47 @@ def build_book(
     root = (root or Path.cwd()).resolve()
     started = time.perf_counter()
     bytecode_cache(root)  # before the heavy imports: Sphinx's alone take seconds to compile
-    write_generated_pages(root, progress)
-    # lazy: jupyter-cache and the executor load only when a build runs
-    from holocron_lib.book.execute import (
-        CACHE_DIR,
-        REEXECUTED_FILE,
-        data_source,
-        execute_stale,
-    )
-    from holocron_lib.settings import load_settings
-
-    settings = load_settings(home=root)
     env = kernel_environment(root)
-    execute_stale(root, toc_notebooks(root), env=env, data=data_source(settings),
-                  workers=workers, cell_timeout=_config_timeout(root),
-                  notebook_timeout=notebook_timeout, progress=progress, force=force)
+    # lazy: the kernel machinery loads only when a build runs
+    from holocron_lib.execution.kernels import KernelTemplate
+
+    # Started first: its imports (the longest wait before a notebook can run) overlap the
+    # generated pages and the plan; killed at once when no notebook needs executing.
+    template = KernelTemplate(env)
+    template.start()
+    try:
+        write_generated_pages(root, progress)
+        # lazy: jupyter-cache and the executor load only when a build runs
+        from holocron_lib.book.execute import (
+            CACHE_DIR,
+            REEXECUTED_FILE,
+            data_source,
+            execute_stale,
+        )
+        from holocron_lib.settings import load_settings
+
+        settings = load_settings(home=root)
+        sphinx: list[SphinxBuild] = []
+
+        def start_sphinx() -> None:
+            # Something will execute, so the site will be rebuilt: Sphinx loads its modules,
+            # configuration and environment meanwhile, and waits for the outputs to read them.
+            progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml) "
+                     "once the notebooks are executed")
+            sphinx.append(SphinxBuild(root, rebuild_all=rebuild_all, progress=progress).start())
+
+        try:
+            execute_stale(root, toc_notebooks(root), env=env, data=data_source(settings),
+                          workers=workers, cell_timeout=_config_timeout(root),
+                          notebook_timeout=notebook_timeout, progress=progress, force=force,
+                          while_executing=start_sphinx, template=template)
+        except BaseException:
+            for build in sphinx:
+                build.abort()
+                build.finish()
+            raise
+    finally:
+        template.close(now=True)
     # Notebooks executed since the site was last written (a failed build leaves some).
     reexecuted = root / CACHE_DIR / REEXECUTED_FILE
     pending = reexecuted.read_text(encoding="utf-8") if reexecuted.is_file() else "[]"
@@ -192,8 +183,10 @@ def build_book(
                  f"{time.perf_counter() - started:.1f}s: {index.relative_to(root)}")
         return index
     (root / STAMP_FILE).unlink(missing_ok=True)
-    progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml)")
-    run_sphinx(root, rebuild_all=rebuild_all, progress=progress)
+    if not sphinx:
+        progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml)")
+    run_sphinx(root, rebuild_all=rebuild_all, progress=progress,
+               started=sphinx[0] if sphinx else None)
     index = root / "_build" / "html" / "index.html"
     reexecuted.write_text("[]", encoding="utf-8")  # the site now shows them
     (root / STAMP_FILE).write_text(site_stamp(root, "[]"), encoding="utf-8")

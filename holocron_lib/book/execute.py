@@ -33,6 +33,7 @@ from holocron_lib.errors import NotebookExecutionError
 
 CACHE_DIR = Path(".holocron") / "jupyter_cache"
 REEXECUTED_FILE = "holocron-reexecuted.json"
+REPORT_FILE = "holocron-execution.json"  # per notebook: how its cached outputs were made
 RECORD_KEY = "holocron"  # our part of a cache record's data
 # Environment variables that change what a kernel computes or draws.
 SETTINGS_ENV = ("MPLBACKEND", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
@@ -129,27 +130,59 @@ def _read_notebook(path: Path):
     return jupytext.read(path, fmt="py:percent")
 
 
-class LibraryClosures:
-    """Each notebook's library closure, from one reading of the library's import graph."""
+GRAPH_FILE = "holocron-import-graph.json"  # the library's import graph, by source stamp
+INDEX_FILE = "holocron-notebooks.json"  # per notebook source: its code's cache key, its imports
 
-    def __init__(self, library: Path | None = None):
+
+class LibraryClosures:
+    """Each notebook's library closure, from one reading of the library's import graph
+    (kept in ``cache_path`` while the library's files keep their sizes and times)."""
+
+    def __init__(self, library: Path | None = None, cache_path: Path | None = None):
         # lazy: only the book's pre-execution needs the import graph
         from holocron_lib.execution import closure
 
         self._closure = closure
         self.lib = library or closure.LIBRARY
-        self.graph = closure.import_graph(self.lib)
         self.base = self.lib.parent
+        self.graph = self._graph(cache_path)
+        self._modules = closure.library_modules(self.lib)
+        self._data = closure.package_data(self.lib)
         self._hashes: dict[Path, str] = {}
 
-    def files_of(self, nb) -> dict[str, str]:
+    def _graph(self, cache_path: Path | None) -> dict[str, set[str]]:
+        stamp = [[str(p.relative_to(self.lib)), p.stat().st_size, p.stat().st_mtime_ns]
+                 for p in sorted(self.lib.rglob("*.py")) if "__pycache__" not in p.parts]
+        saved = cache_path / GRAPH_FILE if cache_path else None
+        if saved is not None and saved.is_file():
+            try:
+                data = json.loads(saved.read_text(encoding="utf-8"))
+                if data.get("lib") == str(self.lib) and data.get("stamp") == stamp:
+                    return {k: set(v) for k, v in data["graph"].items()}
+            except (ValueError, KeyError, AttributeError):
+                pass
+        graph = self._closure.import_graph(self.lib)
+        if saved is not None and saved.parent.is_dir():
+            saved.write_text(json.dumps({"lib": str(self.lib), "stamp": stamp, "graph": {
+                k: sorted(v) for k, v in graph.items()}}), encoding="utf-8")
+        return graph
+
+    def imports_of(self, nb) -> list[str]:
+        """The library modules ``nb``'s code cells import directly."""
         sources = [c.source for c in nb.cells if c.cell_type == "code"]
-        start = self._closure.imports_of_source(sources, self.graph)
-        files = self._closure.closure_files(self._closure.closure(start, self.graph), self.lib)
+        return sorted(self._closure.imports_of_source(sources, self.graph))
+
+    def files_for(self, imports: list[str]) -> dict[str, str]:
+        """Closure file -> content hash, for a notebook importing ``imports``."""
+        files = self._closure.closure_files(self._closure.closure(imports, self.graph),
+                                            self.lib, known=self._modules, data=self._data)
         missing = [f for f in files if f not in self._hashes]
         self._hashes.update({f: h for f, h in zip(
             missing, self._closure.file_hashes(missing, self.base).values(), strict=True)})
         return {str(f.relative_to(self.base)): self._hashes[f] for f in files}
+
+    def files_of(self, nb) -> dict[str, str]:
+        return self.files_for(self.imports_of(nb))
 
 
 def reason_to_execute(recorded: dict | None, inputs: Inputs, *, code_known: bool,
@@ -186,22 +219,45 @@ class Planned:
     nb: object
     inputs: Inputs
     reason: str | None
+    recorded: dict | None = None
 
 
 def plan(root: Path, names: list[str], cache, *, data: DataSource, settings_hash: str,
          force: bool = False, library: Path | None = None) -> list[Planned]:
-    """Every notebook with what it depends on and why it must run (None: it need not)."""
-    closures = LibraryClosures(library)
-    known_uris = {r.uri for r in cache.list_cache_records()}
+    """Every notebook with what it depends on and why it must run (None: it need not).
+
+    A notebook whose source file kept its size and time is not parsed again: its code's
+    cache key and its imports come from the index kept beside the cache."""
+    cache_path = Path(cache.path) if getattr(cache, "path", None) else None
+    closures = LibraryClosures(library, cache_path)
+    records = cache.list_cache_records()
+    by_key = {r.hashkey: r for r in records}
+    known_uris = {r.uri for r in records}
+    index_file = cache_path / INDEX_FILE if cache_path else None
+    try:
+        index = json.loads(index_file.read_text(encoding="utf-8")) if index_file else {}
+    except (OSError, ValueError):
+        index = {}
     planned = []
     for name in names:
         path = root / f"{name}.py"
-        nb = _read_notebook(path)
-        inputs = Inputs(closures.files_of(nb), data.fingerprint, settings_hash)
-        recorded = cached_record(cache, nb)
+        stat = path.stat()
+        entry = index.get(name) or {}
+        nb = None
+        if entry.get("stat") != [stat.st_size, stat.st_mtime_ns]:
+            nb = _read_notebook(path)
+            entry = {"stat": [stat.st_size, stat.st_mtime_ns],
+                     "hashkey": cache.create_hashed_notebook(nb)[1],
+                     "imports": closures.imports_of(nb)}
+            index[name] = entry
+        inputs = Inputs(closures.files_for(entry["imports"]), data.fingerprint, settings_hash)
+        record = by_key.get(entry["hashkey"])
+        recorded = ((record.data or {}).get(RECORD_KEY) or {}) if record else None
         reason = reason_to_execute(recorded, inputs, code_known=str(path) in known_uris,
                                    force=force)
-        planned.append(Planned(name, nb, inputs, reason))
+        planned.append(Planned(name, nb, inputs, reason, recorded))
+    if index_file is not None and index_file.parent.is_dir():
+        index_file.write_text(json.dumps(index, sort_keys=True), encoding="utf-8")
     return planned
 
 
@@ -217,10 +273,32 @@ def execute_stale(
     progress: Callable[[str], None] = print,
     force: bool = False,
     library: Path | None = None,
+    while_executing: Callable[[], None] | None = None,
+    template=None,
 ) -> list[ExecutionOutcome]:
     """Execute every notebook that needs it, in parallel, and cache the results; raise the
     first failure (after caching the rest). Each executed line says why it ran.
-    ``library`` is the holocron_lib folder whose files count (default: the one imported)."""
+    ``library`` is the holocron_lib folder whose files count (default: the one imported);
+    ``while_executing`` is called once execution starts (work that can overlap it);
+    ``template`` is a started ``KernelTemplate`` to fork kernels from (closed here)."""
+    if template is None:
+        # lazy: the book's modules load without the kernel machinery
+        from holocron_lib.execution.kernels import KernelTemplate
+
+        template = KernelTemplate(env)
+    # The template imports while the plan is made; it is killed if nothing needs it.
+    template.start()
+    try:
+        return _execute_planned(root, names, env=env, data=data, workers=workers,
+                                cell_timeout=cell_timeout, notebook_timeout=notebook_timeout,
+                                progress=progress, force=force, library=library,
+                                while_executing=while_executing, template=template)
+    finally:
+        template.close(now=True)
+
+
+def _execute_planned(root, names, *, env, data, workers, cell_timeout, notebook_timeout,
+                     progress, force, library, while_executing, template):
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
@@ -235,7 +313,9 @@ def execute_stale(
     stale = {p.name: p for p in planned if p.reason}
     outcomes = [ExecutionOutcome(p.name, 0.0, "cached") for p in planned if not p.reason]
     marker = cache_path / REEXECUTED_FILE
+    report = {p.name: _report_entry(p.recorded) for p in planned if not p.reason and p.recorded}
     if not stale:
+        write_report(cache_path, report)
         progress(f"all {len(names)} notebooks up to date in the execution cache")
         return outcomes
     progress(f"executing {len(stale)} of {len(names)} notebooks")
@@ -261,14 +341,19 @@ def execute_stale(
             CacheBundleIn(result.nb, str(root / f"{item.name}.py"),
                           data={"execution_seconds": result.seconds, RECORD_KEY: ours}),
             check_validity=False, overwrite=True)
+        report[item.name] = _report_entry(ours)
         done.append(item.name)
         outcomes.append(ExecutionOutcome(item.name, result.seconds, "executed",
                                          reason=item.reason))
         progress(f"  executed  {item.name}  {result.seconds:.1f}s  ok  ({item.reason})")
 
-    jobs = [Job(p.name, p.nb, (root / p.name).parent) for p in stale.values()]
+    jobs = [Job(p.name, p.nb if p.nb is not None else _read_notebook(root / f"{p.name}.py"),
+                (root / p.name).parent) for p in stale.values()]
+    if while_executing is not None:
+        while_executing()
     execute_notebooks(jobs, env=env, workers=workers, cell_timeout=cell_timeout,
-                      notebook_timeout=notebook_timeout, on_result=record)
+                      notebook_timeout=notebook_timeout, on_result=record, template=template)
+    write_report(cache_path, report)
     # Added to the notebooks not yet shown on the site (the site build empties the list).
     shown_before = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else []
     marker.write_text(json.dumps(sorted(set(shown_before) | set(done))), encoding="utf-8")
@@ -278,6 +363,19 @@ def execute_stale(
     if failures:
         raise failures[0]
     return outcomes
+
+
+def _report_entry(recorded: dict) -> dict:
+    return {k: recorded.get(k) for k in ("reason", "against", "seconds", "executed_utc")}
+
+
+def write_report(cache_path: Path, report: dict) -> None:
+    """How each notebook's cached outputs were made, for the report page and the line under
+    each notebook's title; rewritten only when it changed (Sphinx re-reads what depends on it)."""
+    path = cache_path / REPORT_FILE
+    text = json.dumps(report, indent=1, sort_keys=True)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
 
 
 def cached_record(cache, nb) -> dict | None:

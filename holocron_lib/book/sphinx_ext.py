@@ -18,8 +18,12 @@ from sphinx.util.docutils import SphinxDirective
 
 NOTEBOOK_PREFIX = "notebooks_py/"
 REEXECUTED_FILE = "holocron-reexecuted.json"
-RECORD_KEY = "holocron"
+REPORT_FILE = "holocron-execution.json"
+# Called when the builder is ready, before Sphinx looks for changed pages: a build started
+# while notebooks execute waits here for their outputs (see sphinx_run.SphinxBuild).
+BEFORE_READING: list = []
 _caches: dict[str, object] = {}
+_reports: dict[tuple, dict] = {}
 
 
 def _cache(app):
@@ -34,19 +38,19 @@ def _cache(app):
     return _caches[folder]
 
 
-def _record(app, docname: str) -> dict | None:
-    """Our data in the cache record of this notebook page's current code, or None."""
-    source = Path(app.srcdir) / (docname + ".py")
-    cache = _cache(app)
-    if cache is None or not source.is_file():
-        return None
-    import jupytext
+def _report(app) -> dict:
+    """How each notebook's cached outputs were made (written by the book's pre-execution)."""
+    import json
 
-    try:
-        record = cache.match_cache_notebook(jupytext.read(source, fmt="py:percent"))
-    except KeyError:
-        return None
-    return (record.data or {}).get(RECORD_KEY) or {}
+    cache_path = getattr(app.config, "nb_execution_cache_path", "") or ""
+    path = Path(app.srcdir) / cache_path / REPORT_FILE
+    if not cache_path or not path.is_file():
+        return {}
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _reports:
+        _reports.clear()
+        _reports[key] = json.loads(path.read_text(encoding="utf-8"))
+    return _reports[key]
 
 
 def _when(record: dict) -> str:
@@ -58,7 +62,9 @@ def _add_execution_line(app, doctree) -> None:
     docname = app.env.docname
     if not _is_notebook(docname):
         return
-    record = _record(app, docname)
+    # No dependency on the report file: a page's line changes only when that notebook is
+    # executed again, and then the page is re-read anyway (see _reexecuted_docs).
+    record = _report(app).get(docname)
     section = doctree.next_node(nodes.section)
     if record is None or section is None:
         return
@@ -76,13 +82,14 @@ class ExecutionReport(SphinxDirective):
 
     def run(self):
         cache_path = getattr(self.config, "nb_execution_cache_path", "") or ""
-        self.env.note_dependency(str(Path(self.env.srcdir) / cache_path / REEXECUTED_FILE))
+        self.env.note_dependency(str(Path(self.env.srcdir) / cache_path / REPORT_FILE))
+        report = _report(self.env.app)
         from holocron_lib.book.toc import toc_notebooks  # lazy: read when the page is read
 
         rows = ["| Notebook | Status | Seconds | Why it ran | Run against |",
                 "|---|---|---|---|---|"]
         for name in toc_notebooks(Path(self.env.srcdir)):
-            record = _record(self.env.app, name)
+            record = report.get(name)
             if record is None:
                 rows.append(f"| {{doc}}`/{name}` | not executed | | | |")
                 continue
@@ -172,7 +179,13 @@ def _reexecuted_docs(app, env, added, changed, removed):
     return [n for n in names if n in env.found_docs and n not in added and n not in changed]
 
 
+def _wait_for_outputs(app) -> None:
+    for wait in list(BEFORE_READING):
+        wait()
+
+
 def setup(app):
+    app.connect("builder-inited", _wait_for_outputs)
     app.add_directive("holocron-execution-report", ExecutionReport)
     app.connect("doctree-read", _add_execution_line)
     app.connect("env-get-outdated", _reexecuted_docs)

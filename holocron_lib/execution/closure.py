@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["closure", "closure_files", "file_hashes", "import_graph", "imports_of_source",
-           "library_modules"]
+           "library_modules", "package_data"]
 
 LIBRARY = Path(__file__).resolve().parent.parent
 ROOT_PACKAGE = "holocron_lib"
@@ -95,21 +95,32 @@ def closure(start: Iterable[str], graph: dict[str, set[str]]) -> set[str]:
     return seen
 
 
-def closure_files(modules: Iterable[str], lib: Path = LIBRARY) -> list[Path]:
-    """The files behind ``modules``: their sources and their packages' data folders."""
-    known = library_modules(lib)
+def package_data(lib: Path = LIBRARY) -> dict[str, list[Path]]:
+    """Package -> the data files in its folders that are not packages (``schema/sql/…``)."""
+    found: dict[str, list[Path]] = {}
+    for path in sorted(lib.rglob("*")):
+        if not path.is_file() or path.suffix in {".py", ".pyc"} or "__pycache__" in path.parts:
+            continue
+        folder = path.parent
+        while folder != lib and not (folder / "__init__.py").is_file():
+            folder = folder.parent
+        parts = [ROOT_PACKAGE, *folder.relative_to(lib).parts]
+        found.setdefault(".".join(parts), []).append(path)
+    return found
+
+
+def closure_files(modules: Iterable[str], lib: Path = LIBRARY, *,
+                  known: dict | None = None, data: dict | None = None) -> list[Path]:
+    """The files behind ``modules``: their sources and their packages' data folders
+    (``known`` and ``data``: ``library_modules`` and ``package_data``, when already read)."""
+    known = known if known is not None else library_modules(lib)
+    data = data if data is not None else package_data(lib)
     files: set[Path] = set()
     for module in modules:
         path, is_package = known[module]
         files.add(path)
         if is_package:
-            for data in path.parent.rglob("*"):
-                if (data.is_file() and data.suffix not in {".py", ".pyc"}
-                        and "__pycache__" not in data.parts
-                        and not any((parent / "__init__.py").is_file()
-                                    for parent in data.parents
-                                    if parent != path.parent and path.parent in parent.parents)):
-                    files.add(data)
+            files.update(data.get(module, ()))
     return sorted(files)
 
 

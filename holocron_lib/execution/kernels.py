@@ -158,10 +158,12 @@ class KernelTemplate:
         self.forked += 1
         return ForkedKernel(int(reply), conn)
 
-    def _stop(self) -> None:
+    def _stop(self, now: bool = False) -> None:
         proc, self._proc = self._proc, None
         if proc is not None:
-            if proc.stdin:
+            if now and self.forked == 0:
+                proc.kill()  # no kernel of its own yet: nothing to shut down
+            elif proc.stdin:
                 proc.stdin.close()  # the template kills its kernels and exits
             try:
                 proc.wait(timeout=10)
@@ -172,9 +174,11 @@ class KernelTemplate:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
+        """Stop the template and its kernels; ``now`` kills a template that forked nothing
+        without waiting for its imports to finish."""
         with self._lock:
-            self._stop()
+            self._stop(now)
 
 
 class ForkProvisioner(LocalProvisioner):
