@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -279,7 +280,8 @@ def execute_stale(
     """Execute every notebook that needs it, in parallel, and cache the results; raise the
     first failure (after caching the rest). Each executed line says why it ran.
     ``library`` is the holocron_lib folder whose files count (default: the one imported);
-    ``while_executing`` is called once execution starts (work that can overlap it);
+    ``while_executing`` is called as execution starts when the notebooks run in one round
+    (work that can overlap it);
     ``template`` is a started ``KernelTemplate`` to fork kernels from (closed here)."""
     if template is None:
         # lazy: the book's modules load without the kernel machinery
@@ -349,7 +351,9 @@ def _execute_planned(root, names, *, env, data, workers, cell_timeout, notebook_
 
     jobs = [Job(p.name, p.nb if p.nb is not None else _read_notebook(root / f"{p.name}.py"),
                 (root / p.name).parent) for p in stale.values()]
-    if while_executing is not None:
+    # Only when the notebooks run in one round: a longer execution gains little from the
+    # overlap, and Sphinx's memory would add to the kernels' for all of it.
+    if while_executing is not None and len(jobs) <= (workers or os.cpu_count() or 1):
         while_executing()
     execute_notebooks(jobs, env=env, workers=workers, cell_timeout=cell_timeout,
                       notebook_timeout=notebook_timeout, on_result=record, template=template)
