@@ -49,7 +49,7 @@ def write_generated_pages(root: Path, progress: Callable[[str], None]) -> None:
 
     Rendering it parses every notebook; it is skipped while the notebooks and the modules
     that render it keep their sizes and times."""
-    try:
+    try:  # lazy: the registry and its parser load only for a build
         from holocron_lib.book.catalog import render_runbook_catalog
         from holocron_lib.service.registry import folder_fingerprint
     except ImportError:
@@ -83,7 +83,7 @@ def site_stamp(root: Path, salt: str) -> str:
     Equal stamps mean an identical site."""
     import hashlib
 
-    from holocron_lib import __version__
+    from holocron_lib import __version__  # lazy: the package itself, for its version
 
     digest = hashlib.sha256(f"{__version__}:{salt}".encode())
     files = [root / "_toc.yml", root / "_config.yml", Path(__file__).with_name("sphinx_ext.py")]
@@ -149,7 +149,7 @@ def build_book(
             data_source,
             execute_stale,
         )
-        from holocron_lib.settings import load_settings
+        from holocron_lib.settings import load_settings  # lazy: as above
 
         settings = load_settings(home=root)
         sphinx: list[SphinxBuild] = []

@@ -221,7 +221,7 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
     # the CLI and the API both read.
     message = outcome.error_message
     if message:
-        from holocron_lib.settings import load_settings
+        from holocron_lib.settings import load_settings  # lazy: only a failed run needs it
 
         message = load_settings(home=home).redact(message)
     store.finish_run(run.id, outcome.status, error_message=message,
