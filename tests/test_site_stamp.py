@@ -54,3 +54,15 @@ def test_generated_page_is_not_rewritten_when_unchanged(tmp_path):
     messages.clear()
     write_generated_pages(root, messages.append)
     assert page.stat().st_mtime_ns == mtime and messages == []
+
+
+def test_a_changed_static_file_reaches_a_built_site(tmp_path):
+    from holocron_lib.book.build import refresh_static_files
+
+    root = _project(tmp_path)
+    built = root / "_build" / "html" / "_static"
+    built.mkdir(parents=True)
+    (built / "site.css").write_text("body {}\n")
+    (root / "book" / "_static" / "site.css").write_text("body { color: red }\n")
+    refresh_static_files(root)
+    assert (built / "site.css").read_text() == "body { color: red }\n"

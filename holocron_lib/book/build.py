@@ -106,6 +106,22 @@ def _site_is_current(root: Path, stamp: str) -> bool:
             and marker.read_text(encoding="utf-8").strip() == stamp)
 
 
+def refresh_static_files(root: Path) -> None:
+    """Copy changed files of ``book/_static`` into a built site: an incremental Sphinx build
+    with no page to write stops before copying them, and Sphinx 7.4 leaves a copy already
+    there alone."""
+    import shutil
+
+    source, output = root / "book" / "_static", root / "_build" / "html" / "_static"
+    if not source.is_dir() or not output.is_dir():
+        return
+    for path in source.rglob("*"):
+        copy = output / path.relative_to(source)
+        if path.is_file() and not (copy.is_file() and copy.read_bytes() == path.read_bytes()):
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
+
+
 def run_sphinx(root: Path, *, rebuild_all: bool, progress: Callable[[str], None],
                started: SphinxBuild | None = None) -> None:
     """Jupyter Book's Sphinx build (``started``: one already under way); raises
@@ -183,6 +199,7 @@ def build_book(
                  f"{time.perf_counter() - started:.1f}s: {index.relative_to(root)}")
         return index
     (root / STAMP_FILE).unlink(missing_ok=True)
+    refresh_static_files(root)
     if not sphinx:
         progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml)")
     run_sphinx(root, rebuild_all=rebuild_all, progress=progress,
