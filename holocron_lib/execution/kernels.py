@@ -100,6 +100,7 @@ class KernelTemplate:
         self._proc: subprocess.Popen | None = None
         self._folder: str | None = None
         self._stamp: tuple | None = None
+        self._retired: list[subprocess.Popen] = []
         self.forked = 0
 
     @property
@@ -113,8 +114,12 @@ class KernelTemplate:
 
     def _ensure(self) -> str:
         stamp = library_stamp()
-        if self._proc is not None and (self._proc.poll() is not None or stamp != self._stamp):
+        if self._proc is not None and self._proc.poll() is not None:
             self._stop()
+        elif self._proc is not None and stamp != self._stamp:
+            # Its preloaded library is stale: a new template serves new kernels.
+            self._retire()
+        self._retired = [p for p in self._retired if p.poll() is None]
         if self._proc is None:
             self._folder = tempfile.mkdtemp(prefix="holocron-kernels-")
             path = os.path.join(self._folder, "template.sock")
@@ -158,7 +163,29 @@ class KernelTemplate:
         self.forked += 1
         return ForkedKernel(int(reply), conn)
 
+    def _retire(self) -> None:
+        """This template forks no more and ends once the kernels it forked (runs still
+        going) have; the next fork starts a new one."""
+        if self._proc is not None:
+            self._proc.send_signal(signal.SIGUSR1)
+            self._retired.append(self._proc)
+            # reaped as soon as it ends, so no finished template lingers as a zombie
+            threading.Thread(target=self._proc.wait, daemon=True).start()
+            self._proc = None
+        if self._folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def retire(self) -> None:
+        with self._lock:
+            self._retire()
+
     def _stop(self, now: bool = False) -> None:
+        for old in self._retired:  # they kill what they still run and exit
+            if old.stdin:
+                old.stdin.close()
+            old.wait()
+        self._retired = []
         proc, self._proc = self._proc, None
         if proc is not None:
             if now and self.forked == 0:
@@ -199,10 +226,16 @@ class ForkProvisioner(LocalProvisioner):
 
 
 def forkable(kernel_spec) -> bool:
-    """A spec the template can stand in for: ipykernel on this interpreter."""
+    """A spec the template can stand in for: ``-m ipykernel_launcher`` on this interpreter."""
     argv = list(kernel_spec.argv)
-    return (kernel_spec.language == "python" and "ipykernel_launcher" in argv
-            and argv.index("ipykernel_launcher") >= 1 and argv[argv.index("ipykernel_launcher") - 1] == "-m")
+    if kernel_spec.language != "python" or "ipykernel_launcher" not in argv:
+        return False
+    at = argv.index("ipykernel_launcher")
+    if at < 2 or argv[at - 1] != "-m":
+        return False
+    interpreter = argv[0]
+    return interpreter in {"python", "python3"} or (
+        Path(interpreter).resolve() == Path(sys.executable).resolve())
 
 
 def kernel_manager_class(template: KernelTemplate | None, env: dict[str, str],
@@ -246,11 +279,14 @@ _shared_lock = threading.Lock()
 
 
 def shared_template(env: dict[str, str]) -> KernelTemplate:
-    """The process-wide template for kernels with environment ``env`` (one per distinct
-    environment), stopped when this process exits."""
+    """The process-wide template for kernels with environment ``env``, stopped when this
+    process exits. A server runs every notebook with one environment; when another one is
+    asked for, the templates of the others are retired (they end with their kernels)."""
     key = tuple(sorted(env.items()))
     with _shared_lock:
         if key not in _shared:
+            for other in _shared.values():
+                other.retire()
             _shared[key] = KernelTemplate(env)
         return _shared[key]
 

@@ -8,7 +8,8 @@ environment; the process forks, and the child becomes an ordinary ``IPKernelApp`
 connection file, in its own session, as ``python -m ipykernel_launcher -f FILE`` would.
 Every kernel is a process no other notebook has used. The template reaps each child and
 sends its exit code on the request's connection; it ends, killing its kernels, when its
-standard input closes (the process that started it is gone).
+standard input closes (the process that started it is gone), and on SIGUSR1 it forks no
+more and ends once its kernels have.
 
     python -m holocron_lib.execution.template SOCKET_PATH
 """
@@ -28,7 +29,7 @@ import sys
 # kernel has.
 PRELOAD = (
     "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "duckdb", "sqlglot",
-    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "jupytext",
+    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
     "holocron_lib.db.connection", "holocron_lib.db.embedded", "holocron_lib.notebook.display",
     "holocron_lib.tsql.translate",
 )
@@ -48,7 +49,7 @@ def preload() -> list[str]:
 def _become_kernel(request: dict, template_cwd: str) -> None:
     """In the forked child: turn into an ipykernel kernel; never returns."""
     os.setsid()  # its own process group, so an interrupt or a kill reaches what it starts
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGUSR1):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     null = os.open(os.devnull, os.O_RDWR)
@@ -83,7 +84,16 @@ def serve(socket_path: str) -> None:
     selector.register(sys.stdin, selectors.EVENT_READ, "stdin")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the starting process decides when to stop
     signal.signal(signal.SIGTERM, lambda *_: _stop(children))
+    # Retired (the library changed under it): fork no more, end when its kernels have.
+    retiring: list[bool] = []
+    signal.signal(signal.SIGUSR1, lambda *_: retiring.append(True))
     while True:
+        if retiring:
+            if listener.fileno() != -1:
+                selector.unregister(listener)
+                listener.close()
+            if not children:
+                os._exit(0)
         for key, _ in selector.select(timeout=0.05):
             if key.data == "stdin":
                 if not os.read(sys.stdin.fileno(), 4096):
