@@ -152,10 +152,9 @@ def build_book(
     # lazy: the kernel machinery loads only when a build runs
     from holocron_lib.execution.kernels import KernelTemplate
 
-    # Started first: its imports (the longest wait before a notebook can run) overlap the
-    # generated pages and the plan; killed at once when no notebook needs executing.
+    # Started by execute_stale once the plan shows a notebook to execute (its imports are
+    # the longest wait before one can run); a build that executes nothing never pays for it.
     template = KernelTemplate(env)
-    template.start()
     try:
         write_generated_pages(root, progress)
         # lazy: jupyter-cache and the executor load only when a build runs

@@ -282,14 +282,13 @@ def execute_stale(
     ``library`` is the holocron_lib folder whose files count (default: the one imported);
     ``while_executing`` is called as execution starts when the notebooks run in one round
     (work that can overlap it);
-    ``template`` is a started ``KernelTemplate`` to fork kernels from (closed here)."""
+    ``template`` is the ``KernelTemplate`` to fork kernels from (started when needed, closed
+    here)."""
     if template is None:
         # lazy: the book's modules load without the kernel machinery
         from holocron_lib.execution.kernels import KernelTemplate
 
         template = KernelTemplate(env)
-    # The template imports while the plan is made; it is killed if nothing needs it.
-    template.start()
     try:
         return _execute_planned(root, names, env=env, data=data, workers=workers,
                                 cell_timeout=cell_timeout, notebook_timeout=notebook_timeout,
@@ -313,6 +312,8 @@ def _execute_planned(root, names, *, env, data, workers, cell_timeout, notebook_
                    settings_hash=execution_settings(root, cell_timeout, env), force=force,
                    library=library)
     stale = {p.name: p for p in planned if p.reason}
+    if stale:
+        template.start()  # its imports overlap reading the stale notebooks and Sphinx's start
     outcomes = [ExecutionOutcome(p.name, 0.0, "cached") for p in planned if not p.reason]
     marker = cache_path / REEXECUTED_FILE
     report = {p.name: _report_entry(p.recorded) for p in planned if not p.reason and p.recorded}

@@ -16,6 +16,7 @@ more and ends once its kernels have.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -30,6 +31,9 @@ import sys
 PRELOAD = (
     "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "duckdb", "sqlglot",
     "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
+    # what IPKernelApp.initialize() imports (the debugger's pydevd, the shell's history store)
+    "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
+    "IPython.extensions.storemagic", "psutil", "sqlite3",
     "holocron_lib.db.connection", "holocron_lib.db.embedded", "holocron_lib.notebook.display",
     "holocron_lib.tsql.translate",
 )
@@ -77,6 +81,9 @@ def serve(socket_path: str) -> None:
     listener.bind(socket_path)  # bound before the imports: early requests wait in the backlog
     listener.listen(64)
     preload()
+    # What was imported stays put: the collector never walks it again, so a forked kernel
+    # does not copy those pages just by collecting garbage.
+    gc.freeze()
     template_cwd = os.getcwd()
     children: dict[int, socket.socket] = {}
     selector = selectors.DefaultSelector()
