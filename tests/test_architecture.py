@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from holocron_lib.execution.closure import import_graph as library_import_graph
+from holocron_lib.execution.closure import library_modules
+
 LIB = Path(__file__).resolve().parent.parent / "holocron_lib"
 
 # Each package may import only packages of a lower rank (and itself). errors and settings are
@@ -25,35 +28,13 @@ FRONT_DOOR = {"holocron_lib", "holocron_lib.__main__"}
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:
-    found = {}
-    for path in sorted(LIB.rglob("*.py")):
-        parts = ["holocron_lib", *path.relative_to(LIB).with_suffix("").parts]
-        is_package = parts[-1] == "__init__"
-        found[".".join(parts[:-1] if is_package else parts)] = (path, is_package)
-    return found
+    return library_modules(LIB)
 
 
 def import_graph() -> dict[str, set[str]]:
-    """Module -> the holocron_lib modules it imports, anywhere in its text."""
-    modules = _modules()
-    graph: dict[str, set[str]] = {name: set() for name in modules}
-    for name, (path, is_package) in modules.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            targets: list[str] = []
-            if isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = name.split(".") if is_package else name.split(".")[:-1]
-                    base = base[: len(base) - (node.level - 1)]
-                    source = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    source = node.module or ""
-                submodules = [f"{source}.{a.name}" for a in node.names
-                              if f"{source}.{a.name}" in modules]
-                targets = submodules if len(submodules) == len(node.names) else [source, *submodules]
-            elif isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            graph[name].update(t for t in targets if t in modules and t != name)
-    return graph
+    """Module -> the holocron_lib modules it imports, anywhere in its text (the library's own
+    reading, which the book also uses to find each notebook's dependencies)."""
+    return library_import_graph(LIB)
 
 
 def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -161,7 +142,7 @@ def test_imports_inside_functions_say_why():
     """A sibling import inside a function is deliberate (start-up cost, optional part): a comment
     on the line or just above it says so."""
     unexplained = []
-    for _name, (path, _) in _modules().items():
+    for path, _ in _modules().values():
         lines = path.read_text(encoding="utf-8").splitlines()
         for node in ast.walk(ast.parse("\n".join(lines))):
             if isinstance(node, (ast.ImportFrom, ast.Import)) and node.col_offset > 0:

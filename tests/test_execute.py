@@ -131,3 +131,20 @@ def test_execute_notebook_never_raises_for_an_unreadable_source(tmp_path):
 
     outcome = execute_notebook(replace(info, path=gone), {}, tmp_path / "o.ipynb", home=tmp_path)
     assert outcome.status == RunStatus.ERROR and "cannot read" in outcome.error_message
+
+
+def test_a_run_leaves_no_kernel_behind(sqlite_store, tmp_path):
+    """The process keeps its warm template for the next run, and nothing else."""
+    import psutil
+
+    from holocron_lib.execution.environment import kernel_environment
+    from holocron_lib.execution.kernels import shared_template
+
+    run = _run(sqlite_store, tmp_path, "no_parameters", {})
+    assert run.status == RunStatus.SUCCEEDED
+    template = shared_template(kernel_environment(tmp_path))
+    assert template.forked >= 1
+    assert psutil.Process(template.pid).children() == []
+    kernels = [p for p in psutil.Process().children(recursive=True)
+               if "ipykernel" in " ".join(p.cmdline()) or p.ppid() == template.pid]
+    assert kernels == []

@@ -3,7 +3,7 @@ can be in: synthetic at scale 1 and 10, dimensional data only, one job that neve
 runs without artifacts, and a real checkout's seed-folder layout.
 
 Each state's database is built once; its notebooks run in parallel through the book's
-executor (forked interpreters with the heavy imports done), and each notebook is then one
+executor (warm ipykernel kernels), and each notebook is then one
 test case, named ``state:notebook``. An empty state must read as information: no cell may
 raise, print a traceback or show an error output.
 """
@@ -15,13 +15,14 @@ import os
 import time
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 from seeded_db import state_builds, state_lake, state_path
 
-from holocron_lib.book.forkexec import run_all
 from holocron_lib.book.toc import toc_notebooks
 from holocron_lib.execution.environment import kernel_environment
+from holocron_lib.execution.executor import Job, execute_notebooks
 
 pytestmark = pytest.mark.slow
 
@@ -40,11 +41,16 @@ def execute(names: list[str], db_path: Path, home: Path, **settings: str) -> dic
     env.update(settings)
     results: dict[str, dict] = {}
 
-    def keep(result: dict) -> None:
-        results[str(Path(result["path"]).relative_to(ROOT).with_suffix(""))] = result
+    def keep(result) -> None:
+        failure = result.failure
+        results[result.name] = {
+            "failure": (failure.cell, failure.ename, failure.evalue) if failure else None,
+            "nb": nbformat.writes(result.nb) if result.nb is not None else None,
+        }
 
-    run_all([str(ROOT / f"{n}.py") for n in names], workers=max(1, min(4, os.cpu_count() or 1)),
-            env=env, cell_timeout=180, notebook_timeout=300, on_result=keep)
+    jobs = [Job(n, jupytext.read(ROOT / f"{n}.py"), (ROOT / f"{n}.py").parent) for n in names]
+    execute_notebooks(jobs, env=env, workers=max(1, min(4, os.cpu_count() or 1)),
+                      cell_timeout=180, notebook_timeout=300, on_result=keep)
     return results
 
 

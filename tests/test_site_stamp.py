@@ -56,10 +56,13 @@ def test_generated_page_is_not_rewritten_when_unchanged(tmp_path):
     assert page.stat().st_mtime_ns == mtime and messages == []
 
 
-def test_a_notebook_outside_the_toc_changes_the_stamp(tmp_path):
-    """The runbook catalog page lists every notebook, so each one is an input of the site."""
+def test_a_changed_static_file_reaches_a_built_site(tmp_path):
+    from holocron_lib.book.build import refresh_static_files
+
     root = _project(tmp_path)
-    (root / "notebooks_py" / "demo" / "b.py").write_text("# %%\ny = 1\n")
-    before = site_stamp(root, "s")
-    (root / "notebooks_py" / "demo" / "b.py").write_text("# %%\ny = 2\n")
-    assert site_stamp(root, "s") != before
+    built = root / "_build" / "html" / "_static"
+    built.mkdir(parents=True)
+    (built / "site.css").write_text("body {}\n")
+    (root / "book" / "_static" / "site.css").write_text("body { color: red }\n")
+    refresh_static_files(root)
+    assert (built / "site.css").read_text() == "body { color: red }\n"

@@ -1,31 +1,39 @@
-"""Build the site: execute stale notebooks, write generated pages, run Jupyter Book.
+"""Build the site: write generated pages, execute the notebooks that need it, run Jupyter Book.
 
-Jupyter Book runs in a child process with a clean, bounded environment (one BLAS thread
-per kernel, a non-interactive plotting backend, the project as HOLOCRON_HOME), and its
-output is filtered into one progress line per notebook.
+Notebooks execute first (``execute.py``), each on a warm kernel, with a reason for every one
+that runs; Sphinx (``sphinx_run.py``, in this process) starts meanwhile and reads every
+notebook page from the execution cache once they are done. It does not run at all when
+nothing changed since the site was last written.
 """
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
-from holocron_lib import __version__
-from holocron_lib.book.catalog import render_runbook_catalog
-from holocron_lib.book.execute import execute_stale, execution_salt
+from holocron_lib.book.sphinx_run import SphinxBuild
 from holocron_lib.book.toc import toc_files, toc_notebooks
-from holocron_lib.errors import BookBuildError
-from holocron_lib.execution.environment import kernel_environment
-from holocron_lib.fingerprint import tree_fingerprint
-from holocron_lib.settings import load_settings
+from holocron_lib.errors import HolocronError
+from holocron_lib.execution.environment import bytecode_cache, kernel_environment
 
 GENERATED_DIR = Path("book") / "generated"
+
+
+class BookBuildError(HolocronError, RuntimeError):
+    """The book did not build; ``notebook`` names the page that failed, when known."""
+
+    def __init__(self, reason: str, notebook: str | None = None):
+        super().__init__(reason, notebook)
+        self.reason = reason
+        self.notebook = notebook
+
+    def __str__(self) -> str:
+        if self.notebook:
+            return f"Book build failed in notebook {self.notebook}: {self.reason}"
+        return f"Book build failed: {self.reason}"
 
 
 def _config_timeout(root: Path) -> int:
@@ -33,36 +41,63 @@ def _config_timeout(root: Path) -> int:
     return int((config.get("execute") or {}).get("timeout") or 180)
 
 
+CATALOG_STAMP = Path(".holocron") / "runbook-catalog.stamp"
+
+
 def write_generated_pages(root: Path, progress: Callable[[str], None]) -> None:
-    """Pages made from the code: the runbook catalog (from the notebook registry)."""
+    """Pages made from the code: the runbook catalog (from the notebook registry).
+
+    Rendering it parses every notebook; it is skipped while the notebooks and the modules
+    that render it keep their sizes and times."""
+    try:  # lazy: the registry and its parser load only for a build
+        from holocron_lib.book.catalog import render_runbook_catalog
+        from holocron_lib.service.registry import folder_fingerprint
+    except ImportError:
+        return
+    import holocron_lib.book.catalog as catalog_module
+
     page = Path("book") / "runbook-catalog.md"
-    text = render_runbook_catalog(root / "notebooks_py")
     target = root / page
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
-        return  # unchanged: leave the file alone so Sphinx does not re-read it
-    target.write_text(text, encoding="utf-8")
-    progress(f"generated: {page}")
+    sources = [Path(catalog_module.__file__).parent.parent / "service" / name
+               for name in ("registry.py", "params.py")] + [Path(catalog_module.__file__)]
+    stamp = repr((folder_fingerprint(root / "notebooks_py"),
+                  [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sources if p.is_file()]))
+    stamp_file = root / CATALOG_STAMP
+    if (target.is_file() and stamp_file.is_file()
+            and stamp_file.read_text(encoding="utf-8") == stamp):
+        return
+    text = render_runbook_catalog(root / "notebooks_py")
+    if not (target.is_file() and target.read_text(encoding="utf-8") == text):
+        target.write_text(text, encoding="utf-8")  # changed: Sphinx re-reads it
+        progress(f"generated: {page}")
+    if stamp_file.parent.is_dir():
+        stamp_file.write_text(stamp, encoding="utf-8")
 
 
 STAMP_FILE = Path("_build") / ".holocron-site-stamp"
 
 
 def site_stamp(root: Path, salt: str) -> str:
-    """Hash of everything the site is made from: pages, book config, static files, every
-    notebook, the Sphinx extension and the execution salt. Equal stamps mean an identical
-    site."""
+    """Hash of everything the site is made from: pages, book config, static files, the
+    Sphinx extension and ``salt`` (the notebooks executed since the site was last written).
+    Equal stamps mean an identical site."""
+    import hashlib
+
+    from holocron_lib import __version__  # lazy: the package itself, for its version
+
+    digest = hashlib.sha256(f"{__version__}:{salt}".encode())
     files = [root / "_toc.yml", root / "_config.yml", Path(__file__).with_name("sphinx_ext.py")]
     for page in toc_files(root):
         files += [root / f"{page}{suffix}" for suffix in (".md", ".py", ".ipynb")]
-    # The runbook catalog page is generated from every notebook, listed in _toc.yml or not.
-    notebooks = root / "notebooks_py"
-    if notebooks.is_dir():
-        files += sorted(notebooks.rglob("*.py"))
     static = root / "book" / "_static"
     if static.is_dir():
         files += sorted(p for p in static.rglob("*") if p.is_file())
-    return tree_fingerprint([p for p in files if p.is_file()], base=root,
-                            extra=f"{__version__}:{salt}")
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(root) if path.is_relative_to(root)
+                              else path.name).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _site_is_current(root: Path, stamp: str) -> bool:
@@ -71,16 +106,31 @@ def _site_is_current(root: Path, stamp: str) -> bool:
             and marker.read_text(encoding="utf-8").strip() == stamp)
 
 
-_EXEC_START = re.compile(r"^(?P<path>\S+\.py): Executing notebook")
-_EXEC_DONE = re.compile(r"^(?P<path>\S+\.py): Executed notebook in (?P<secs>[\d.]+) seconds")
-_CACHED = re.compile(r"^(?P<path>\S+\.py): Using cached notebook")
+def refresh_static_files(root: Path) -> None:
+    """Copy changed files of ``book/_static`` into a built site: an incremental Sphinx build
+    with no page to write stops before copying them, and Sphinx 7.4 leaves a copy already
+    there alone."""
+    import shutil
+
+    source, output = root / "book" / "_static", root / "_build" / "html" / "_static"
+    if not source.is_dir() or not output.is_dir():
+        return
+    for path in source.rglob("*"):
+        copy = output / path.relative_to(source)
+        if path.is_file() and not (copy.is_file() and copy.read_bytes() == path.read_bytes()):
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
 
 
-def _relative(path: str, root: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(root)).removesuffix(".py")
-    except ValueError:
-        return path
+def run_sphinx(root: Path, *, rebuild_all: bool, progress: Callable[[str], None],
+               started: SphinxBuild | None = None) -> None:
+    """Jupyter Book's Sphinx build (``started``: one already under way); raises
+    ``BookBuildError`` naming the page whose warning failed it."""
+    build = started or SphinxBuild(root, rebuild_all=rebuild_all, progress=progress).start()
+    build.proceed()
+    failure = build.finish()
+    if failure is not None:
+        raise BookBuildError(failure, build.failed_page)
 
 
 def build_book(
@@ -89,65 +139,77 @@ def build_book(
     rebuild_all: bool = False,
     workers: int | None = None,
     notebook_timeout: int = 300,
-    executor: str = "fork",
+    force: bool = False,
     progress: Callable[[str], None] = print,
 ) -> Path:
-    """Build `_build/html` for the project at ``root``; returns the path of index.html."""
+    """Build `_build/html` for the project at ``root``; returns the path of index.html.
+
+    ``rebuild_all`` re-reads every page; ``force`` re-executes every notebook."""
     root = (root or Path.cwd()).resolve()
     started = time.perf_counter()
-    settings = load_settings(home=root)
+    bytecode_cache(root)  # before the heavy imports: Sphinx's alone take seconds to compile
+    env = kernel_environment(root)
+    # lazy: the kernel machinery loads only when a build runs
+    from holocron_lib.execution.kernels import KernelTemplate
 
-    # One salt for both the execution cache and the site stamp: hashing the library and the
-    # data once per build.
-    salt = execution_salt(settings.db_path)
-    # The stamp is written only after a build in which every notebook ran under this salt,
-    # and it covers what the generated pages are made from, so an equal stamp means nothing
-    # is stale: no page to generate, no execution cache to open.
-    if not rebuild_all and _site_is_current(root, site_stamp(root, salt)):
+    # Its imports are the longest wait before a notebook can run: started now when a
+    # notebook's source changed (they overlap the generated pages and the plan), else by
+    # execute_stale once the plan shows one to execute; killed at once if none is.
+    template = KernelTemplate(env)
+    from holocron_lib.book.execute import sources_changed  # lazy: as below
+
+    if sources_changed(root, toc_notebooks(root)):
+        template.start()
+    try:
+        write_generated_pages(root, progress)
+        # lazy: jupyter-cache and the executor load only when a build runs
+        from holocron_lib.book.execute import (
+            CACHE_DIR,
+            REEXECUTED_FILE,
+            data_source,
+            execute_stale,
+        )
+        from holocron_lib.settings import load_settings  # lazy: as above
+
+        settings = load_settings(home=root)
+        sphinx: list[SphinxBuild] = []
+
+        def start_sphinx() -> None:
+            # Something will execute, so the site will be rebuilt: Sphinx loads its modules,
+            # configuration and environment meanwhile, and waits for the outputs to read them.
+            progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml) "
+                     "once the notebooks are executed")
+            sphinx.append(SphinxBuild(root, rebuild_all=rebuild_all, progress=progress).start())
+
+        try:
+            execute_stale(root, toc_notebooks(root), env=env, data=data_source(settings),
+                          workers=workers, cell_timeout=_config_timeout(root),
+                          notebook_timeout=notebook_timeout, progress=progress, force=force,
+                          while_executing=start_sphinx, template=template)
+        except BaseException:
+            for build in sphinx:
+                build.abort()
+                build.finish()
+            raise
+    finally:
+        template.close(now=True)
+    # Notebooks executed since the site was last written (a failed build leaves some).
+    reexecuted = root / CACHE_DIR / REEXECUTED_FILE
+    pending = reexecuted.read_text(encoding="utf-8") if reexecuted.is_file() else "[]"
+    stamp = site_stamp(root, pending)
+    if not rebuild_all and pending.strip() == "[]" and _site_is_current(root, stamp):
         index = root / "_build" / "html" / "index.html"
         progress(f"site up to date (nothing changed since the last build) in "
                  f"{time.perf_counter() - started:.1f}s: {index.relative_to(root)}")
         return index
-    write_generated_pages(root, progress)
-    stamp = site_stamp(root, salt)
-    env = kernel_environment(root)
-    execute_stale(root, toc_notebooks(root), db_path=settings.db_path, env=env,
-                  workers=workers, cell_timeout=_config_timeout(root),
-                  notebook_timeout=notebook_timeout, progress=progress,
-                  executor=executor, salt=salt)
     (root / STAMP_FILE).unlink(missing_ok=True)
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root), "-W", "--keep-going"]
-    if rebuild_all:
-        cmd.append("--all")
-    progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml)")
-    proc = subprocess.Popen(
-        cmd, cwd=root, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, bufsize=1,
-    )
-    log: list[str] = []
-    current: str | None = None
-    failed: str | None = None
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        log.append(line.rstrip("\n"))
-        if m := _EXEC_START.search(line):
-            current = _relative(m["path"], root)
-        elif m := _EXEC_DONE.search(line):
-            progress(f"  executed  {_relative(m['path'], root)}  {float(m['secs']):.1f}s")
-            current = None
-        elif m := _CACHED.search(line):
-            progress(f"  cached    {_relative(m['path'], root)}")
-        elif "Executing notebook failed" in line or "CellExecutionError" in line:
-            failed = failed or current
-        elif ("WARNING" in line or "ERROR" in line) and "IPKernelApp" not in line:
-            progress("  " + line.rstrip())
-    status = proc.wait()
-    seconds = time.perf_counter() - started
-    if status != 0:
-        tail = "\n".join(log[-40:])
-        progress(tail)
-        raise BookBuildError(f"jupyter-book exited with status {status}", failed)
+    refresh_static_files(root)
+    if not sphinx:
+        progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml)")
+    run_sphinx(root, rebuild_all=rebuild_all, progress=progress,
+               started=sphinx[0] if sphinx else None)
     index = root / "_build" / "html" / "index.html"
-    (root / STAMP_FILE).write_text(stamp, encoding="utf-8")
-    progress(f"book built in {seconds:.1f}s: file://{index}")
+    reexecuted.write_text("[]", encoding="utf-8")  # the site now shows them
+    (root / STAMP_FILE).write_text(site_stamp(root, "[]"), encoding="utf-8")
+    progress(f"book built in {time.perf_counter() - started:.1f}s: file://{index}")
     return index

@@ -33,7 +33,7 @@ from multiprocessing.connection import Listener
 from pathlib import Path
 
 from holocron_lib.book.build import STAMP_FILE, _config_timeout, write_generated_pages
-from holocron_lib.book.execute import CACHE_DIR, REEXECUTED_FILE, execute_stale, execution_salt
+from holocron_lib.book.execute import CACHE_DIR, REEXECUTED_FILE, data_source, execute_stale
 from holocron_lib.book.toc import toc_notebooks
 from holocron_lib.errors import NotebookExecutionError
 from holocron_lib.execution.environment import kernel_environment
@@ -82,23 +82,21 @@ def read_errors(path: Path) -> dict:
 
 
 def execute_notebooks(root: Path, names: list[str] | None = None, *,
-                      workers: int | None = None, executor: str = "fork",
+                      workers: int | None = None,
                       progress: Callable[[str], None] = print) -> dict[str, str]:
     """Generated pages, then the stale ones among ``names`` (default: every notebook of the
     book) executed into the cache. Failures come back as {page: message} instead of being
     raised, and are recorded for the Sphinx build with those of notebooks not run now."""
     write_generated_pages(root, progress)
     settings = load_settings(home=root)
-    salt = execution_salt(settings.db_path)
     env = kernel_environment(root)
     asked = toc_notebooks(root) if names is None else names
     pending = list(asked)
     failed: dict[str, str] = {}
     while pending:
         try:
-            execute_stale(root, pending, db_path=settings.db_path, env=env, workers=workers,
-                          cell_timeout=_config_timeout(root), progress=progress,
-                          executor=executor, salt=salt)
+            execute_stale(root, pending, env=env, data=data_source(settings), workers=workers,
+                          cell_timeout=_config_timeout(root), progress=progress)
             break
         except NotebookExecutionError as exc:
             # The others that ran are cached now; run what is left for its own outcome.
@@ -150,12 +148,12 @@ def sphinx_build(root: Path) -> bool:
 
 
 class Builder:
-    """The process that rebuilds: forked from the warm server before it serves, it keeps
-    the notebook executor's preloaded fork server alive between rebuilds, and runs each
-    Sphinx build in a child forked from itself, so no build leaves state for the next."""
+    """The process that rebuilds: forked from the warm server before it serves, it runs the
+    stale notebooks on the book's executor and each Sphinx build in a child forked from
+    itself, so no build leaves state for the next."""
 
-    def __init__(self, root: Path, url: str, workers: int | None, executor: str):
-        self.root, self.url, self.workers, self.executor = root, url, workers, executor
+    def __init__(self, root: Path, url: str, workers: int | None):
+        self.root, self.url, self.workers = root, url, workers
 
     def rebuild(self, changed: Sequence[Path]) -> None:
         started = time.perf_counter()
@@ -168,8 +166,7 @@ class Builder:
             notebook_edit = any(_relative(p, self.root).startswith("notebooks_py/")
                                 for p in changed)
             if names is None or notebook_edit:  # the runbook catalog reads every notebook
-                errors = execute_notebooks(self.root, names, workers=self.workers,
-                                           executor=self.executor)
+                errors = execute_notebooks(self.root, names, workers=self.workers)
             executed = time.perf_counter()
             ok = _run_forked(sphinx_build, self.root)
             if ok:
@@ -187,8 +184,6 @@ class Builder:
         """Rebuild for each request until the server goes away; answer when done."""
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
         _die_with_parent()
-        if self.executor == "fork":
-            _start_notebook_server()
         while True:
             try:
                 conn = listener.accept()
@@ -212,20 +207,6 @@ def _consumed(root: Path) -> None:
     path = root / ERRORS_FILE
     errors = read_errors(path)["errors"]
     path.write_text(json.dumps({"errors": errors, "reread": []}, indent=1), encoding="utf-8")
-
-
-def _start_notebook_server() -> None:
-    """Start the fork executor's preloading server now, while nobody waits, rather than at
-    the first notebook edit; it lives as long as the builder."""
-    try:
-        from multiprocessing import forkserver
-
-        from holocron_lib.book.forkexec import PRELOAD  # lazy: only the fork executor's list
-
-        multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
-        forkserver.ensure_running()
-    except (ImportError, OSError, ValueError):
-        pass  # the executor starts it itself when needed
 
 
 def _die_with_parent() -> None:
@@ -292,7 +273,7 @@ def _exit_with(task: Callable[[Path], bool], root: Path) -> None:
 
 
 def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
-          workers: int | None = None, executor: str = "fork") -> None:
+          workers: int | None = None) -> None:
     """Build what is stale, serve the site, and rebuild on every change until interrupted."""
     import uvicorn
     from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
@@ -318,7 +299,7 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
     listener = Listener(address, family="AF_UNIX", authkey=authkey)
     # Not a daemon: the notebook executor starts processes of its own from it.
     builder = multiprocessing.get_context("fork").Process(
-        target=Builder(root, url, workers, executor).serve_requests, args=(listener,),
+        target=Builder(root, url, workers).serve_requests, args=(listener,),
         name="holocron-preview-builder")
     builder.start()  # before the server starts any thread
     rebuild = Rebuild(address, authkey)

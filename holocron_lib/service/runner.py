@@ -1,8 +1,8 @@
 """The runner: execute one registered notebook with checked parameters and record the outcome.
 
-The `.py` source is read with jupytext, parameters are injected by papermill (its own
-`injected-parameters` cell), and the kernel is "python3" of this interpreter with the project
-as HOLOCRON_HOME. The executed notebook is written to
+The `.py` source is read with jupytext and run by the one executor through papermill's
+`execute_notebook` (its own `injected-parameters` cell and error banner) on a warm "python3"
+kernel with the project as HOLOCRON_HOME. The executed notebook is written to
 ``artifacts/notebooks/YYYY-MM-DD/<name with __>-<run id>.ipynb`` after every cell, so a
 failure or a timeout keeps the partial output. A watchdog kills the kernel at the run's time
 limit, or as soon as the caller's ``stop`` event is set (a cancelled run). Runs execute in the
@@ -11,9 +11,6 @@ calling thread, so a worker runs several at once with threads.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -62,65 +59,6 @@ def output_path_for(artifacts_dir: Path, name: str, run_id: int, when) -> Path:
             / output_file_name(name, run_id))
 
 
-def _kernel_manager(env: dict[str, str], cwd: str, log: Path):
-    from jupyter_client.manager import AsyncKernelManager
-
-    class RunKernelManager(AsyncKernelManager):
-        """Starts the kernel with the run's environment and working folder.
-
-        The kernel's own stderr (start-up warnings, crash reports) goes to a log file next
-        to the output rather than into the runner's terminal.
-        """
-
-        async def start_kernel(self, **kw):
-            kw["env"] = {**env, **kw.get("env", {})}
-            kw["cwd"] = cwd
-            kw["stdout"] = subprocess.DEVNULL
-            kw["stderr"] = open(log, "ab")  # noqa: SIM115 - the kernel process owns it
-            try:
-                return await super().start_kernel(**kw)
-            finally:
-                kw["stderr"].close()
-
-    return RunKernelManager(kernel_name=KERNEL_NAME)
-
-
-def _register_engine() -> str:
-    """A papermill engine that reports cell progress to a callback passed per run."""
-    from papermill.engines import NBClientEngine, papermill_engines
-
-    class ProgressEngine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, on_cell=None, **kwargs):
-            if on_cell is not None:
-                code = [i for i, c in enumerate(nb_man.nb.cells) if c.cell_type == "code"]
-                original = nb_man.cell_start
-
-                def cell_start(cell, cell_index=None, **kw):
-                    if cell_index in code:
-                        on_cell(code.index(cell_index) + 1, len(code))
-                    return original(cell, cell_index, **kw)
-
-                nb_man.cell_start = cell_start
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-
-    papermill_engines.register("holocron", ProgressEngine)
-    return "holocron"
-
-
-def _kill_kernel(km) -> None:
-    prov = getattr(km, "provisioner", None)
-    pgid = getattr(prov, "pgid", None)
-    pid = getattr(prov, "pid", None)
-    try:
-        if pgid:
-            os.killpg(pgid, signal.SIGKILL)
-        elif pid:
-            os.kill(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
 def _source_index(nb, index: int) -> int:
     """The failing cell's index in the source notebook.
 
@@ -133,6 +71,19 @@ def _source_index(nb, index: int) -> int:
     return index - sum(1 for i in injected if i < index)
 
 
+def _name_paths(output: Path, info: NotebookInfo):
+    """The saved notebook names its source and itself by file name, not path: it is served
+    over HTTP as it is. Returns the notebook as saved."""
+    import nbformat
+
+    nb = nbformat.read(output, as_version=4)
+    papermill_meta = nb.metadata.setdefault("papermill", {})
+    papermill_meta["input_path"] = info.source_file
+    papermill_meta["output_path"] = output.name
+    nbformat.write(nb, str(output))
+    return nb
+
+
 def execute_notebook(
     info: NotebookInfo, parameters: dict[str, Any], output: Path, *, home: Path,
     timeout: int | None = None, progress: Progress | None = None,
@@ -140,17 +91,19 @@ def execute_notebook(
 ) -> Outcome:
     """Run ``info`` with ``parameters`` (already checked), writing ``output``; never raises.
 
-    Setting ``stop`` kills the kernel and ends the run as cancelled.
+    The notebook runs through papermill on a warm kernel of this process's template, so an
+    API worker does not pay for the imports again; a watchdog kills the kernel at the limit,
+    or when ``stop`` is set (the run is then cancelled).
     """
     import jupytext
-    import papermill
+    import nbformat
     from jupyter_client.kernelspec import NoSuchKernel
     from nbclient.exceptions import DeadKernelError
-    from papermill.engines import papermill_engines
     from papermill.exceptions import PapermillExecutionError
-    from papermill.execute import raise_for_execution_errors
-    from papermill.iorw import write_ipynb
-    from papermill.parameterize import parameterize_notebook
+
+    # lazy: the API starts without papermill, nbclient or the kernel machinery
+    from holocron_lib.execution.executor import execute_parameterized, kill_kernels
+    from holocron_lib.execution.kernels import shared_template
 
     started = time.monotonic()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -158,38 +111,25 @@ def execute_notebook(
         nb = jupytext.read(info.path, fmt="py:percent")
     except (OSError, ValueError) as exc:
         return Outcome(RunStatus.ERROR, f"cannot read the notebook: {exc}")
-    nb.metadata["papermill"] = {"default_parameters": {}, "parameters": {},
-                                "environment_variables": {}, "version": papermill.__version__}
-    for cell in nb.cells:
-        cell.metadata.setdefault("tags", [])
-        cell.metadata.setdefault("papermill", {})
-    if parameters:
-        nb = parameterize_notebook(nb, parameters, kernel_name=kernel_name, language="python")
-    # names, not paths: the executed notebook is served over HTTP as it is
-    nb.metadata.papermill["input_path"] = info.source_file
-    nb.metadata.papermill["output_path"] = output.name
-    write_ipynb(nb, str(output))
+    nbformat.write(nb, str(output))  # papermill reads it from here and saves after every cell
 
-    km = _kernel_manager(kernel_environment(home), str(info.path.parent),
-                         output.with_suffix(".kernel.log"))
-    km.kernel_name = kernel_name
-    ended = threading.Event()
-    why: list[RunStatus] = []  # set by the watchdog when it killed the kernel
+    env = kernel_environment(home)
+    managers: list = []
+    finished = threading.Event()
+    why: list[RunStatus] = []  # set by the watchdog when it stops the kernel
 
-    def watchdog():
+    def watch():
         deadline = time.monotonic() + timeout if timeout else None
-        while not ended.wait(0.2):
+        while not finished.wait(0.2):
             if stop is not None and stop.is_set():
                 why.append(RunStatus.CANCELLED)
             elif deadline is not None and time.monotonic() >= deadline:
                 why.append(RunStatus.TIMED_OUT)
             else:
                 continue
-            _kill_kernel(km)
+            while not finished.wait(0.2):  # until papermill gives up: a kernel still starting too
+                kill_kernels(managers)
             return
-
-    watcher = threading.Thread(target=watchdog, name="holocron-watchdog", daemon=True)
-    watcher.start()
 
     def stopped(seconds: float) -> Outcome | None:
         if not why:
@@ -199,18 +139,19 @@ def execute_notebook(
         return Outcome(RunStatus.TIMED_OUT, f"stopped after the time limit of {timeout} s",
                        seconds=seconds)
 
+    watchdog = threading.Thread(target=watch, name="holocron-watchdog", daemon=True)
+    watchdog.start()
     try:
-        nb = papermill_engines.execute_notebook_with_engine(
-            _register_engine(), nb, input_path=info.source_file, output_path=str(output),
-            kernel_name=kernel_name, progress_bar=False, log_output=False, start_timeout=60,
-            km=km, on_cell=progress,
-        )
-        raise_for_execution_errors(nb, str(output))
-        write_ipynb(nb, str(output))
+        execute_parameterized(output, parameters, env=env, cwd=info.path.parent,
+                              kernel_name=kernel_name, log=output.with_suffix(".kernel.log"),
+                              template=shared_template(env), on_cell=progress,
+                              managers=managers)
     except Exception as exc:  # noqa: BLE001 - every ending becomes an Outcome
         seconds = time.monotonic() - started
-        ended.set()
-        watcher.join()
+        finished.set()
+        watchdog.join()
+        if output.exists():
+            nb = _name_paths(output, info)
         if (halted := stopped(seconds)) is not None:
             return halted
         if isinstance(exc, PapermillExecutionError):
@@ -225,8 +166,9 @@ def execute_notebook(
         return Outcome(RunStatus.ERROR, f"{type(exc).__name__}: {exc}",
                        error_name=type(exc).__name__, seconds=seconds)
     finally:
-        ended.set()
-    watcher.join()
+        finished.set()
+    watchdog.join()
+    _name_paths(output, info)
     seconds = time.monotonic() - started
     return stopped(seconds) or Outcome(RunStatus.SUCCEEDED, seconds=seconds)
 

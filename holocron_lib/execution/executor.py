@@ -1,0 +1,203 @@
+"""The one way notebooks are executed: real ipykernel kernels, driven by nbclient or papermill.
+
+The book, ``holocron run``, the API's workers and the notebook tests all come here. Each
+notebook gets a kernel process no other notebook has used, forked warm from a template that
+has done the imports (``kernels.py``); what a cell prints, displays and returns is recorded by
+nbclient exactly as Jupyter records it.
+
+- ``execute_notebooks()`` runs many notebooks, ``workers`` at a time, in one event loop, and
+  hands each result back as it finishes (the caller alone writes any cache).
+- ``execute_parameterized()`` runs one notebook with parameters through papermill's
+  ``execute_notebook`` (its ``injected-parameters`` cell, its error banner), saving the
+  output after every cell.
+
+Limits: every cell has ``cell_timeout`` seconds; a whole notebook ``notebook_timeout``
+seconds, after which its kernel is killed. Every failure names the cell it happened in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from holocron_lib.execution.kernels import KernelTemplate, kernel_manager_class
+
+__all__ = ["CellFailure", "Job", "NotebookResult", "execute_notebooks", "execute_parameterized",
+           "kill_kernels"]
+
+
+@dataclass(frozen=True)
+class CellFailure:
+    """Where and how a notebook stopped: the cell's index in the notebook (None when no cell
+    had started), the error's name and its message."""
+
+    cell: int | None
+    ename: str
+    evalue: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to run: a label for messages, the notebook, and its working folder."""
+
+    name: str
+    nb: object
+    cwd: Path
+
+
+@dataclass
+class NotebookResult:
+    name: str
+    nb: object
+    seconds: float
+    failure: CellFailure | None = None
+
+
+def kill_kernels(managers: Iterable) -> None:
+    """SIGKILL the process group of every kernel these managers started (a watchdog's last
+    word: a cell that ignores interrupts cannot outlive it)."""
+    for km in managers:
+        provisioner = getattr(km, "provisioner", None)
+        pgid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
+        if pgid:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def _failure_from(exc: BaseException, cell: int | None, notebook_timeout: int) -> CellFailure:
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    if isinstance(exc, CellExecutionError):
+        return CellFailure(cell, exc.ename, str(exc.evalue)[:500])
+    if isinstance(exc, CellTimeoutError):
+        return CellFailure(cell, "Timeout", f"{exc} (limit per cell)"[:500])
+    if isinstance(exc, asyncio.TimeoutError | TimeoutError):
+        return CellFailure(cell, "Timeout", f"notebook time limit of {notebook_timeout}s "
+                                            "reached; its kernel was stopped")
+    if isinstance(exc, DeadKernelError):
+        return CellFailure(cell, "DeadKernelError", f"the kernel died: {exc}"[:500])
+    return CellFailure(cell, type(exc).__name__, str(exc)[:500])
+
+
+async def _run_one(job: Job, template: KernelTemplate | None, env: dict[str, str],
+                   cell_timeout: int, notebook_timeout: int) -> NotebookResult:
+    from nbclient import NotebookClient
+
+    current: list[int | None] = [None]
+    first_cell: list[float | None] = [None]
+    managers: list = []
+
+    def on_cell_start(cell, cell_index):
+        if cell.cell_type == "code":
+            current[0] = cell_index
+            if first_cell[0] is None:
+                first_cell[0] = time.monotonic()
+
+    kernel_name = (job.nb.metadata.get("kernelspec") or {}).get("name") or "python3"
+    # record_timing off: the execution cache hashes cell metadata, and timings change it
+    client = NotebookClient(
+        job.nb, timeout=cell_timeout, kernel_name=kernel_name, record_timing=False,
+        resources={"metadata": {"path": str(job.cwd)}}, on_cell_start=on_cell_start,
+        kernel_manager_class=kernel_manager_class(template, env, created=managers),
+    )
+    started = time.monotonic()
+    failure = None
+    task = asyncio.ensure_future(client.async_execute())
+    try:
+        # The notebook's limit counts from its first cell: the kernel's start-up (bounded by
+        # nbclient's start-up timeout) depends on how busy the machine is, not on the notebook.
+        while not task.done():
+            if first_cell[0] is None:
+                await asyncio.wait({task}, timeout=0.2)
+                continue
+            left = first_cell[0] + notebook_timeout - time.monotonic()
+            if left <= 0:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+                raise TimeoutError
+            await asyncio.wait({task}, timeout=left)
+        task.result()
+    except Exception as exc:  # noqa: BLE001 - every ending becomes a result
+        failure = _failure_from(exc, current[0], notebook_timeout)
+    finally:
+        for km in managers:  # nbclient shuts its kernel down; a timeout may cut that short
+            if km.has_kernel:
+                kill_kernels([km])
+                try:
+                    await km.shutdown_kernel(now=True)
+                except Exception:  # noqa: BLE001, S110 - killed already; nothing more to do
+                    pass
+    return NotebookResult(job.name, job.nb, time.monotonic() - started, failure)
+
+
+def execute_notebooks(jobs: list[Job], *, env: dict[str, str], workers: int | None = None,
+                      cell_timeout: int = 180, notebook_timeout: int = 300,
+                      on_result: Callable[[NotebookResult], None],
+                      template: KernelTemplate | None = None, warm: bool = True) -> None:
+    """Run ``jobs``, ``workers`` at a time (default: one per core), each on a fresh kernel,
+    and call ``on_result`` in this thread as each one finishes. ``warm`` False starts each
+    kernel the standard way (``python -m ipykernel_launcher``), with nothing preloaded."""
+    if not jobs:
+        return
+    workers = max(1, min(len(jobs), workers or os.cpu_count() or 1))
+    own = warm and template is None
+    if own:
+        template = KernelTemplate(env)
+    if template is not None:
+        template.start()  # its imports overlap the first kernels' set-up here
+
+    async def main() -> None:
+        gate = asyncio.Semaphore(workers)
+
+        async def one(job: Job) -> NotebookResult:
+            async with gate:
+                return await _run_one(job, template if warm else None, env, cell_timeout,
+                                      notebook_timeout)
+
+        for finished in asyncio.as_completed([one(j) for j in jobs]):
+            on_result(await finished)
+
+    try:
+        asyncio.run(main())
+    finally:
+        if own and template is not None:
+            template.close()
+
+
+def execute_parameterized(output: Path, parameters: dict, *, env: dict[str, str],
+                          cwd: Path, kernel_name: str = "python3", cell_timeout: int | None = None,
+                          log: Path | None = None, template: KernelTemplate | None = None,
+                          on_cell: Callable[[int, int], None] | None = None,
+                          managers: list | None = None):
+    """Run the notebook already written at ``output`` with
+    ``parameters`` through papermill, on a warm kernel from ``template``; the output is saved
+    after every cell. Returns the executed notebook; raises what papermill raises
+    (``PapermillExecutionError`` names the cell). ``on_cell(i, n)`` is told as the i-th of n
+    code cells starts; ``managers`` receives the kernel manager (for a watchdog)."""
+    import nbformat
+    import papermill
+
+    nb = nbformat.read(output, as_version=4)
+    code = sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip())
+    total = code + (1 if parameters else 0)  # papermill adds its injected-parameters cell
+    seen = [0]
+
+    def on_cell_start(cell, cell_index):
+        if on_cell is not None and cell.cell_type == "code" and cell.source.strip():
+            seen[0] += 1
+            on_cell(seen[0], total)
+
+    return papermill.execute_notebook(
+        str(output), str(output), parameters=parameters or None, kernel_name=kernel_name,
+        progress_bar=False, log_output=False, start_timeout=60,
+        execution_timeout=cell_timeout, on_cell_start=on_cell_start,
+        kernel_manager_class=kernel_manager_class(template, env, str(log) if log else None,
+                                                  created=managers, cwd=str(cwd)),
+    )

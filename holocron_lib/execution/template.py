@@ -1,0 +1,157 @@
+"""The template process that real ipykernel kernels are forked from, imports already done.
+
+A fresh kernel spends about two seconds before a notebook's first cell does any work: the
+interpreter, ipykernel, then pandas, matplotlib, DuckDB and sqlglot. This process pays that
+once: it imports those modules (nothing else: no kernel, no shell, no event loop, no thread),
+then listens on a Unix socket. Each request names a connection file, a working folder and an
+environment; the process forks, and the child becomes an ordinary ``IPKernelApp`` on that
+connection file, in its own session, as ``python -m ipykernel_launcher -f FILE`` would.
+Every kernel is a process no other notebook has used. The template reaps each child and
+sends its exit code on the request's connection; it ends, killing its kernels, when its
+standard input closes (the process that started it is gone), and on SIGUSR1 it forks no
+more and ends once its kernels have.
+
+    python -m holocron_lib.execution.template SOCKET_PATH
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import json
+import os
+import selectors
+import signal
+import socket
+import sys
+
+# What every notebook would import anyway. matplotlib's inline backend is left out on
+# purpose: importing it registers the chart hooks with the running shell, which only the
+# kernel has.
+PRELOAD = (
+    "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "duckdb", "sqlglot",
+    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
+    # what IPKernelApp.initialize() imports (the debugger's pydevd, the shell's history store)
+    "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
+    "IPython.extensions.storemagic", "psutil", "sqlite3",
+    "holocron_lib.db.connection", "holocron_lib.db.embedded", "holocron_lib.notebook.display",
+    "holocron_lib.tsql.translate",
+)
+
+
+def preload() -> list[str]:
+    """Import PRELOAD; returns the modules that could not be imported (they load later)."""
+    missing = []
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    return missing
+
+
+def _become_kernel(request: dict, template_cwd: str) -> None:
+    """In the forked child: turn into an ipykernel kernel; never returns."""
+    os.setsid()  # its own process group, so an interrupt or a kill reaches what it starts
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGUSR1):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    log = request.get("log")
+    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600) if log else null
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.chdir(request["cwd"])
+    # As ipykernel_launcher does: the launcher's folder leaves sys.path, and the shell puts
+    # the kernel's working folder back when it starts.
+    if sys.path and sys.path[0] in ("", template_cwd):
+        del sys.path[0]
+    sys.argv = ["ipykernel_launcher", *request["argv"]]
+    from ipykernel.kernelapp import IPKernelApp  # lazy: preloaded, so this costs nothing
+
+    IPKernelApp.launch_instance(argv=request["argv"])
+    raise SystemExit(0)  # a normal interpreter exit: atexit handlers and finalizers run
+
+
+def serve(socket_path: str) -> None:
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)  # bound before the imports: early requests wait in the backlog
+    listener.listen(64)
+    preload()
+    # What was imported stays put: the collector never walks it again, so a forked kernel
+    # does not copy those pages just by collecting garbage.
+    gc.freeze()
+    template_cwd = os.getcwd()
+    children: dict[int, socket.socket] = {}
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ, "accept")
+    selector.register(sys.stdin, selectors.EVENT_READ, "stdin")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the starting process decides when to stop
+    signal.signal(signal.SIGTERM, lambda *_: _stop(children))
+    # Retired (the library changed under it): fork no more, end when its kernels have.
+    retiring: list[bool] = []
+    signal.signal(signal.SIGUSR1, lambda *_: retiring.append(True))
+    while True:
+        if retiring:
+            if listener.fileno() != -1:
+                selector.unregister(listener)
+                listener.close()
+            if not children:
+                os._exit(0)
+        for key, _ in selector.select(timeout=0.05):
+            if key.data == "stdin":
+                if not os.read(sys.stdin.fileno(), 4096):
+                    _stop(children)
+            elif key.data == "accept":
+                conn, _ = listener.accept()
+                request = json.loads(conn.makefile("r", encoding="utf-8").readline())
+                pid = os.fork()
+                if pid == 0:
+                    selector.close()
+                    listener.close()
+                    for other in children.values():
+                        other.close()
+                    conn.close()
+                    _become_kernel(request, template_cwd)
+                children[pid] = conn
+                conn.sendall(f"{pid}\n".encode())
+        _reap(children)
+
+
+def _reap(children: dict[int, socket.socket]) -> None:
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        conn = children.pop(pid, None)
+        if conn is not None:
+            try:
+                conn.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
+            except OSError:
+                pass
+            conn.close()
+
+
+def _stop(children: dict[int, socket.socket]) -> None:
+    """Kill every kernel still running (each leads its own process group), then exit."""
+    for pid in list(children):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for pid in list(children):
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])
