@@ -152,9 +152,14 @@ def build_book(
     # lazy: the kernel machinery loads only when a build runs
     from holocron_lib.execution.kernels import KernelTemplate
 
-    # Started by execute_stale once the plan shows a notebook to execute (its imports are
-    # the longest wait before one can run); a build that executes nothing never pays for it.
+    # Its imports are the longest wait before a notebook can run: started now when a
+    # notebook's source changed (they overlap the generated pages and the plan), else by
+    # execute_stale once the plan shows one to execute; killed at once if none is.
     template = KernelTemplate(env)
+    from holocron_lib.book.execute import sources_changed  # lazy: as below
+
+    if sources_changed(root, toc_notebooks(root)):
+        template.start()
     try:
         write_generated_pages(root, progress)
         # lazy: jupyter-cache and the executor load only when a build runs
