@@ -223,6 +223,25 @@ class Planned:
     recorded: dict | None = None
 
 
+def sources_changed(root: Path, names: list[str]) -> bool:
+    """Whether a notebook's source changed since the last plan (by size and time), without
+    parsing anything: a hint to start the kernel template early. A markdown edit says yes
+    too; the plan decides."""
+    index_file = root / CACHE_DIR / INDEX_FILE
+    try:
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    for name in names:
+        try:
+            stat = (root / f"{name}.py").stat()
+        except OSError:
+            return True
+        if (index.get(name) or {}).get("stat") != [stat.st_size, stat.st_mtime_ns]:
+            return True
+    return False
+
+
 def plan(root: Path, names: list[str], cache, *, data: DataSource, settings_hash: str,
          force: bool = False, library: Path | None = None) -> list[Planned]:
     """Every notebook with what it depends on and why it must run (None: it need not).
