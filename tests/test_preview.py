@@ -17,7 +17,8 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from holocron_lib.book.preview import failed_page_source, ignore_filter, notebooks_to_check
+from holocron_lib.book.preview import ignore_filter, notebooks_to_check
+from holocron_lib.book.preview_errors import failed_page_source
 
 ROOT = Path(__file__).resolve().parent.parent
 TOC = """format: jb-book

@@ -454,19 +454,18 @@ def test_one_user_cannot_fill_the_queue(run_env, monkeypatch, store_url):
         wait_for_runs(client, ids, auth("ada"), timeout=180)
 
 
-def test_the_books_forked_notebooks_get_the_allow_list_too(tmp_path, monkeypatch):
-    import nbformat
+def test_the_books_kernels_get_the_allow_list_too(tmp_path, monkeypatch):
+    import jupytext
 
-    from holocron_lib.book.forkexec import run_all
+    from holocron_lib.execution.executor import Job, execute_notebooks
 
     monkeypatch.setenv("HOLOCRON_API_TOKENS", "build-machine-token-0123=ana")
     monkeypatch.setenv("UNRELATED_SECRET", CANARY)
-    path = tmp_path / "nb.py"
-    path.write_text("# %%\nimport os\nprint(sorted(os.environ))\n")
-    results: list[dict] = []
-    run_all([str(path)], workers=1, env=kernel_environment(tmp_path), cell_timeout=30,
-            notebook_timeout=60, on_result=results.append)
-    (cell,) = [c for c in nbformat.reads(results[0]["nb"], as_version=4).cells]
+    nb = jupytext.reads("# %%\nimport os\nprint(sorted(os.environ))\n", fmt="py:percent")
+    results: list = []
+    execute_notebooks([Job("nb", nb, tmp_path)], workers=1, env=kernel_environment(tmp_path),
+                      cell_timeout=30, notebook_timeout=60, on_result=results.append)
+    (cell,) = [c for c in results[0].nb.cells]
     printed = cell.outputs[0]["text"]
     assert "HOLOCRON_HOME" in printed and "PATH" in printed
     assert "HOLOCRON_API_TOKENS" not in printed and "UNRELATED_SECRET" not in printed

@@ -16,24 +16,10 @@ import yaml
 
 from holocron_lib.book.sphinx_run import SphinxBuild
 from holocron_lib.book.toc import toc_files, toc_notebooks
-from holocron_lib.errors import HolocronError
+from holocron_lib.errors import BookBuildError
 from holocron_lib.execution.environment import bytecode_cache, kernel_environment
 
 GENERATED_DIR = Path("book") / "generated"
-
-
-class BookBuildError(HolocronError, RuntimeError):
-    """The book did not build; ``notebook`` names the page that failed, when known."""
-
-    def __init__(self, reason: str, notebook: str | None = None):
-        super().__init__(reason, notebook)
-        self.reason = reason
-        self.notebook = notebook
-
-    def __str__(self) -> str:
-        if self.notebook:
-            return f"Book build failed in notebook {self.notebook}: {self.reason}"
-        return f"Book build failed: {self.reason}"
 
 
 def _config_timeout(root: Path) -> int:

@@ -34,14 +34,17 @@ from pathlib import Path
 
 from holocron_lib.book.build import STAMP_FILE, _config_timeout, write_generated_pages
 from holocron_lib.book.execute import CACHE_DIR, REEXECUTED_FILE, data_source, execute_stale
+from holocron_lib.book.preview_errors import (
+    ERRORS_FILE,
+    ERRORS_VARIABLE,
+    read_errors,
+)
 from holocron_lib.book.toc import toc_notebooks
 from holocron_lib.errors import NotebookExecutionError
 from holocron_lib.execution.environment import kernel_environment
 from holocron_lib.settings import load_settings
 
 WATCHED = ("notebooks_py", "book", "holocron_lib", "_config.yml", "_toc.yml")
-ERRORS_FILE = Path(".holocron") / "preview-errors.json"
-ERRORS_VARIABLE = "HOLOCRON_PREVIEW_ERRORS"  # set for the preview's Sphinx builds only
 # Written by the build itself: a change there must not start another build.
 GENERATED = ("book/runbook-catalog.md", "book/generated/")
 _IGNORED = re.compile(r"(/__pycache__/|/\.ipynb_checkpoints/|\.pyc$|\.swp$|\.swx$|~$|/\.#"
@@ -51,34 +54,6 @@ WARM_MODULES = ("sphinx.application", "sphinx.builders.html", "docutils.core",
                 "jupyter_book.sphinx", "myst_nb.sphinx_ext", "myst_parser",
                 "sphinx_book_theme", "sphinx_external_toc", "jupytext", "jupyter_cache",
                 "jupyter_cache.cache.main", "nbformat", "yaml")
-
-
-def failed_page_source(text: str, message: str) -> str:
-    """The percent-format source of a page whose notebook failed: not executed by the book
-    (MyST-NB's per-notebook `execution_mode: off`), the error in a box under the title."""
-    import jupytext
-    import nbformat
-
-    nb = jupytext.reads(text, fmt="py:percent")
-    nb.metadata["mystnb"] = {"execution_mode": "off"}
-    nb.metadata.setdefault("jupytext", {})["notebook_metadata_filter"] = "mystnb,kernelspec,-all"
-    # One paragraph of plain text: Markdown's special characters escaped.
-    shown = re.sub(r"([\\`*_{}\[\]<>#|:~$])", r"\\\1", " ".join(message.split()))
-    box = nbformat.v4.new_markdown_cell(
-        ":::{error}\n**This notebook failed in the preview**, so this page shows its code "
-        f"without outputs. Save a fix and the page comes back with its outputs.\n\n{shown}\n:::")
-    at = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
-    nb.cells.insert(at, box)
-    return jupytext.writes(nb, fmt="py:percent")
-
-
-def read_errors(path: Path) -> dict:
-    """The preview's error file: {"errors": {page: message}, "reread": [page, ...]}."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"errors": {}, "reread": []}
-    return {"errors": dict(data.get("errors") or {}), "reread": list(data.get("reread") or [])}
 
 
 def execute_notebooks(root: Path, names: list[str] | None = None, *,

@@ -192,7 +192,7 @@ def _preview_errors() -> dict:
     path = os.environ.get("HOLOCRON_PREVIEW_ERRORS")
     if not path:
         return {"errors": {}, "reread": []}
-    from holocron_lib.book.preview import read_errors  # lazy: only the preview sets it
+    from holocron_lib.book.preview_errors import read_errors  # lazy: only the preview sets it
 
     return read_errors(Path(path))
 
@@ -201,7 +201,7 @@ def _show_preview_error(app, docname, source):
     """In the preview, a notebook that failed becomes a page of its code with the error."""
     message = _preview_errors()["errors"].get(docname)
     if message and _is_notebook(docname):
-        from holocron_lib.book.preview import failed_page_source  # lazy: preview only
+        from holocron_lib.book.preview_errors import failed_page_source  # lazy: preview only
 
         source[0] = failed_page_source(source[0], message)
 

@@ -196,7 +196,7 @@ def execute_parameterized(output: Path, parameters: dict, *, env: dict[str, str]
 
     return papermill.execute_notebook(
         str(output), str(output), parameters=parameters or None, kernel_name=kernel_name,
-        progress_bar=False, log_output=False, start_timeout=60,
+        progress_bar=False, log_output=False, start_timeout=60, language="python",
         execution_timeout=cell_timeout, on_cell_start=on_cell_start,
         kernel_manager_class=kernel_manager_class(template, env, str(log) if log else None,
                                                   created=managers, cwd=str(cwd)),
