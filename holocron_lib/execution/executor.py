@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -165,10 +166,34 @@ def execute_notebooks(jobs: list[Job], *, env: dict[str, str], workers: int | No
             on_result(await finished)
 
     try:
-        asyncio.run(main())
+        _run_to_completion(main)
     finally:
         if own and template is not None:
             template.close()
+
+
+def _run_to_completion(coroutine_function) -> None:
+    """``asyncio.run`` here, or in a thread of its own when this thread already runs an event
+    loop (a caller inside Jupyter, or a library that left one running): the notebooks' loop
+    must not nest in someone else's."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine_function())
+        return
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coroutine_function())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=target, name="holocron-notebooks")
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
 
 
 def execute_parameterized(output: Path, parameters: dict, *, env: dict[str, str],
