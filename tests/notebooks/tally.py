@@ -29,9 +29,13 @@ READY_FILE: str = ""  # touched once the run is counted
 import os
 import time
 
+# The kernel is forked from a template process its runner started: the runner is the
+# template's parent (field 4 of /proc/<pid>/stat).
+with open(f"/proc/{os.getppid()}/stat", encoding="utf-8") as stat:
+    RUNNER = stat.read().rsplit(")", 1)[1].split()[1]
 if TALLY_DIR:
     with open(os.path.join(TALLY_DIR, f"{KEY}.log"), "a", encoding="utf-8") as fh:
-        fh.write(f"{os.getppid()}\n")
+        fh.write(f"{RUNNER}\n")
 if READY_FILE:
     open(READY_FILE, "w").close()
 deadline = time.monotonic() + SECONDS
