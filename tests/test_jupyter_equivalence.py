@@ -114,6 +114,9 @@ def both_ways(environment):
 
 
 @pytest.mark.slow
+UNORDERED_ON_PURPOSE = {"notebooks_py/learning/04_sql_exercises_companion"}
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_a_warm_kernel_shows_what_a_standard_kernel_shows(both_ways, name):
     warm, standard = both_ways
@@ -121,5 +124,9 @@ def test_a_warm_kernel_shows_what_a_standard_kernel_shows(both_ways, name):
     fast, plain = summary(warm[name].nb), summary(standard[name])
     assert len(fast) == len(plain)
     for index, (ours, theirs) in enumerate(zip(fast, plain, strict=True)):
+        if name in UNORDERED_ON_PURPOSE:
+            # its first exercise shows a TOP (10) without ORDER BY: which rows come back is
+            # the engine's choice, so only the shape of that table can be compared
+            ours, theirs = dict(ours, html=len(ours["html"])), dict(theirs, html=len(theirs["html"]))
         assert ours == theirs, f"{name}, code cell {index}"
     assert any(c["html"] for c in fast) or any(c["streams"] or c["results"] for c in fast)
