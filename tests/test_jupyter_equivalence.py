@@ -113,10 +113,10 @@ def both_ways(environment):
     return warm, standard
 
 
-@pytest.mark.slow
 UNORDERED_ON_PURPOSE = {"notebooks_py/learning/04_sql_exercises_companion"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_a_warm_kernel_shows_what_a_standard_kernel_shows(both_ways, name):
     warm, standard = both_ways
