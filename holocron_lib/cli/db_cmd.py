@@ -55,17 +55,18 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
     Afterwards every declared foreign key and filtered unique index that the data breaks
     is reported as a warning (the embedded database enforces neither).
     """
-    # lazy: DuckDB, pyarrow, sqlglot and the generator, which `--help` never needs
+    settings = load_settings()
+    variable = "--output" if output else "HOLOCRON_DB_PATH"
+    output = output or settings.db_path
+    if if_missing and output.exists():  # before the imports: the book's no-op rebuild path
+        click.echo(f"{_shown(output, settings.home)} exists; not rebuilt (--if-missing)")
+        return
+    # lazy: DuckDB, pyarrow, sqlglot and the generator (2 s), which `--help` and
+    # `--if-missing` never need
     from holocron_lib.db.seeded import build_database
     from holocron_lib.db.subset import Subset, parse_names, parse_row_limits
     from holocron_lib.schema.ddl import load_schema_model  # lazy, as above
 
-    settings = load_settings()
-    variable = "--output" if output else "HOLOCRON_DB_PATH"
-    output = output or settings.db_path
-    if if_missing and output.exists():
-        click.echo(f"{_shown(output, settings.home)} exists; not rebuilt (--if-missing)")
-        return
     try:
         limits = parse_row_limits(rows)
     except ValueError as exc:
