@@ -149,7 +149,19 @@ def tests(session: nox.Session) -> None:
         missing = programs.missing_programs()
     if missing:
         session.error(programs.advice(missing))
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *_spread_fast_tier(session))
+
+
+def _spread_fast_tier(session: nox.Session) -> list[str]:
+    """The fast tier (`-m "not slow"`) runs on every core with pytest-xdist, unless the
+    arguments choose (`-n ...`). The full suite stays in one process: its cell-limit,
+    heartbeat and timeout tests each expect a core of their own."""
+    args = list(session.posargs)
+    chose = any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args)
+    if "not slow" in args and not chose:
+        session.log("fast tier: the tests spread over every core (pytest-xdist -n auto)")
+        return ["-n", "auto", *args]
+    return args
 
 
 @nox.session(name="lint", python=PYTHON)

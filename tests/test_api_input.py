@@ -3,6 +3,7 @@ a bad row in the store never breaks a listing; the store's state is reported by 
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from runservice_fixtures import NOTEBOOKS, auth, wait_for_runs
@@ -35,6 +36,7 @@ BAD_BODIES = {
 }
 
 
+@pytest.mark.slow
 def test_unstorable_values_are_refused_before_anything_is_recorded(run_settings):
     with _client(run_settings) as client:
         for name, body in BAD_BODIES.items():
@@ -95,6 +97,7 @@ def _insert_bad_row(store: Store) -> int:
         return conn.execute(sa.text("SELECT MIN(id) FROM notebook_executions")).scalar()
 
 
+@pytest.mark.slow
 def test_a_bad_stored_row_never_breaks_a_listing(run_settings, store_url):
     with Store(store_url) as store:
         bad_id = _insert_bad_row(store)

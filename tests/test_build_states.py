@@ -65,6 +65,7 @@ def test_a_whole_build_has_no_subset_record():
 # --- what a subset build holds --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_dbo_only_keeps_every_dbo_row_and_writes_no_lake(tmp_path_factory):
     full, part = seeded_path(tmp_path_factory), state_path(tmp_path_factory, "dbo-only")
     counts = read_meta(part)["row_counts"]
@@ -77,6 +78,7 @@ def test_dbo_only_keeps_every_dbo_row_and_writes_no_lake(tmp_path_factory):
     assert read_meta(part)["subset"] == {"only": ["dbo"], "empty": [], "rows": {}}
 
 
+@pytest.mark.slow
 def test_one_job_and_no_runs(tmp_path_factory):
     path = state_path(tmp_path_factory, "one-job-no-runs")
     assert count(path, "llm.job") == 1
@@ -90,6 +92,7 @@ def test_one_job_and_no_runs(tmp_path_factory):
     assert meta["fingerprint"] != read_meta(seeded_path(tmp_path_factory))["fingerprint"]
 
 
+@pytest.mark.slow
 def test_runs_without_artifacts_lose_their_artifact_pointers_not_their_rows(tmp_path_factory):
     path = state_path(tmp_path_factory, "runs-no-artifacts")
     assert count(path, "llm.run") == count(seeded_path(tmp_path_factory), "llm.run")
@@ -108,6 +111,7 @@ def test_runs_without_artifacts_lose_their_artifact_pointers_not_their_rows(tmp_
     assert written <= bundles, "the lake keeps the bundles' files, no artifact's"
 
 
+@pytest.mark.slow
 def test_first_rows_keep_their_keys_and_whatever_pointed_at_the_rest_goes(tmp_path):
     path = tmp_path / "h.duckdb"
     lines: list[str] = []
@@ -135,6 +139,7 @@ def seeded_path_of(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_the_lake_holds_only_the_files_of_kept_artifacts(tmp_path):
     path = tmp_path / "h.duckdb"
     lake = tmp_path / "lake"
@@ -150,6 +155,7 @@ def test_the_lake_holds_only_the_files_of_kept_artifacts(tmp_path):
 # --- the CLI --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_builds_a_subset_and_info_describes_it(clean_env):
     from holocron_lib.cli import cli
 
@@ -254,6 +260,7 @@ def test_latest_rows_only_and_nulls_are_equal_as_on_sql_server(tmp_path_factory)
         assert "('test', 'same', None) ×2" in " ".join(failing["detail"])
 
 
+@pytest.mark.slow
 def test_the_quality_check_fails_on_real_like_seeds_and_shows_the_keys(tmp_path_factory):
     from holocron_lib.db.connection import connect
 

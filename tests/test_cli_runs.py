@@ -72,6 +72,7 @@ def test_a_dry_run_names_the_output_file_it_would_write(sqlite_env):
     assert not (sqlite_env / "runs.sqlite").exists(), "a dry run records nothing"
 
 
+@pytest.mark.slow
 def test_failed_run_exits_non_zero_naming_the_cell(sqlite_env):
     result = CliRunner().invoke(cli, ["run", "fails_at_cell_3", "-q", *ROOT])
     assert result.exit_code == 1

@@ -188,6 +188,7 @@ _WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_two_processes_connect_and_write_at_once(tiny_db_path, tmp_path):
     before = _digest(tiny_db_path)
     script = tmp_path / "writer.py"

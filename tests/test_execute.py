@@ -133,6 +133,7 @@ def test_execute_notebook_never_raises_for_an_unreadable_source(tmp_path):
     assert outcome.status == RunStatus.ERROR and "cannot read" in outcome.error_message
 
 
+@pytest.mark.slow
 def test_a_run_leaves_no_kernel_behind(sqlite_store, tmp_path):
     """The process keeps its warm template for the next run, and nothing else."""
     import psutil

@@ -14,6 +14,8 @@ from holocron_lib.execution.environment import kernel_environment
 from holocron_lib.execution.executor import Job, execute_notebooks
 from holocron_lib.execution.kernels import KernelTemplate
 
+pytestmark = pytest.mark.slow  # runs notebooks on real kernels
+
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 

@@ -85,6 +85,7 @@ def test_no_committed_file_holds_outputs():
         assert "execution_count" not in text and "image/png" not in text
 
 
+@pytest.mark.slow
 def test_the_hook_flags_an_executed_notebook_and_strips_it(tmp_path):
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("print(1)")

@@ -42,7 +42,7 @@ print("first" + " output")
 """
 WAIT = 240  # seconds: generous, the machine may be busy; nothing here is a timing assertion
 
-pytestmark = pytest.mark.book
+pytestmark = [pytest.mark.book, pytest.mark.slow]  # a live server building the book
 
 
 def _free_port() -> int:

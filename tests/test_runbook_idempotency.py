@@ -21,6 +21,8 @@ from holocron_lib.db.connection import connect
 from holocron_lib.execution.environment import kernel_environment
 from holocron_lib.execution.executor import execute_parameterized
 
+pytestmark = pytest.mark.slow  # runs notebooks on real kernels
+
 ROOT = Path(__file__).resolve().parent.parent
 RUNBOOKS = {
     "01_verify_local_stack": {"CHECK_DOCKER": False},

@@ -157,6 +157,7 @@ def test_the_store_allows_one_run_per_schedule_and_due_time(store):
             store.insert_run(conn, "simple_params", "alice", {})
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_two_scheduler_loops_with_their_own_engines_fire_once_per_due_time(pg_store_url):
     with Store(pg_store_url) as setup:

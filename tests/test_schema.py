@@ -247,6 +247,7 @@ def test_check_foreign_keys_finds_a_planted_orphan(con):
     assert "EntityKey" in str(orphan)
 
 
+@pytest.mark.slow
 def test_check_foreign_keys_through_the_database_interface(tmp_path):
     path = tmp_path / "orphans.duckdb"
     raw = duckdb.connect(str(path))

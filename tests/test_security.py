@@ -251,6 +251,7 @@ def _assert_nothing_leaks(text: str, home: Path, queried: bool = False) -> None:
         assert at < 0, text[max(0, at - 300):at + 100]
 
 
+@pytest.mark.slow
 def test_the_scratchpad_reads_no_file_and_no_url(secured, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text(FILE_SECRET)
@@ -278,6 +279,7 @@ def test_the_scratchpad_reads_no_file_and_no_url(secured, tmp_path):
         _assert_nothing_leaks(_output(secured, run) + json.dumps(shown), secured.home, True)
 
 
+@pytest.mark.slow
 def test_a_kernel_sees_only_the_allowed_variables(secured):
     reply = secured.post("/notebooks/probe/runs", headers=auth(), json={})
     (run,) = wait_for_runs(secured, [reply.json()["id"]], auth()).values()
@@ -290,6 +292,7 @@ def test_a_kernel_sees_only_the_allowed_variables(secured):
     _assert_nothing_leaks(text, secured.home)
 
 
+@pytest.mark.slow
 def test_roles_decide_who_may_run_what(secured):
     def post(who, name, parameters):
         return secured.post(f"/notebooks/{name}/runs", headers=auth(who),
@@ -326,6 +329,7 @@ def test_roles_decide_who_may_run_what(secured):
     assert secured.get(f"/runs/{alice_run['id']}/output", headers=auth("ada")).status_code == 200
 
 
+@pytest.mark.slow
 def test_a_path_parameter_writes_only_inside_its_folder(secured, tmp_path):
     outside = tmp_path / "victim.json"
     outside.write_text('{"step": "not yours"}')
@@ -355,6 +359,7 @@ def test_a_path_parameter_writes_only_inside_its_folder(secured, tmp_path):
     _assert_nothing_leaks(_output(secured, runs[good.json()["id"]], "otto"), secured.home)
 
 
+@pytest.mark.slow
 def test_a_failing_query_shows_no_absolute_path(secured):
     reply = secured.post("/notebooks/exploration/01_sql_scratchpad/runs", headers=auth("otto"),
                          json={"parameters": {"QUERY": "SELECT TOP 1 * FROM dbo.NoSuchTable"}})
@@ -411,6 +416,7 @@ WRITER = PROBE.replace('NOTE: str = ""  # ignored', 'OUT: str = ""  # where to w
                                  'else None\nprint("VARIABLES:"')
 
 
+@pytest.mark.slow
 def test_the_command_line_confines_path_parameters_too(clean_env, monkeypatch, tmp_path):
     from click.testing import CliRunner
 
@@ -431,6 +437,7 @@ def test_the_command_line_confines_path_parameters_too(clean_env, monkeypatch, t
     assert (clean_env / "artifacts" / "runs" / "2" / "sub" / "out.txt").read_text() == "written"
 
 
+@pytest.mark.slow
 def test_one_user_cannot_fill_the_queue(run_env, monkeypatch, store_url):
     monkeypatch.setenv("HOLOCRON_MAX_WAITING_PER_USER", "2")
     settings = load_settings(dotenv=False)
@@ -454,6 +461,7 @@ def test_one_user_cannot_fill_the_queue(run_env, monkeypatch, store_url):
         wait_for_runs(client, ids, auth("ada"), timeout=180)
 
 
+@pytest.mark.slow
 def test_the_books_kernels_get_the_allow_list_too(tmp_path, monkeypatch):
     import jupytext
 

@@ -315,6 +315,7 @@ def test_bad_input_names_file_row_and_column(case, tmp_path):
 # --- atomic build and its sidecar -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_build_from_a_seed_folder_writes_database_and_sidecar(tmp_path):
     out = tmp_path / "db" / "holocron.duckdb"
     report = build_database(out, seed_dir=CHECKOUT, as_of=LOAD_TIME)
@@ -331,6 +332,7 @@ def test_build_from_a_seed_folder_writes_database_and_sidecar(tmp_path):
         assert con.execute("SELECT count(*) FROM dbo.FactEvent").fetchone()[0] == 4
 
 
+@pytest.mark.slow
 def test_failed_build_keeps_the_previous_file_and_leaves_no_temp_file(tmp_path):
     out = tmp_path / "holocron.duckdb"
     build_database(out, seed_dir=CHECKOUT, as_of=LOAD_TIME)
@@ -420,12 +422,14 @@ def _differing_tables(path: Path, other: Path, names) -> list[str]:
     return differing
 
 
+@pytest.mark.slow
 def test_two_synthetic_builds_hold_identical_data(synthetic_builds):
     first, second = synthetic_builds
     assert first.fingerprint == second.fingerprint and first.tables == second.tables
     assert _differing_tables(first.path, second.path, first.tables) == []
 
 
+@pytest.mark.slow
 def test_synthetic_build_equals_a_build_from_the_written_seed_files(synthetic_builds, tmp_path):
     """The in-memory synthetic path loads exactly what its seed files on disk would load."""
     from holocron_lib.synthetic import write_seed_dir
@@ -482,6 +486,7 @@ def test_a_torn_cache_entry_is_rebuilt(tmp_path, monkeypatch):
     assert schemacache.cached("probe", lambda: [2], [source]) == [2]
 
 
+@pytest.mark.slow
 def test_schema_applied_from_the_cache_matches_a_fresh_translation(tmp_path, monkeypatch):
     from holocron_lib.schema import apply as schema
     from holocron_lib.schema import ddl
@@ -520,6 +525,7 @@ def test_values_the_fast_parser_refuses_still_read_as_the_standard_library_reads
     assert row["Odd"] != row["Odd"]  # NaN
 
 
+@pytest.mark.slow
 def test_seed_folder_with_a_broken_foreign_key_builds_and_names_the_key(tmp_path):
     """Outside seed data is theirs: a broken key is a warning naming it, not a failed build."""
     folder = tmp_path / "seeds"
@@ -534,6 +540,7 @@ def test_seed_folder_with_a_broken_foreign_key_builds_and_names_the_key(tmp_path
     assert len(warnings) == 1 and "99" in warnings[0]
 
 
+@pytest.mark.slow
 def test_intact_seed_folder_builds_without_a_foreign_key_warning(tmp_path):
     lines: list[str] = []
     build_database(tmp_path / "h.duckdb", seed_dir=CHECKOUT, as_of=LOAD_TIME,

@@ -173,6 +173,7 @@ def test_unique_indexes_hold(tables, name, columns):
     assert [k for k, n in keys.items() if n > 1] == []
 
 
+@pytest.mark.slow
 def test_work_item_dedupe_keys_stay_unique_at_a_larger_scale():
     # scale 3 drew a discovered title twice before titles were checked against those taken
     ordered, _lake = generate(scale=3, seed=42, as_of=AS_OF)
@@ -379,6 +380,7 @@ def built(tmp_path_factory):
     con.close()
 
 
+@pytest.mark.slow
 def test_seed_files_load_with_every_foreign_key_holding(built):
     from holocron_lib.schema.apply import check_foreign_keys
 

@@ -10,6 +10,7 @@ import system_programs
 from postgres_server import PrivatePostgres
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_private_server_takes_its_password_refuses_others_and_leaves_nothing():
     with PrivatePostgres() as server:

@@ -103,6 +103,7 @@ def test_a_worker_stopped_at_once_requeues_retry_safe_runs_and_fails_the_rest(
     assert failed.error_message == "Interrupted: its worker was stopped."
 
 
+@pytest.mark.slow
 def test_runs_cancel_command(run_env, tmp_path):
     from holocron_lib.settings import load_settings as load
 

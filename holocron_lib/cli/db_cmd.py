@@ -61,10 +61,9 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
     if if_missing and output.exists():  # before the imports: the book's no-op rebuild path
         click.echo(f"{_shown(output, settings.home)} exists; not rebuilt (--if-missing)")
         return
-    # lazy: DuckDB, pyarrow, sqlglot and the generator (2 s), which `--help` and
-    # `--if-missing` never need
+    # lazy: DuckDB, pyarrow, sqlglot and the generator (2 s): not for --help, --if-missing
     from holocron_lib.db.seeded import build_database
-    from holocron_lib.db.subset import Subset, parse_names, parse_row_limits
+    from holocron_lib.db.subset import Subset, parse_names, parse_row_limits  # lazy, as above
     from holocron_lib.schema.ddl import load_schema_model  # lazy, as above
 
     try:
