@@ -72,9 +72,8 @@ FIXTURE_TYPES = ColumnTypes.from_declared({
 def fixture_connection() -> duckdb.DuckDBPyConnection:
     """An in-memory database holding the fixture, set up as a T-SQL session."""
     connection = duckdb.connect()
-    configure_session(connection)
-    connection.execute(FIXTURE)
-    configure_session(connection)  # again, now that dbo exists
+    connection.execute(FIXTURE)  # plain DDL and rows: the session settings do not change it
+    configure_session(connection)  # once, now that dbo exists
     return connection
 
 
