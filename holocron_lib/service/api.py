@@ -36,13 +36,14 @@ from holocron_lib.errors import (
     WaitingLimitError,
 )
 from holocron_lib.service import api_models as m
-from holocron_lib.service import auth, presets, scrub
+from holocron_lib.service import scrub
 from holocron_lib.service.access_log import QueryTokenFilter
 from holocron_lib.service.api_common import (
     ApiError,
     NoNul,
     Runner,
     Viewer,
+    check_role_and_values,
     error_response,
     forbidden,
     manages,
@@ -52,7 +53,6 @@ from holocron_lib.service.api_common import (
 )
 from holocron_lib.service.api_team import add_preset_routes, add_schedule_routes, preset_error
 from holocron_lib.service.oidc import OidcVerifier
-from holocron_lib.service.params import check_values
 from holocron_lib.service.pool import RunService
 from holocron_lib.service.registry import is_valid_name
 from holocron_lib.service.runner import output_file_name
@@ -250,17 +250,8 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
     def request_run(name: str, body: m.RunRequest, response: Response, token: Runner):
         """Queue a run with parameters; answers at once with the run's id and links."""
         info = notebook_or_404(name)
-        try:  # what the preset gives, for the role check; a bad preset is refused below
-            base = (presets.preset_values(service.store, info, body.preset)
-                    if body.preset else {})
-        except (PresetError, UnknownObjectError):
-            base = None
-        checked, problems = check_values(info.name, info.parameters,
-                                         {**(base or {}), **body.parameters})
-        if not problems and base is not None:
-            needed, why = auth.role_needed(info, checked)
-            if not auth.may(token.role, needed):
-                raise forbidden(token, needed, f"running {info.name}: {why},")
+        problems = check_role_and_values(service.store, info, token, body.parameters,
+                                         body.preset, "running")
         try:
             run = service.request_run(info.name, body.parameters, token.user,
                                       timeout=body.timeout, preset=body.preset)

@@ -12,9 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from holocron_lib.errors import TokenError
-from holocron_lib.service import auth
+from holocron_lib.errors import PresetError, TokenError, UnknownObjectError
+from holocron_lib.service import auth, presets
 from holocron_lib.service.oidc import looks_like_jwt
+from holocron_lib.service.params import check_values
 from holocron_lib.service.store import Run
 from holocron_lib.settings import ApiToken
 
@@ -108,3 +109,20 @@ def parameter_error(problems: list) -> ApiError:
         {"field": p.parameter, "reason": p.reason,
          "allowed": [a if isinstance(a, str | int | float | bool) else str(a)
                      for a in p.allowed]} for p in problems]})
+
+
+def check_role_and_values(store, info, token: ApiToken, parameters: dict, preset: str | None,
+                          doing: str) -> list:
+    """Before a run or a schedule is made: the problems of the values (a preset's under the
+    request's own), or 403 when the values need a higher role than the token's (``doing``
+    names the act in the message). A bad preset is left for the caller to refuse."""
+    try:
+        base = presets.preset_values(store, info, preset) if preset else {}
+    except (PresetError, UnknownObjectError):
+        base = None
+    checked, problems = check_values(info.name, info.parameters, {**(base or {}), **parameters})
+    if not problems and base is not None:
+        needed, why = auth.role_needed(info, checked)
+        if not auth.may(token.role, needed):
+            raise forbidden(token, needed, f"{doing} {info.name}: {why},")
+    return problems

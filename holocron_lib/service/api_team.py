@@ -20,13 +20,14 @@ from holocron_lib.errors import (
     UnknownObjectError,
 )
 from holocron_lib.service import api_models as m
-from holocron_lib.service import auth, presets
+from holocron_lib.service import presets
 from holocron_lib.service import schedules as sched
 from holocron_lib.service.api_common import (
     ApiError,
     NoNul,
     Runner,
     Viewer,
+    check_role_and_values,
     forbidden,
     manages,
     parameter_error,
@@ -153,17 +154,8 @@ def add_schedule_routes(app: FastAPI, service, notebook_or_404) -> None:
         so is the role its runs need (they run as you)."""
         info = notebook_or_404(body.notebook)
         who = token.user
-        try:
-            base = (presets.preset_values(service.store, info, body.preset)
-                    if body.preset else {})
-        except (PresetError, UnknownObjectError):
-            base = None
-        checked, problems = check_values(info.name, info.parameters,
-                                         {**(base or {}), **body.parameters})
-        if not problems and base is not None:
-            needed, why = auth.role_needed(info, checked)
-            if not auth.may(token.role, needed):
-                raise forbidden(token, needed, f"scheduling {info.name}: {why},")
+        problems = check_role_and_values(service.store, info, token, body.parameters,
+                                         body.preset, "scheduling")
         try:
             made = sched.create_schedule(service.store, service.root, name=body.name,
                                          notebook=info.name, cron=body.cron, owner=who,
