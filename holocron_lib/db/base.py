@@ -19,6 +19,8 @@ from holocron_lib.tsql.names import quote_tsql, split_name, string_literal
 if TYPE_CHECKING:
     import pandas as pd
 
+    from holocron_lib.db.target import Target
+
 
 __all__ = ["Database", "ResultSets", "Transaction"]
 
@@ -236,6 +238,11 @@ class Database(ABC):
     @abstractmethod
     def target(self) -> str:
         """Where the connection points, fit to print: never a secret."""
+
+    @abstractmethod
+    def describe_target(self) -> Target:
+        """What this connection works on, fit to show anyone (a run's lineage): the backend,
+        a database name and the data's fingerprint; never a path, host or credential."""
 
     @abstractmethod
     def _columns(self, schema: str, name: str) -> pd.DataFrame:
