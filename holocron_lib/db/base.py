@@ -13,13 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from holocron_lib.db.target import Target
 from holocron_lib.errors import DatabaseError, UnknownObjectError, close_matches
 from holocron_lib.tsql.names import quote_tsql, split_name, string_literal
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from holocron_lib.db.target import Target
 
 
 __all__ = ["Database", "ResultSets", "Transaction"]

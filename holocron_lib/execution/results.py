@@ -64,11 +64,11 @@ def _convert(name: str, value: Any, where: str, depth: int) -> Any:
     if isinstance(value, decimal.Decimal):
         whole = value.is_finite() and value == value.to_integral_value()
         return _convert(name, int(value) if whole else float(value), where, depth)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
     kind = type(value)
     if kind.__name__ in ("NAType", "NaTType") and kind.__module__.startswith("pandas"):
-        return None  # pandas' missing value
+        return None  # pandas' missing value (NaT passes for a datetime)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
     if kind.__module__.startswith("numpy") and getattr(value, "ndim", None) == 0:
         return _convert(name, value.item(), where, depth)  # a NumPy scalar as its Python value
     if isinstance(value, list | tuple):

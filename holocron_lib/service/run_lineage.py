@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from holocron_lib import __version__
@@ -36,17 +37,18 @@ def code_cells(nb) -> list[str]:
     return [c.source for c in nb.cells if c.cell_type == "code"]
 
 
-def notebook_lineage(info: NotebookInfo, settings) -> dict[str, Any]:
-    """The lineage of a run of ``info`` starting now under ``settings``."""
+def notebook_lineage(info: NotebookInfo, settings, lib: Path = LIBRARY) -> dict[str, Any]:
+    """The lineage of a run of ``info`` starting now under ``settings`` (``lib``: the
+    holocron_lib folder whose files count, by default the one imported)."""
     import jupytext  # where runs execute, not with the API's listing routes
 
     sources = code_cells(jupytext.read(info.path, fmt="py:percent"))
-    files = notebook_closure_files(sources)
+    files = notebook_closure_files(sources, lib)
     target = describe_target(settings)
     return {
         "code_fingerprint": text_fingerprint(sources, extra="code cells"),
         "library_version": __version__,
-        "library_fingerprint": tree_fingerprint(files, base=LIBRARY.parent,
+        "library_fingerprint": tree_fingerprint(files, base=lib.parent,
                                                 extra="import closure"),
         "data_fingerprint": target.data_fingerprint,
         "data": target.data,
