@@ -27,6 +27,8 @@ from holocron_lib.db.target import embedded_target
 from holocron_lib.errors import RecordError
 from holocron_lib.execution.closure import LIBRARY
 from holocron_lib.execution.results import (
+    MAX_RECORDS,
+    MAX_RUN_BYTES,
     MAX_VALUE_BYTES,
     RECORD_MIME,
     json_value,
@@ -111,6 +113,19 @@ def test_records_are_read_back_in_order_first_seen_with_the_last_value():
             _output("d", {"n": float("nan")})]},
     ]}
     assert list(records_of(nb).items()) == [("b", 2), ("a", [1])]
+
+
+def test_a_runs_records_are_bounded_by_count_and_size():
+    many = {"cells": [{"cell_type": "code", "outputs": [
+        _output(f"r{i}", i) for i in range(MAX_RECORDS + 5)] + [_output("r0", "last")]}]}
+    kept = records_of(many)
+    assert len(kept) == MAX_RECORDS and kept["r0"] == "last" and f"r{MAX_RECORDS}" not in kept
+    big = "x" * (MAX_VALUE_BYTES - 100)
+    large = {"cells": [{"cell_type": "code", "outputs": [
+        _output(f"big{i}", big) for i in range(6)]}]}
+    kept = records_of(large)
+    assert list(kept) == [f"big{i}" for i in range(MAX_RUN_BYTES // MAX_VALUE_BYTES)]
+    assert len(json.dumps(kept)) <= MAX_RUN_BYTES
 
 
 # ---------------------------------------------------------------- lineage
@@ -294,7 +309,12 @@ def _execute(store, home: Path, user: str, values: dict):
 @pytest.mark.slow
 def test_runs_keep_lineage_and_results_and_compare_in_the_cli(store, store_url, clean_env,
                                                                monkeypatch):
-    ok = _execute(store, clean_env, "alice", {"ITEMS": 2})
+    monkeypatch.setenv("HOLOCRON_STORE_URL", store_url)
+    ran = CliRunner().invoke(cli, ["run", "records", "-p", "ITEMS=2", "-q",
+                                   "--root", str(NOTEBOOKS)])
+    assert ran.exit_code == 0, ran.output
+    assert "recorded: items_processed = 4\nrecorded: label = \"batch\"\n" in ran.output
+    ok = store.list_runs()[0][0]
     failed = _execute(store, clean_env, "alice", {"ITEMS": 3, "FAIL": True})
     assert ok.status == RunStatus.SUCCEEDED and failed.status == RunStatus.FAILED
     assert list(ok.results.items()) == [
@@ -309,7 +329,6 @@ def test_runs_keep_lineage_and_results_and_compare_in_the_cli(store, store_url, 
              if RECORD_MIME in o.get("data", {})]
     assert shown[0]["data"]["text/plain"] == "items_processed = 2"  # kept in the notebook
 
-    monkeypatch.setenv("HOLOCRON_STORE_URL", store_url)
     result = CliRunner().invoke(cli, ["runs", "compare", str(ok.id), str(failed.id),
                                       "--root", str(NOTEBOOKS)])
     assert result.exit_code == 0, result.output

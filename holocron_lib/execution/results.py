@@ -20,13 +20,14 @@ from typing import Any
 
 from holocron_lib.errors import RecordError
 
-__all__ = ["MAX_RECORDS", "MAX_VALUE_BYTES", "RECORD_MIME", "check_name", "json_value",
+__all__ = ["MAX_RECORDS", "MAX_RUN_BYTES", "MAX_VALUE_BYTES", "RECORD_MIME", "check_name", "json_value",
            "record", "records_of"]
 
 RECORD_MIME = "application/vnd.holocron.record+json"
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}\Z")
 MAX_VALUE_BYTES = 16 * 1024  # one value as JSON text: results are figures, not data sets
 MAX_RECORDS = 200  # names kept per run; later new names are ignored
+MAX_RUN_BYTES = 64 * 1024  # all of a run's records as JSON: what a run listing carries
 MAX_DEPTH = 16
 _JSON_KINDS = "numbers, strings, booleans, None, or lists and dicts of them"
 
@@ -122,7 +123,8 @@ def record(name: str, value: Any) -> None:
 def records_of(nb) -> dict[str, Any]:
     """The results recorded in an executed notebook, by name, in the order first recorded,
     each with the last value recorded under its name. Outputs of our MIME type that are not
-    a well-formed record (written by other means) are passed over."""
+    a well-formed record (written by other means) are passed over, and so are the records
+    past MAX_RECORDS names or MAX_RUN_BYTES in all (the executed notebook still shows them)."""
     found: dict[str, Any] = {}
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
@@ -140,4 +142,10 @@ def records_of(nb) -> dict[str, Any]:
                 found[name] = json_value(name, payload["value"])
             except RecordError:
                 continue
-    return found
+    kept, size = {}, 2
+    for name, value in found.items():
+        size += len(json.dumps({name: value}, ensure_ascii=False).encode("utf-8"))
+        if size > MAX_RUN_BYTES:
+            break
+        kept[name] = value
+    return kept
