@@ -254,10 +254,10 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
                         scrub.relative_text(str(output.parent), prefixes))
         parameters = paths.confine(info.name, info.parameters, run.parameters, home=home,
                                    artifacts_dir=artifacts_dir, run_id=run.id, user=run.user)
+        settings = load_settings(home=home)
     except (ParameterError, SettingsError, OSError) as exc:
         store.set_output(run.id, None)
         return store.finish_run(run.id, RunStatus.ERROR, error_message=str(exc))
-    settings = load_settings(home=home)
     redact = settings.redact
     record_lineage(store, run.id, info, settings, lambda text: redact(
         scrub.relative_text(text, prefixes)))
