@@ -265,8 +265,10 @@ def _fake_runs(store):
 def test_compare_marks_the_rows_that_differ(store):
     one, two = _fake_runs(store)
     rows = {(r.section, r.name): r for r in run_lineage.compare([one, two])}
-    assert list(rows)[:2] == [("run", "notebook"), ("run", "status")]
-    assert not rows["run", "notebook"].differs
+    assert list(rows)[:4] == [("run", "notebook"), ("run", "user"), ("run", "status"),
+                              ("run", "preset")]
+    assert not rows["run", "notebook"].differs and rows["run", "user"].values == ("alice", "bob")
+    assert rows["run", "preset"].values == (None, None) and not rows["run", "preset"].differs
     assert rows["parameters", "ITEMS"].values == (2, 3) and rows["parameters", "ITEMS"].differs
     assert not rows["parameters", "LABEL"].differs
     assert rows["parameters", "FAIL"].absent == (True, False) and rows["parameters",
@@ -327,7 +329,7 @@ def test_runs_keep_lineage_and_results_and_compare_in_the_cli(store, store_url, 
     output = json.loads(Path(ok.output_path).read_text())
     shown = [o for c in output["cells"] for o in c.get("outputs", [])
              if RECORD_MIME in o.get("data", {})]
-    assert shown[0]["data"]["text/plain"] == "items_processed = 2"  # kept in the notebook
+    assert "".join(shown[0]["data"]["text/plain"]) == "items_processed = 2"  # kept there too
 
     result = CliRunner().invoke(cli, ["runs", "compare", str(ok.id), str(failed.id),
                                       "--root", str(NOTEBOOKS)])

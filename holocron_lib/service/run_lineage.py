@@ -29,7 +29,7 @@ from holocron_lib.service.tables import executions
 # The lineage fields, in the order a comparison shows them.
 LINEAGE_FIELDS = ("code_fingerprint", "library_version", "library_fingerprint",
                   "data_fingerprint", "data", "backend", "target")
-RUN_FIELDS = ("notebook", "status")
+RUN_FIELDS = ("notebook", "user", "status", "preset")
 MAX_COMPARED = 20
 
 
@@ -101,6 +101,10 @@ def _row(section: str, name: str, values: list[Any], counted: list[bool]) -> Row
                tuple(v is _ABSENT for v in values), differs)
 
 
+def _plain(value: Any) -> Any:
+    return None if value is None else str(value)
+
+
 def _names(dicts: list[dict[str, Any]]) -> list[str]:
     seen: dict[str, None] = {}
     for d in dicts:
@@ -117,7 +121,8 @@ def compare(runs: list[Run], *, visible: list[bool] | None = None) -> list[Row]:
     """
     shown = visible or [True] * len(runs)
     everyone = [True] * len(runs)
-    rows = [_row("run", f, [str(getattr(r, f)) for r in runs], everyone) for f in RUN_FIELDS]
+    rows = [_row("run", f, [_plain(getattr(r, f)) for r in runs], everyone)
+            for f in RUN_FIELDS]
 
     def section(name: str, dicts: list[dict[str, Any]], counted: list[bool]) -> None:
         rows.extend(_row(name, key, [d.get(key, _ABSENT) for d in dicts], counted)
