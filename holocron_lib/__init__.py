@@ -1,4 +1,5 @@
-"""Holocron Notebooks library: the notebook-facing surface is `connect`, `query` and `show`.
+"""Holocron Notebooks library: the notebook-facing surface is `connect`, `query`, `show`
+and `record`.
 
 Imports are lazy so that a notebook kernel pays only for what it uses.
 """
@@ -6,7 +7,7 @@ Imports are lazy so that a notebook kernel pays only for what it uses.
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["connect", "query", "show", "load_settings", "__version__"]
+__all__ = ["connect", "query", "show", "record", "load_settings", "__version__"]
 
 
 def __getattr__(name: str):
@@ -25,6 +26,11 @@ def __getattr__(name: str):
         from holocron_lib.notebook.display import show
 
         return show
+    if name == "record":
+        # lazy, as above
+        from holocron_lib.execution.results import record
+
+        return record
     if name == "load_settings":
         # lazy, as above
         from holocron_lib.settings import load_settings

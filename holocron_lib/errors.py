@@ -364,3 +364,16 @@ class LessonFileError(HolocronError, ValueError):
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}, line {self.line}"
         return f"{where}: {self.reason}"
+
+
+class RecordError(HolocronError, ValueError):
+    """A notebook's ``record(name, value)`` that cannot be kept: a bad name, or a value that
+    is not JSON (the reason names its type and where it sits in the value)."""
+
+    def __init__(self, name: str, reason: str):
+        super().__init__(name, reason)
+        self.name = name
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"record({self.name!r}): {self.reason}"

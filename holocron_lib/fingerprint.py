@@ -14,7 +14,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["LIBRARY", "library_fingerprint", "source_files", "tree_fingerprint"]
+__all__ = ["LIBRARY", "library_fingerprint", "source_files", "text_fingerprint",
+           "tree_fingerprint"]
 
 LIBRARY = Path(__file__).resolve().parent
 SOURCE_SUFFIXES = (".py", ".sql")
@@ -32,6 +33,20 @@ def tree_fingerprint(paths: Iterable[Path], *, base: Path | None = None, extra: 
             digest.update(f"{name}\0{os.fstat(handle.fileno()).st_size}\0".encode())
             while block := handle.read(1 << 20):
                 digest.update(block)
+    return digest.hexdigest()
+
+
+def text_fingerprint(parts: Iterable[str], *, extra: str = "") -> str:
+    """SHA-256 (hex) over ``extra`` and each text, in the order given (a notebook's code cells).
+
+    Each text counts with its length, so moving a line from one cell to the next changes
+    the result.
+    """
+    digest = hashlib.sha256(extra.encode() + b"\0")
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(f"{len(data)}\0".encode())
+        digest.update(data)
     return digest.hexdigest()
 
 

@@ -61,6 +61,7 @@ EXAMPLES: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "StoreUnavailableError": (("runs.sqlite (SQLite)", "file is not a database", "move the file aside",
                                "sqlite"), ("runs.sqlite (SQLite)", "file is not a database")),
     "WaitingLimitError": (("ana", 20, 20), ("ana", "HOLOCRON_MAX_WAITING_PER_USER")),
+    "RecordError": (("rows_ingested", "a set is not JSON"), ("'rows_ingested'", "set")),
 }
 
 

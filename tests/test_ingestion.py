@@ -37,6 +37,8 @@ def test_a_dry_run_reports_the_records_and_writes_nothing(db):
     assert not outcome.committed and len(outcome.records) == len(plan.items)
     assert outcome.run.iloc[0]["items_processed"] == len(plan.items)
     pd.testing.assert_frame_equal(before, ingestion.ingest_counts(db))
+    assert outcome.figures() == {"items_fetched": len(plan.items), "rows_ingested": 0,
+                                 "items_failed": 0, "committed": False}
 
 
 def test_a_confirmed_run_writes_records_marks_items_and_is_done_once(db):
@@ -51,9 +53,13 @@ def test_a_confirmed_run_writes_records_marks_items_and_is_done_once(db):
     run = db.query("SELECT status, items_succeeded FROM ingest.ingest_runs WHERE run_id = ?", [plan.run_id])
     assert run.iloc[0]["status"] == "completed" and run.iloc[0]["items_succeeded"] == n
     assert outcome.errors.empty and ingestion.run_errors(db, plan.run_id).empty
+    assert outcome.figures() == {"items_fetched": n, "rows_ingested": n, "items_failed": 0,
+                                 "committed": True}
     again = ingestion.execute(db, ingestion.plan(db, plan.source_system, plan.source_name, max_items=3,
                                                  label="test"), confirm=True)
     assert again.skipped and not again.committed
+    assert again.figures() == {"items_fetched": 0, "rows_ingested": 0, "items_failed": 0,
+                               "committed": False}
     assert diff(before, ingestion.ingest_counts(db)).set_index(["table", "measure"])["delta"].equals(changes)
 
 
@@ -72,6 +78,8 @@ def test_a_failed_fetch_is_recorded_not_raised(db):
     fetcher.bad = plan.items.iloc[1]["resource_id"]
     outcome = ingestion.execute(db, plan, confirm=True, fetcher=fetcher)
     assert list(outcome.errors["resource_id"]) == [fetcher.bad]
+    assert outcome.figures()["items_failed"] == 1
+    assert outcome.figures()["rows_ingested"] == len(plan.items)
     log = ingestion.run_errors(db, plan.run_id)
     assert list(log["error_type"]) == ["ConnectionError"]
     item = db.query("SELECT status, error_type FROM ingest.work_items WHERE work_item_id = ?",

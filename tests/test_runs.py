@@ -273,7 +273,7 @@ def test_a_version_1_store_is_upgraded_in_place(store_url):
         conn.execute(sa.text("DROP TABLE schedules"))
         conn.execute(sa.text("DROP TABLE presets"))
         for column in ("attempt", "max_attempts", "attempt_history", "cancel_requested_by",
-                       "schedule_id", "scheduled_for", "preset"):
+                       "schedule_id", "scheduled_for", "preset", "lineage", "results"):
             conn.execute(sa.text(f"ALTER TABLE notebook_executions DROP COLUMN {column}"))
         conn.execute(sa.text("INSERT INTO holocron_schema_version (version, applied_at) "
                              "VALUES (1, :t)"), {"t": utcnow()})
@@ -286,6 +286,7 @@ def test_a_version_1_store_is_upgraded_in_place(store_url):
         run = upgraded.get_run(1)
         assert (run.status, run.attempt, run.max_attempts) == (RunStatus.SUCCEEDED, 1, 1)
         assert run.attempt_history == () and run.cancel_requested_by is None
+        assert run.lineage is None and run.results == {}
         with upgraded.engine.connect() as conn:
             indexes = {i["name"] for i in sa.inspect(conn).get_indexes("notebook_executions")}
             assert "ux_run_schedule_due" in indexes

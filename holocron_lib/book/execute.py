@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from holocron_lib.db.connection import describe_target
+from holocron_lib.db.target import embedded_target
 from holocron_lib.errors import NotebookExecutionError
 
 CACHE_DIR = Path(".holocron") / "jupyter_cache"
@@ -72,41 +74,17 @@ def data_source(settings) -> DataSource:
     """The data the book runs against, from the settings: SQL Server (by database name), or
     the seeded file (by its sidecar's fingerprint, else its bytes)."""
     if settings.backend == "sqlserver":
-        database = settings.get("SEED_SQLSERVER_DATABASE") or "(default database)"
+        target = describe_target(settings)
         host = settings.get("SEED_SQLSERVER_HOST") or ""
-        digest = hashlib.sha256(f"{host}\0{database}".encode()).hexdigest()[:16]
-        return DataSource(f"sqlserver:{digest}", f"SQL Server database {database}", "sqlserver")
+        digest = hashlib.sha256(f"{host}\0{target.database}".encode()).hexdigest()[:16]
+        return DataSource(f"sqlserver:{digest}", target.data, "sqlserver")
     return seeded_file_source(settings.db_path)
 
 
 def seeded_file_source(db_path: Path) -> DataSource:
-    """A rebuild of the same seed data writes a file whose bytes may differ while its rows
-    do not; the builder's sidecar fingerprint (seed files + schema) decides. Without a
-    sidecar any changed byte counts."""
-    meta_file = db_path.with_name(db_path.name + ".meta.json")
-    meta: dict = {}
-    if meta_file.is_file():
-        try:
-            meta = json.loads(meta_file.read_text(encoding="utf-8"))
-        except ValueError:
-            meta = {}
-    if meta.get("fingerprint"):
-        fingerprint = "seed:" + str(meta["fingerprint"])
-        as_of = str(meta.get("as_of") or "")[:10]
-        if meta.get("source") == "synthetic":
-            words = f"synthetic seed data, scale {meta.get('scale')}"
-            words += f", as of {as_of}" if as_of else ""
-        else:
-            words = (f"seed folder {meta.get('source') or '?'}, fingerprint "
-                     f"{str(meta['fingerprint'])[:12]}")
-        return DataSource(fingerprint, words, "seed")
-    digest = hashlib.sha256()
-    if db_path.exists():
-        with db_path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    fingerprint = digest.hexdigest()
-    return DataSource(fingerprint, f"database file {db_path.name} ({fingerprint[:12]})", "file")
+    """The seeded file as a run's lineage names it (`db.target.embedded_target`)."""
+    target = embedded_target(db_path)
+    return DataSource(target.data_fingerprint or "", target.data, target.kind)
 
 
 def execution_settings(root: Path, cell_timeout: int, env: dict[str, str]) -> str:
@@ -152,8 +130,7 @@ class LibraryClosures:
         self._hashes: dict[Path, str] = {}
 
     def _graph(self, cache_path: Path | None) -> dict[str, set[str]]:
-        stamp = [[str(p.relative_to(self.lib)), p.stat().st_size, p.stat().st_mtime_ns]
-                 for p in sorted(self.lib.rglob("*.py")) if "__pycache__" not in p.parts]
+        stamp = self._closure.library_stamp(self.lib)
         saved = cache_path / GRAPH_FILE if cache_path else None
         if saved is not None and saved.is_file():
             try:

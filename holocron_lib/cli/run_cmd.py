@@ -92,6 +92,8 @@ def run(name: str, params: tuple[str, ...], dry_run: bool, timeout: int | None,
                + (f" in {done.duration_seconds:.1f} s" if done.duration_seconds else ""))
     if done.output_path:
         click.echo(f"output: {done.output_path}")
+    for key, value in done.results.items():
+        click.echo(f"recorded: {key} = {json.dumps(value, ensure_ascii=False)}")
     if done.status != RunStatus.SUCCEEDED:
         where = f" at cell {done.error_cell}" if done.error_cell is not None else ""
         raise click.ClickException(f"run {done.id} {done.status.value}{where}: "

@@ -72,6 +72,14 @@ def show(run_id: int, as_json: bool, notebooks_root: Path | None):
     click.echo("parameters:")
     for key, value in r.parameters.items():
         click.echo(f"  {key} = {json.dumps(value)}")
+    if r.lineage:
+        click.echo("lineage:")
+        for key, value in r.lineage.items():
+            click.echo(f"  {key} = {value}")
+    if r.results:
+        click.echo("results:")
+        for key, value in r.results.items():
+            click.echo(f"  {key} = {json.dumps(value, ensure_ascii=False)}")
     for earlier in r.attempt_history:
         click.echo(f"attempt {earlier['attempt']}: {earlier['runner']}, ended "
                    f"{earlier['ended_at']}: {earlier['reason']}")
@@ -90,3 +98,50 @@ def cancel(run_id: int, notebooks_root: Path | None):
     else:
         click.echo(f"run {r.id} ({r.notebook}) is {r.status.value}: cancel requested; the "
                    "worker holding it stops it within seconds")
+
+
+@runs.command("compare")
+@click.argument("run_ids", nargs=-1, required=True, type=click.IntRange(1, MAX_RUN_ID))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--only-differences", is_flag=True, help="Leave out the rows where the runs "
+              "agree.")
+@ROOT_OPTION
+def compare(run_ids: tuple[int, ...], as_json: bool, only_differences: bool,
+            notebooks_root: Path | None):
+    """Runs side by side: parameters, lineage and recorded results.
+
+    Rows where the runs differ are marked with *. Fingerprints are shortened to 12
+    characters (--json gives them whole)."""
+    # lazy: the comparison loads the store's tables, which `holocron --help` need not wait for
+    from holocron_lib.service.run_lineage import MAX_COMPARED
+    from holocron_lib.service.run_lineage import compare as side_by_side
+
+    wanted = list(dict.fromkeys(run_ids))
+    if not 2 <= len(wanted) <= MAX_COMPARED:
+        raise click.UsageError(f"compare 2 to {MAX_COMPARED} different runs; "
+                               f"{len(wanted)} given")
+    _, _, store = context(notebooks_root)
+    with store:
+        found = [store.get_run(i) for i in wanted]
+    rows = side_by_side(found)
+    if only_differences:
+        rows = [r for r in rows if r.differs]
+    if as_json:
+        click.echo(json.dumps({"runs": wanted, "rows": [r.to_dict() for r in rows]},
+                              indent=2, default=str))
+        return
+    body = [["*" if row.differs else "", row.section, row.name,
+             *(_cell(row.name, v, gone) for v, gone in zip(row.values, row.absent, strict=True))]
+            for row in rows]
+    click.echo(table(["", "section", "name", *(f"run {i}" for i in wanted)], body,
+                     max_width=40))
+    differing = sum(r.differs for r in rows)
+    click.echo(f"\n{differing} of {len(rows)} row(s) differ (marked *)")
+
+
+def _cell(name: str, value, absent: bool) -> str:
+    if absent:
+        return "-"
+    if isinstance(value, str):
+        return value[:12] if name.endswith("fingerprint") else value
+    return json.dumps(value, ensure_ascii=False)

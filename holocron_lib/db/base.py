@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from holocron_lib.db.target import Target
 from holocron_lib.errors import DatabaseError, UnknownObjectError, close_matches
 from holocron_lib.tsql.names import quote_tsql, split_name, string_literal
 
@@ -236,6 +237,11 @@ class Database(ABC):
     @abstractmethod
     def target(self) -> str:
         """Where the connection points, fit to print: never a secret."""
+
+    @abstractmethod
+    def describe_target(self) -> Target:
+        """What this connection works on, fit to show anyone (a run's lineage): the backend,
+        a database name and the data's fingerprint; never a path, host or credential."""
 
     @abstractmethod
     def _columns(self, schema: str, name: str) -> pd.DataFrame:

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from holocron_lib.db.base import Database, relative_to_home
+from holocron_lib.db.target import Target, embedded_target
 from holocron_lib.errors import ConnectionFailedError
 from holocron_lib.settings import Settings, find_project_root, load_settings
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["connect", "query", "shared_database"]
+__all__ = ["connect", "describe_target", "query", "shared_database"]
 
 
 def connect(
@@ -56,6 +57,20 @@ def connect(
     from holocron_lib.db.embedded import DuckDBDatabase
 
     return DuckDBDatabase(seeded, read_only=read_only, shown_path=relative_to_home(seeded, home))
+
+
+def describe_target(settings: Settings | None = None) -> Target:
+    """What `connect(settings)` opens, as its `Database.describe_target()` describes it, but
+    without connecting: a run's lineage is taken before its kernel connects, and a worker
+    must not hold the database a kernel writes."""
+    if settings is None:
+        settings = load_settings()
+    if settings.backend == "sqlserver":
+        # lazy: pyodbc loads only where SQL Server is configured
+        from holocron_lib.db.sqlserver import configured_target
+
+        return configured_target(settings)
+    return embedded_target(settings.db_path)
 
 
 def _project_home() -> Path:

@@ -32,6 +32,7 @@ except ImportError:  # Windows: no sweeping of orphaned copies
 
 from holocron_lib.db.base import Database
 from holocron_lib.db.procedures import call_emulated
+from holocron_lib.db.target import Target, embedded_target
 from holocron_lib.errors import (
     ConnectionFailedError,
     DatabaseError,
@@ -141,6 +142,10 @@ class DuckDBDatabase(Database):
     @property
     def target(self) -> str:
         return self._shown + (" (read-only)" if self.read_only else " (private copy)")
+
+    def describe_target(self) -> Target:
+        """The seeded file this connection copied (or opened), by name and data fingerprint."""
+        return embedded_target(self.seeded_path)
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:

@@ -23,6 +23,7 @@ import pandas as pd
 import pyodbc
 
 from holocron_lib.db.base import Database, ResultSets
+from holocron_lib.db.target import Target, sqlserver_target
 from holocron_lib.errors import (
     ConnectionFailedError,
     DatabaseError,
@@ -116,10 +117,22 @@ def scrub(text: str, secrets: Iterable[str] = (), redact: Callable[[str], str] |
 def describe_target(conn: Mapping[str, str]) -> str:
     """server/database of a parsed connection string, fit to print."""
     server = next((conn[k] for k in ("SERVER", "ADDRESS", "ADDR", "HOST") if conn.get(k)), "")
-    database = conn.get("DATABASE") or conn.get("INITIAL CATALOG") or ""
+    database = database_of(conn)
     where = "/".join(p for p in (server, database) if p) or "(connection string)"
     driver = conn.get("DRIVER") or conn.get("DSN")
     return f"{where} via {driver}" if driver else where
+
+
+def database_of(conn: Mapping[str, str]) -> str:
+    """The database a parsed connection string names ('' for the login's default)."""
+    return conn.get("DATABASE") or conn.get("INITIAL CATALOG") or ""
+
+
+def configured_target(settings: Settings) -> Target:
+    """The configured database as `SqlServerDatabase.describe_target()` gives it, without
+    connecting."""
+    database = database_of(parse_connection_string(build_connection_string(settings)))
+    return sqlserver_target(scrub(database, settings.secrets(), settings.redact))
 
 
 # --- the backend -------------------------------------------------------------------------------
@@ -144,6 +157,7 @@ class SqlServerDatabase(Database):
             "PWD", "PASSWORD"))]
         self._redact = redact
         self._target = self._scrub(describe_target(parsed))
+        self._database = self._scrub(database_of(parsed))
         self.driver = parsed.get("DRIVER") or ""
         self._dsn = "" if self.driver else parsed.get("DSN") or ""
         try:
@@ -161,6 +175,10 @@ class SqlServerDatabase(Database):
     @property
     def target(self) -> str:
         return self._target
+
+    def describe_target(self) -> Target:
+        """The database by name only: no server, login or connection string."""
+        return sqlserver_target(self._database)
 
     def _scrub(self, text: str) -> str:
         return scrub(text, self._secrets, self._redact)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["closure", "closure_files", "file_hashes", "import_graph", "imports_of_source",
-           "library_modules", "package_data"]
+           "library_modules", "library_stamp", "notebook_closure_files", "package_data"]
 
 LIBRARY = Path(__file__).resolve().parent.parent
 ROOT_PACKAGE = "holocron_lib"
@@ -59,6 +60,34 @@ def import_graph(lib: Path = LIBRARY) -> dict[str, set[str]]:
     modules = library_modules(lib)
     return {name: _targets(ast.parse(path.read_text(encoding="utf-8")), name, is_package, modules)
             for name, (path, is_package) in modules.items()}
+
+
+def library_stamp(lib: Path = LIBRARY) -> list[list]:
+    """Each library source's relative name, size and modification time: the import graph
+    read earlier still holds while this is unchanged."""
+    return [[str(p.relative_to(lib)), p.stat().st_size, p.stat().st_mtime_ns]
+            for p in sorted(lib.rglob("*.py")) if "__pycache__" not in p.parts]
+
+
+_graphs: dict[Path, tuple[list, dict, dict, dict]] = {}  # lib -> stamp, graph, modules, data
+_graphs_lock = threading.Lock()
+
+
+def notebook_closure_files(sources: Iterable[str], lib: Path = LIBRARY) -> list[Path]:
+    """The library files a notebook with these code cells depends on.
+
+    The import graph is read once per process and read again only when a library source
+    changes (by size or time), so a worker pays for it once, not per run.
+    """
+    stamp = library_stamp(lib)
+    with _graphs_lock:
+        cached = _graphs.get(lib)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, import_graph(lib), library_modules(lib), package_data(lib))
+            _graphs[lib] = cached
+    _, graph, modules, data = cached
+    return closure_files(closure(imports_of_source(sources, graph), graph), lib,
+                         known=modules, data=data)
 
 
 def _python_only(source: str) -> str:

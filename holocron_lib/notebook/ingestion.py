@@ -96,6 +96,14 @@ class IngestionOutcome:
     run: object = None  # the ingest_runs row after the run
     notes: list[str] = field(default_factory=list)
 
+    def figures(self) -> dict[str, int | bool]:
+        """What the run records for comparing runs: items fetched, rows it ingested (none
+        on a dry run or a skipped run), fetches that failed, and whether it committed."""
+        fetched = 0 if self.records is None else len(self.records)
+        return {"items_fetched": fetched, "rows_ingested": fetched if self.committed else 0,
+                "items_failed": 0 if self.errors is None else len(self.errors),
+                "committed": self.committed}
+
 
 def run_id_for(source_system: str, source_name: str, resource_type: str | None, max_items: int,
                label: str) -> str:

@@ -55,6 +55,7 @@ from holocron_lib.service.api_team import add_preset_routes, add_schedule_routes
 from holocron_lib.service.oidc import OidcVerifier
 from holocron_lib.service.pool import RunService
 from holocron_lib.service.registry import is_valid_name
+from holocron_lib.service.run_lineage import MAX_COMPARED, compare
 from holocron_lib.service.runner import output_file_name
 from holocron_lib.service.store import MAX_ID, Run
 from holocron_lib.settings import ApiToken, Settings, load_settings
@@ -171,8 +172,15 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
             scheduled_for=utc(run.scheduled_for), preset=run.preset,
             queued_at=utc(run.queued_at), started_at=utc(run.started_at),
             completed_at=utc(run.completed_at), detail="full" if full else "summary",
-            links=links,
+            lineage=lineage_out(run), results=run.results if full else {}, links=links,
         )
+
+    def lineage_out(run: Run) -> m.LineageOut | None:
+        if run.lineage is None:
+            return None
+        known = {k: v if isinstance(v, str) or v is None else str(v)
+                 for k, v in run.lineage.items() if k in m.LineageOut.model_fields}
+        return m.LineageOut(**{**known, "problem": shown(known.get("problem"))})
 
     def notebook_or_404(name: str):
         info = service.notebook(name) if is_valid_name(name) else None
@@ -186,7 +194,8 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         try:
             return service.store.get_run(run_id)
         except UnknownObjectError:
-            raise ApiError(404, "run_not_found", f"no run has id {run_id}") from None
+            raise ApiError(404, "run_not_found", f"no run has id {run_id}",
+                           {"id": run_id}) from None
 
     def own_run_or_403(run_id: int, token: ApiToken) -> Run:
         run = run_or_404(run_id)
@@ -293,6 +302,26 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
                                               user=user_name, limit=limit, offset=offset)
         return m.RunList(runs=[run_out(r, token) for r in runs], total=total, limit=limit,
                          offset=offset)
+
+    @app.get("/runs/compare", response_model=m.CompareOut, tags=["runs"])
+    def compare_runs(token: Viewer, ids: Annotated[str, Query(
+            max_length=400, pattern=r"^[0-9]+(,[0-9]+)*$",
+            description=f"Run ids, comma-separated (2 to {MAX_COMPARED}), e.g. 1,2,3.")]):
+        """Runs side by side: parameters, lineage and recorded results, each row marked when
+        the runs differ. Other users' runs show their lineage only, as their summaries do."""
+        wanted = list(dict.fromkeys(int(i) for i in ids.split(",")))
+        if not 2 <= len(wanted) <= MAX_COMPARED:
+            raise ApiError(422, "invalid_request", f"compare 2 to {MAX_COMPARED} different "
+                           f"runs; {len(wanted)} given", {"ids": wanted[:MAX_COMPARED + 1]})
+        runs = [run_or_404(i) for i in wanted]
+        full = [sees_all_of(token, r) for r in runs]
+        rows = [m.CompareRowOut(**r.to_dict()) for r in compare(runs, visible=full)]
+        return m.CompareOut(
+            runs=[m.CompareRunOut(id=r.id, notebook=r.notebook, user=r.user,
+                                  status=r.status.value, detail="full" if f else "summary",
+                                  links={"self": f"/runs/{r.id}"})
+                  for r, f in zip(runs, full, strict=True)],
+            rows=rows, differing=sum(r.differs for r in rows))
 
     @app.get("/runs/{run_id}", response_model=m.RunOut, tags=["runs"])
     def show_run(run_id: RunId, token: Viewer):

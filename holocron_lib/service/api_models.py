@@ -102,6 +102,23 @@ class RunRequest(BaseModel):
         return storable(value)
 
 
+class LineageOut(BaseModel):
+    """What a run ran, recorded as it started executing; never a path, host or login."""
+
+    code_fingerprint: str | None = Field(None, description="SHA-256 of the notebook's code "
+                                         "cells (before parameters are injected).")
+    library_version: str | None = None
+    library_fingerprint: str | None = Field(None, description="SHA-256 of the library files "
+                                            "in the notebook's import closure.")
+    data_fingerprint: str | None = Field(None, description="The seed data's fingerprint "
+                                         "(embedded database); null for SQL Server.")
+    data: str | None = Field(None, description="The data in words.")
+    backend: str | None = Field(None, description="duckdb or sqlserver.")
+    target: str | None = Field(None, description="The embedded database's file name, or the "
+                               "SQL Server database's name.")
+    problem: str | None = Field(None, description="Why the lineage could not be taken.")
+
+
 class RunOut(BaseModel):
     id: int
     notebook: str
@@ -124,10 +141,38 @@ class RunOut(BaseModel):
     queued_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
+    lineage: LineageOut | None = Field(None, description="What it ran: null until it starts "
+                                       "(and for runs recorded before lineage existed).")
+    results: dict[str, Any] = Field({}, description="What the notebook recorded with "
+                                    "record(name, value), by name.")
     detail: Literal["full", "summary"] = Field(
         "full", description="summary: another user's run, shown without its parameters, "
-                            "error and output (those are for its owner and admins).")
+                            "error, results and output (those are for its owner and admins).")
     links: dict[str, str]
+
+
+class CompareRunOut(BaseModel):
+    id: int
+    notebook: str
+    user: str
+    status: StatusName
+    detail: Literal["full", "summary"] = Field(description="summary: its parameters and "
+                                               "results are hidden (another user's run).")
+    links: dict[str, str]
+
+
+class CompareRowOut(BaseModel):
+    section: Literal["run", "parameters", "lineage", "results"]
+    name: str
+    values: list[Any] = Field(description="One value per run, in the order of `runs`.")
+    absent: list[bool] = Field(description="Per run: it has no such value (or hides it).")
+    differs: bool = Field(description="The runs whose values are shown do not all agree.")
+
+
+class CompareOut(BaseModel):
+    runs: list[CompareRunOut]
+    rows: list[CompareRowOut]
+    differing: int = Field(description="How many rows differ.")
 
 
 class ScheduleIn(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,6 +59,8 @@ class Run:
     schedule_id: int | None = None
     scheduled_for: datetime | None = None
     preset: str | None = None
+    lineage: dict[str, Any] | None = None  # recorded as it started executing (run_lineage)
+    results: dict[str, Any] = field(default_factory=dict)  # what the notebook recorded
 
 
 OPEN = (str(RunStatus.QUEUED), str(RunStatus.RUNNING))
@@ -119,4 +121,6 @@ def row_to_run(row) -> Run:
         cancel_requested_by=text(row.cancel_requested_by),
         schedule_id=number(row.schedule_id), scheduled_for=_when(row.scheduled_for),
         preset=text(row.preset),
+        lineage=printable(row.lineage) if isinstance(row.lineage, dict) else None,
+        results=printable(row.results) if isinstance(row.results, dict) else {},
     )

@@ -11,6 +11,7 @@ calling thread, so a worker runs several at once with threads.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from holocron_lib.errors import (
     SettingsError,
 )
 from holocron_lib.execution.environment import kernel_environment
-from holocron_lib.service import paths, scrub
+from holocron_lib.service import paths, run_lineage, scrub
 from holocron_lib.service.presets import preset_values
 from holocron_lib.service.registry import NotebookInfo, get_notebook, validate_parameters
 from holocron_lib.service.store import Run, RunStatus, Store
@@ -210,6 +211,26 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def record_lineage(store: Store, run_id: int, info: NotebookInfo, settings,
+                   shown: Callable[[str], str]) -> None:
+    """Record what the run is about to run; a lineage that cannot be taken says why."""
+    try:
+        lineage = run_lineage.notebook_lineage(info, settings)
+    except (OSError, ValueError, SyntaxError, HolocronError) as exc:
+        lineage = {"problem": shown(f"the lineage cannot be taken: {type(exc).__name__}: "
+                                    f"{exc}")}
+    run_lineage.save_lineage(store, run_id, lineage)
+
+
+def record_results(store: Store, run_id: int, output: Path) -> None:
+    """Store the results the executed notebook recorded (none when it cannot be read)."""
+    try:
+        nb = json.loads(output.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    run_lineage.save_results_of(store, run_id, nb)
+
+
 def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir: Path,
                 default_timeout: int | None, progress: Progress | None = None,
                 kernel_name: str = KERNEL_NAME, stop: threading.Event | None = None) -> Run:
@@ -233,9 +254,13 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
                         scrub.relative_text(str(output.parent), prefixes))
         parameters = paths.confine(info.name, info.parameters, run.parameters, home=home,
                                    artifacts_dir=artifacts_dir, run_id=run.id, user=run.user)
+        settings = load_settings(home=home)
     except (ParameterError, SettingsError, OSError) as exc:
         store.set_output(run.id, None)
         return store.finish_run(run.id, RunStatus.ERROR, error_message=str(exc))
+    redact = settings.redact
+    record_lineage(store, run.id, info, settings, lambda text: redact(
+        scrub.relative_text(text, prefixes)))
     try:
         outcome = execute_notebook(info, parameters, output, home=home,
                                    timeout=run.timeout_seconds or default_timeout or None,
@@ -246,7 +271,6 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
         outcome = Outcome(RunStatus.ERROR, f"{type(exc).__name__}: {exc}")
     # A notebook's error text is arbitrary; no secret in force may reach the store, which
     # the CLI and the API both read.
-    redact = load_settings(home=home).redact
     message = outcome.error_message
     if message:
         message = redact(scrub.relative_text(message, prefixes))
@@ -254,6 +278,8 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
     written = output.exists() and scrub.scrub_notebook_file(output, prefixes, redact)
     if not written:
         store.set_output(run.id, None)
+    else:  # what it recorded, also when it failed or was stopped part-way
+        record_results(store, run.id, output)
     if outcome.status == RunStatus.CANCELLED:
         who = store.get_run(run.id).cancel_requested_by
         if who is None:  # stopped by its own worker shutting down, not by a person

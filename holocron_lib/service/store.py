@@ -51,7 +51,8 @@ from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of
     shown_url,
 )
 
-SCHEMA_VERSION = 4  # 2: attempts, cancel; 3: schedules; 4: presets (see add_missing_columns)
+# 2: attempts, cancel; 3: schedules; 4: presets; 5: lineage and results (add_missing_columns)
+SCHEMA_VERSION = 5
 HEARTBEAT_SECONDS = 5
 STALE_AFTER_SECONDS = 60  # a live runner beats every HEARTBEAT_SECONDS; this is many misses
 

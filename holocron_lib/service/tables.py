@@ -133,6 +133,9 @@ executions = sa.Table(
     sa.Column("scheduled_for", ForgivingDateTime),
     sa.Index("ux_run_schedule_due", "schedule_id", "scheduled_for", unique=True),
     sa.Column("preset", sa.String(100)),  # schema version 4: the preset a run started from
+    # schema version 5: what a run ran (code, library, data, target) and what it recorded
+    sa.Column("lineage", sa.JSON),
+    sa.Column("results", sa.JSON),
 )
 
 schedules = sa.Table(

@@ -39,7 +39,7 @@ FAMILIES: str = "orphans,constraints,keys,filtered unique,schema drift"  # comma
 SHOW_PASSING: int = 15  # passing checks to list after the failures [min: 0] [max: 500]
 
 # %%
-from holocron_lib import connect, show
+from holocron_lib import connect, record, show
 from holocron_lib.notebook import quality
 from holocron_lib.notebook.display import chart
 
@@ -60,11 +60,14 @@ chart(summary, x="family", y=["passed", "failed"], kind="barh", stacked=True,
 # %% [markdown]
 # ## Failures
 #
-# Each failing check with what it found. An empty table means every check passed.
+# Each failing check with what it found. An empty table means every check passed. How many
+# ran and failed is recorded (`record()`), so runs of this notebook can be compared.
 
 # %%
 failures = results[results["status"] == quality.FAIL]
 print(f"{len(failures)} of {len(results)} checks failed")
+record("checks_run", len(results))
+record("checks_failed", len(failures))
 show(failures, title="Failing checks", max_rows=100, max_cell_chars=160,
      highlight=lambda row: row["status"] == quality.FAIL)
 

@@ -37,7 +37,7 @@ RUN_LABEL: str = "manual"  # names the run together with the other parameters; c
 CONFIRM: bool = False  # True writes the run; False rolls it back (dry run) [writes]
 
 # %%
-from holocron_lib import connect, show
+from holocron_lib import connect, record, show
 from holocron_lib.notebook import ingestion
 from holocron_lib.notebook.diffs import diff
 
@@ -63,6 +63,9 @@ show(plan.items.drop(columns=["dedupe_key"]), title="Work items this run takes",
 
 # %% [markdown]
 # ## The run
+#
+# Its figures (items fetched, rows ingested, failures, committed) are recorded with
+# `record()`: a recorded run keeps them, and `holocron runs compare` sets runs side by side.
 
 # %%
 outcome = ingestion.execute(db, plan, confirm=CONFIRM)
@@ -71,6 +74,8 @@ if outcome.records is not None:
     show(outcome.records, max_rows=MAX_ITEMS,
          title="Ingest records written" if CONFIRM else "Ingest records it would write")
 show(outcome.run, title="The run header")
+for name, value in outcome.figures().items():
+    record(name, value)  # kept with a recorded run, for `holocron runs compare`
 
 # %% [markdown]
 # ## After: row counts and the error log

@@ -38,7 +38,7 @@ TOP_K: int = 5  # neighbours to show in the similarity check [min: 2] [max: 20]
 CONFIRM: bool = False  # True stores the vectors; False rolls back (dry run) [writes]
 
 # %%
-from holocron_lib import connect, show
+from holocron_lib import connect, record, show
 from holocron_lib.notebook import vectorstore
 from holocron_lib.notebook.display import chart
 from holocron_lib.notebook.embeddings import choose_embedder
@@ -65,12 +65,18 @@ show(texts[["EntityKey", "DisplayName", "text"]], title=f"{len(texts)} texts to 
 
 # %% [markdown]
 # ## Embed and store
+#
+# The embedder, the texts embedded and the new embeddings are recorded (`record()`) with a
+# recorded run, for comparing runs.
 
 # %%
 run = vectorstore.embed_slice(db, texts, embedder, confirm=CONFIRM)
 print(f"{len(run.vectors)} vectors of {len(run.vectors[0]) if run.vectors else 0} dimensions; "
       f"new embeddings: {run.new_embeddings}, already stored: {run.existing_embeddings}; "
       f"{'committed' if run.committed else 'rolled back (dry run)'}")
+record("embedder", embedder.name)
+record("texts_embedded", len(run.vectors))
+record("new_embeddings", run.new_embeddings)
 after = vectorstore.vector_counts(db)
 counts = before.merge(after, on="table_name", suffixes=("_before", "_after"))
 show(counts, title="Rows per vector table, before and after")
