@@ -54,3 +54,25 @@ def test_similarity_puts_the_text_itself_first():
     hits = vectorstore.similarity_check(texts, vectors, k=3)
     assert list(hits["DisplayName"]) == ["a", "b", "c"]
     assert hits.iloc[0]["cosine"] == pytest.approx(1.0)
+
+
+def test_an_empty_slice_writes_nothing_and_says_so(db):
+    """A database with no entity of the type (or none at all): the runbook finishes cleanly."""
+    texts = vectorstore.select_slice(db, "NoSuchEntityType", limit=5)
+    assert texts.empty
+    before = vectorstore.vector_counts(db)
+    run = vectorstore.embed_slice(db, texts, HashingEmbedder(), confirm=True)
+    assert (run.vectors, run.new_embeddings, run.committed) == ([], 0, False)
+    assert "nothing to embed and nothing was written" in run.summary()
+    pd.testing.assert_frame_equal(before, vectorstore.vector_counts(db))
+    hits = vectorstore.similarity_check(texts, run.vectors)
+    assert hits.empty and list(hits.columns) == ["rank", "DisplayName", "cosine"]
+    assert vectorstore.similarity_title(texts) == "Nearest texts: none (the slice is empty)"
+
+
+def test_a_run_summary_names_its_figures(db):
+    texts = vectorstore.select_slice(db, limit=3)
+    run = vectorstore.embed_slice(db, texts, HashingEmbedder())
+    assert run.summary() == ("3 vectors of 256 dimensions; new embeddings: 3, already stored: 0; "
+                             "rolled back (dry run)")
+    assert vectorstore.similarity_title(texts) == f"Nearest to {texts.iloc[0]['DisplayName']!r}"

@@ -30,6 +30,16 @@ class EmbeddingRun:
     committed: bool
     vectors: list  # the vectors of the slice, in chunk order
 
+    def summary(self) -> str:
+        """One line for the runbook: what was embedded and kept, or why nothing was."""
+        if not self.vectors:
+            return ("The slice is empty (no active entity of this type has a summary), so there "
+                    "is nothing to embed and nothing was written.")
+        return (f"{len(self.vectors)} vectors of {len(self.vectors[0])} dimensions; "
+                f"new embeddings: {self.new_embeddings}, already stored: "
+                f"{self.existing_embeddings}; "
+                f"{'committed' if self.committed else 'rolled back (dry run)'}")
+
 
 def select_slice(db, entity_type: str = "Character", limit: int = 12):
     """Entities of a type that have a summary, first ``limit`` by key: the texts to embed."""
@@ -53,6 +63,9 @@ def space_id_for(provider: str, model: str, dimensions: int) -> str:
 
 def embed_slice(db, texts, embedder, *, confirm: bool = False, now: datetime | None = None) -> EmbeddingRun:
     """Embed the slice and store chunks, space, job, run and embeddings; roll back unless ``confirm``."""
+    if texts.empty:  # nothing to embed: no job, no run, no space written for an empty slice
+        return EmbeddingRun("", "", texts[["chunk_id", "EntityKey", "DisplayName", "text"]],
+                            0, 0, False, [])
     vectors = embedder.embed(list(texts["text"]))
     dims = len(vectors[0]) if vectors else 0
     provider = "ollama" if str(getattr(embedder, "name", "")).startswith("ollama:") else "local"
@@ -126,10 +139,19 @@ def vector_counts(db):
     return db.query(parts)
 
 
+def similarity_title(texts, query_index: int = 0) -> str:
+    """The similarity table's title: the text it is measured from, if the slice has one."""
+    if texts.empty:
+        return "Nearest texts: none (the slice is empty)"
+    return f"Nearest to {texts.iloc[query_index]['DisplayName']!r}"
+
+
 def similarity_check(texts, vectors, query_index: int = 0, k: int = 5):
     """The ``k`` texts closest to one of them (itself first, score 1.0), as a table."""
     import pandas as pd
 
+    if not vectors:
+        return pd.DataFrame(columns=["rank", "DisplayName", "cosine"])
     hits = most_similar(vectors[query_index], vectors, k=k)
     rows = [{"rank": n + 1, "DisplayName": texts.iloc[i]["DisplayName"], "cosine": score}
             for n, (i, score) in enumerate(hits)]

@@ -71,9 +71,7 @@ show(texts[["EntityKey", "DisplayName", "text"]], title=f"{len(texts)} texts to 
 
 # %%
 run = vectorstore.embed_slice(db, texts, embedder, confirm=CONFIRM)
-print(f"{len(run.vectors)} vectors of {len(run.vectors[0]) if run.vectors else 0} dimensions; "
-      f"new embeddings: {run.new_embeddings}, already stored: {run.existing_embeddings}; "
-      f"{'committed' if run.committed else 'rolled back (dry run)'}")
+print(run.summary())
 record("embedder", embedder.name)
 record("texts_embedded", len(run.vectors))
 record("new_embeddings", run.new_embeddings)
@@ -89,7 +87,7 @@ show(counts, title="Rows per vector table, before and after")
 
 # %%
 hits = vectorstore.similarity_check(texts, run.vectors, query_index=0, k=TOP_K)
-show(hits, title=f"Nearest to {texts.iloc[0]['DisplayName']!r}")
+show(hits, title=vectorstore.similarity_title(texts))
 chart(hits, x="DisplayName", y="cosine", kind="barh",
       title="Cosine similarity to the first text")
 
