@@ -22,9 +22,10 @@ from runservice_fixtures import (
     wait_for_store,
 )
 
+from holocron_lib.errors import SettingsError
 from holocron_lib.execution.environment import kernel_environment
 from holocron_lib.execution.executor import Job, execute_notebooks
-from holocron_lib.execution.proctree import marked_processes
+from holocron_lib.execution.proctree import MARKER, end_tree, marked_processes
 from holocron_lib.service.runner import perform_run, queue_run
 from holocron_lib.service.store import RunStatus, Store
 from holocron_lib.service.worker import Worker
@@ -67,6 +68,79 @@ def _wait_for_pids(pids_file, proc=None) -> list[int]:
 def sqlite_store(clean_env):
     with Store(f"sqlite:///{clean_env}/runs.sqlite") as store:
         yield store
+
+
+# --- ending a tree ---------------------------------------------------------------------------
+
+STARTER = r"""
+import os, subprocess, sys, time
+from holocron_lib.execution import proctree
+if sys.argv[1] == "subreaper":
+    proctree.become_subreaper()
+subprocess.Popen(["sleep", "300"], start_new_session=True)
+read_end, write_end = os.pipe()
+middle = os.fork()
+if middle == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.write(write_end, b"x")
+        time.sleep(300)
+    os._exit(0)
+os.waitpid(middle, 0)
+os.read(read_end, 1)
+print("ready", flush=True)
+time.sleep(300)
+"""
+
+
+def _starter(mode: str, token: str | None) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k != MARKER}
+    if token:
+        env[MARKER] = token
+    proc = subprocess.Popen([sys.executable, "-c", STARTER, mode], env=env, text=True,
+                            stdout=subprocess.PIPE, start_new_session=True)
+    assert proc.stdout.readline() == "ready\n"
+    return proc
+
+
+def _family(proc: subprocess.Popen, token: str | None) -> set[int]:
+    """The starter, what is below it and what carries its token."""
+    below = {p.pid for p in psutil.Process(proc.pid).children(recursive=True)}
+    return {proc.pid, *below, *(marked_processes(token) if token else [])}
+
+
+def test_a_subreapers_tree_ends_whole_and_nothing_else_is_touched():
+    other = os.urandom(8).hex()
+    bystander = _starter("plain", other)  # not the run's: in no tree asked for, another token
+    try:
+        proc = _starter("subreaper", None)
+        family = _family(proc, None)
+        assert len(family) == 3  # itself, sleep in its own session, the double-forked daemon
+        assert end_tree(proc.pid) == 3
+        proc.wait(10)
+        assert _still_running(family) == []
+        assert all(_running(pid) for pid in _family(bystander, other))
+    finally:
+        end_tree(bystander.pid, other)
+        bystander.wait(10)
+
+
+def test_without_a_subreaper_the_token_finds_what_left_the_tree():
+    token = os.urandom(8).hex()
+    proc = _starter("plain", token)
+    assert len(psutil.Process(proc.pid).children()) == 1  # the daemon is init's, not its
+    family = _family(proc, token)
+    assert len(family) == 3
+    end_tree(proc.pid, token)
+    proc.wait(10)
+    assert _still_running(family) == []
+
+
+def test_the_stop_grace_is_a_checked_setting():
+    assert load_settings(env={}, dotenv=False).stop_grace == 10
+    assert load_settings(env={"HOLOCRON_STOP_GRACE": "0"}, dotenv=False).stop_grace == 0
+    with pytest.raises(SettingsError, match="HOLOCRON_STOP_GRACE.*from 0 to 3600"):
+        _ = load_settings(env={"HOLOCRON_STOP_GRACE": "-1"}, dotenv=False).stop_grace
 
 
 # --- the tree of one run ---------------------------------------------------------------------
