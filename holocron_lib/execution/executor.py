@@ -66,7 +66,7 @@ def kill_kernels(managers: Iterable) -> None:
     those went (a watchdog's last word: a cell that ignores interrupts cannot outlive it)."""
     for km in managers:
         provisioner = getattr(km, "provisioner", None)
-        pid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
+        pid = getattr(provisioner, "pid", None)  # it leads its own group (a new session)
         token = getattr(km, "kernel_token", None)
         if pid or token:
             end_tree(pid, token)

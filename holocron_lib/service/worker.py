@@ -151,10 +151,6 @@ class Worker:
         """End the grace now: the running runs are stopped (a second signal)."""
         self._hurry.set()
 
-    @property
-    def stopping(self) -> bool:
-        return self._stopping.is_set()
-
     def stop(self, *, now: bool = False) -> None:
         """Claim no more runs, let the running ones go on for the grace (none with ``now``),
         then stop their kernels and wait until each is recorded.
