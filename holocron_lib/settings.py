@@ -125,6 +125,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds (1-60) an idle worker waits before it looks for queued runs again; also how "
             "often it looks for cancel requests of the runs it holds.",
             kind="int", group="Workers", minimum=1, maximum=60),
+    Setting("HOLOCRON_STOP_GRACE", "10",
+            "Seconds (0-3600) a stopping worker (SIGTERM or Ctrl-C to `holocron worker` or "
+            "`holocron serve`) lets its running runs go on before it stops them and records "
+            "them interrupted; a second signal stops them at once. `--grace` overrides it.",
+            kind="int", group="Workers", minimum=0, maximum=3600),
     Setting("HOLOCRON_RECOVERY_SECONDS", "30",
             "How often (seconds, at least 1) each worker looks for running runs whose runner "
             "died, on any machine.",
@@ -278,6 +283,11 @@ class Settings:
     @property
     def worker_poll(self) -> float:
         return float(self.integer("HOLOCRON_WORKER_POLL"))
+
+    @property
+    def stop_grace(self) -> float:
+        """Seconds running runs may go on once their worker is told to stop."""
+        return float(self.integer("HOLOCRON_STOP_GRACE"))
 
     @property
     def recovery_every(self) -> float:

@@ -83,7 +83,7 @@ def test_cancelling_a_running_run_stops_it_and_a_queued_one_never_starts(
 
 
 @pytest.mark.slow
-def test_a_worker_stopped_at_once_requeues_retry_safe_runs_and_fails_the_rest(
+def test_a_worker_stopped_at_once_requeues_retry_safe_runs_and_interrupts_the_rest(
         sqlite_store, settings, tmp_path):
     ready_a, ready_b = tmp_path / "a", tmp_path / "b"
     safe = queue_run(sqlite_store, NOTEBOOKS, "tally",
@@ -99,7 +99,7 @@ def test_a_worker_stopped_at_once_requeues_retry_safe_runs_and_fails_the_rest(
     again, failed = sqlite_store.get_run(safe.id), sqlite_store.get_run(once.id)
     assert (again.status, again.attempt) == (RunStatus.QUEUED, 2)
     assert again.attempt_history[0]["reason"] == "its worker was stopped"
-    assert failed.status == RunStatus.FAILED
+    assert failed.status == RunStatus.INTERRUPTED
     assert failed.error_message == "Interrupted: its worker was stopped."
 
 

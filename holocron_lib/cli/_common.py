@@ -13,6 +13,11 @@ ROOT_OPTION = click.option(
     "--root", "notebooks_root", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Folder of the notebook registry (default: notebooks_py/ in the project).")
 
+GRACE_OPTION = click.option(
+    "--grace", type=click.IntRange(0, 3600), default=None, metavar="SECONDS",
+    help="Once stopped, seconds the running runs may go on before they are stopped and "
+         "recorded interrupted (default: HOLOCRON_STOP_GRACE, 10).")
+
 
 def context(notebooks_root: Path | None, *, store: bool = True):
     """(settings, registry root, store or None) for a command."""

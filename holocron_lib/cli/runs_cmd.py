@@ -10,7 +10,8 @@ import click
 
 from holocron_lib.cli._common import ROOT_OPTION, context, current_user, table, when
 
-STATUSES = ["queued", "running", "succeeded", "failed", "error", "timed_out", "cancelled"]
+STATUSES = ["queued", "running", "succeeded", "failed", "error", "timed_out", "cancelled",
+            "interrupted"]
 MAX_RUN_ID = 2**31 - 1  # the store's id range (service.tables.MAX_ID), without importing it
 
 

@@ -12,14 +12,15 @@ nbclient exactly as Jupyter records it.
   output after every cell.
 
 Limits: every cell has ``cell_timeout`` seconds; a whole notebook ``notebook_timeout``
-seconds, after which its kernel is killed. Every failure names the cell it happened in.
+seconds, after which its kernel is killed with every process it started (``proctree.py``:
+children in sessions of their own and double-forked daemons included). Every failure names
+the cell it happened in, and no notebook leaves a process behind, however it ended.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -27,9 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from holocron_lib.execution.kernels import KernelTemplate, kernel_manager_class
+from holocron_lib.execution.proctree import end_tree
 
-__all__ = ["CellFailure", "Job", "NotebookResult", "execute_notebooks", "execute_parameterized",
-           "kill_kernels"]
+__all__ = ["CellFailure", "Job", "NotebookResult", "end_leftovers", "execute_notebooks",
+           "execute_parameterized", "kill_kernels"]
 
 
 @dataclass(frozen=True)
@@ -60,16 +62,22 @@ class NotebookResult:
 
 
 def kill_kernels(managers: Iterable) -> None:
-    """SIGKILL the process group of every kernel these managers started (a watchdog's last
-    word: a cell that ignores interrupts cannot outlive it)."""
+    """SIGKILL every kernel these managers started with every process it started, wherever
+    those went (a watchdog's last word: a cell that ignores interrupts cannot outlive it)."""
     for km in managers:
         provisioner = getattr(km, "provisioner", None)
-        pgid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
-        if pgid:
-            try:
-                os.killpg(pgid, signal.SIGKILL)
-            except OSError:
-                pass
+        pid = getattr(provisioner, "pid", None)  # it leads its own group (a new session)
+        token = getattr(km, "kernel_token", None)
+        if pid or token:
+            end_tree(pid, token)
+
+
+def end_leftovers(managers: Iterable) -> None:
+    """After a kernel has shut down: end what it started that is still about (found by its
+    token; a forked kernel's template has ended those already)."""
+    for km in managers:
+        if token := getattr(km, "kernel_token", None):
+            end_tree(None, token)
 
 
 def _failure_from(exc: BaseException, cell: int | None, notebook_timeout: int) -> CellFailure:
@@ -135,6 +143,7 @@ async def _run_one(job: Job, template: KernelTemplate | None, env: dict[str, str
                     await km.shutdown_kernel(now=True)
                 except Exception:  # noqa: BLE001, S110 - killed already; nothing more to do
                     pass
+        end_leftovers(managers)
     return NotebookResult(job.name, job.nb, time.monotonic() - started, failure)
 
 

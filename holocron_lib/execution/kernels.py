@@ -9,7 +9,9 @@ channels, execution, interrupts, shutdown, restarts — is jupyter_client's and 
 ``KernelTemplate`` owns one template process: started on first use, restarted when the
 library's source changed (its preloaded modules would be stale), stopped by ``close()``.
 ``kernel_manager_class()`` gives nbclient (and papermill, which passes engine arguments
-through to it) a kernel manager class whose kernels come from a template.
+through to it) a kernel manager class whose kernels come from a template. Each kernel it
+starts carries a token of its own in its environment (``proctree.MARKER``), kept on the
+manager as ``kernel_token``, so what the kernel starts can be found and ended with it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+
+from holocron_lib.execution.proctree import MARKER
 
 __all__ = ["ForkProvisioner", "KernelTemplate", "kernel_manager_class", "shared_template"]
 
@@ -248,13 +252,16 @@ def kernel_manager_class(template: KernelTemplate | None, env: dict[str, str],
     appended to ``created``, so a watchdog can reach its kernel."""
 
     class WarmKernelManager(AsyncKernelManager):
+        kernel_token: str | None = None
+
         def __init__(self, **kw):
             super().__init__(**kw)
             if created is not None:
                 created.append(self)
 
         async def start_kernel(self, **kw):
-            kw["env"] = {**env, **(kw.get("env") or {})}
+            self.kernel_token = uuid.uuid4().hex
+            kw["env"] = {**env, **(kw.get("env") or {}), MARKER: self.kernel_token}
             if cwd and not kw.get("cwd"):
                 kw["cwd"] = cwd
             if self.provisioner is None and template is not None and forkable(self.kernel_spec):

@@ -11,6 +11,10 @@ sends its exit code on the request's connection; it ends, killing its kernels, w
 standard input closes (the process that started it is gone), and on SIGUSR1 it forks no
 more and ends once its kernels have.
 
+The template and every kernel are child subreapers (``proctree.py``): whatever a notebook
+starts stays below its kernel, in a session of its own or forked twice; what a kernel leaves
+when it ends is re-parented here and killed before the kernel's exit is reported.
+
     python -m holocron_lib.execution.template SOCKET_PATH
 """
 
@@ -24,6 +28,11 @@ import selectors
 import signal
 import socket
 import sys
+import time
+
+from holocron_lib.execution import proctree
+
+ORPHAN_SWEEP_SECONDS = 5.0  # a safety net: orphans are ended as their kernel is reaped
 
 # What every notebook would import anyway. matplotlib's inline backend is left out on
 # purpose: importing it registers the chart hooks with the running shell, which only the
@@ -53,6 +62,7 @@ def preload() -> list[str]:
 def _become_kernel(request: dict, template_cwd: str) -> None:
     """In the forked child: turn into an ipykernel kernel; never returns."""
     os.setsid()  # its own process group, so an interrupt or a kill reaches what it starts
+    proctree.become_subreaper()  # and what leaves the group stays below it
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGUSR1):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -80,6 +90,7 @@ def serve(socket_path: str) -> None:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)  # bound before the imports: early requests wait in the backlog
     listener.listen(64)
+    proctree.become_subreaper()  # a dead kernel's leftovers come here, to be ended
     preload()
     # What was imported stays put: the collector never walks it again, so a forked kernel
     # does not copy those pages just by collecting garbage.
@@ -94,6 +105,7 @@ def serve(socket_path: str) -> None:
     # Retired (the library changed under it): fork no more, end when its kernels have.
     retiring: list[bool] = []
     signal.signal(signal.SIGUSR1, lambda *_: retiring.append(True))
+    swept = time.monotonic()
     while True:
         if retiring:
             if listener.fileno() != -1:
@@ -119,10 +131,15 @@ def serve(socket_path: str) -> None:
                 children[pid] = conn
                 conn.sendall(f"{pid}\n".encode())
         _reap(children)
+        if time.monotonic() - swept >= ORPHAN_SWEEP_SECONDS:
+            proctree.end_orphans(set(children))
+            swept = time.monotonic()
 
 
 def _reap(children: dict[int, socket.socket]) -> None:
-    while children:
+    """Collect every ended child: a kernel's exit is reported once the orphans it left
+    here are killed, so whoever waits for a kernel finds nothing of its run left."""
+    while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
@@ -131,6 +148,7 @@ def _reap(children: dict[int, socket.socket]) -> None:
             return
         conn = children.pop(pid, None)
         if conn is not None:
+            proctree.end_orphans(set(children))
             try:
                 conn.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
             except OSError:
@@ -139,12 +157,10 @@ def _reap(children: dict[int, socket.socket]) -> None:
 
 
 def _stop(children: dict[int, socket.socket]) -> None:
-    """Kill every kernel still running (each leads its own process group), then exit."""
+    """Kill every kernel still running with all it started, and the orphans here, then exit."""
     for pid in list(children):
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
+        proctree.end_tree(pid)
+    proctree.end_orphans(set())
     for pid in list(children):
         try:
             os.waitpid(pid, 0)

@@ -11,7 +11,7 @@ from holocron_lib.service.registry import NotebookInfo
 from holocron_lib.service.values import unstorable
 
 StatusName = Literal["queued", "running", "succeeded", "failed", "error", "timed_out",
-                     "cancelled"]
+                     "cancelled", "interrupted"]
 
 
 def storable(value: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,8 @@ A requested run is recorded as `queued` in the store, which is the queue every w
 reads: this server's own `Worker` (unless ``run_worker=False``) and `holocron worker`
 processes on any machine. A `Scheduler` thread queues the runs of due schedules (unless
 ``run_scheduler=False``). On start the service closes or re-queues runs whose runner died
-and syncs the registry into the store.
+and syncs the registry into the store. On stop it takes no more work and gives running runs
+the worker's grace before they are stopped and recorded `interrupted`.
 """
 
 from __future__ import annotations
@@ -29,13 +30,15 @@ class RunService:
 
     def __init__(self, settings: Settings, notebooks_root: Path, *, store: Store | None = None,
                  workers: int | None = None, max_queue: int = 1000, run_worker: bool = True,
-                 run_scheduler: bool = True):
+                 run_scheduler: bool = True, grace: float | None = None):
         self.settings = settings
         self.root = Path(notebooks_root).resolve()
         self.store = store or Store(settings.store_url, stale_after=settings.stale_after)
         self.workers = (workers or settings.workers) if run_worker else 0
         self.max_queue = max_queue
+        self.grace = grace
         self.worker: Worker | None = None
+        self._stopped = False
         self.scheduler = Scheduler(self.store, self.root, attempts=settings.run_attempts,
                                    on_queued=lambda _run: self.worker and self.worker.wake())
         self.run_scheduler = run_scheduler
@@ -54,7 +57,7 @@ class RunService:
         self.refresh(force=True)
         if self.workers:
             self.worker = Worker(self.store, self.root, self.settings,
-                                 concurrency=self.workers).start()
+                                 concurrency=self.workers, grace=self.grace).start()
         if self.run_scheduler:
             self._scheduler_thread = threading.Thread(
                 target=self.scheduler.run, args=(self._scheduler_stop,
@@ -62,9 +65,24 @@ class RunService:
                 name="holocron-scheduler", daemon=True)
             self._scheduler_thread.start()
 
-    def stop(self) -> None:
-        """Stop taking work and let running runs finish; queued runs wait for any worker."""
+    def drain(self) -> None:
+        """Take no more work from now on (a signal's first word; returns at once)."""
         self._scheduler_stop.set()
+        if self.worker:
+            self.worker.drain()
+
+    def hurry(self) -> None:
+        """Stop the running runs now rather than after the grace (a second signal)."""
+        if self.worker:
+            self.worker.hurry()
+
+    def stop(self) -> None:
+        """Take no more work, give running runs the grace, then stop them (recorded
+        `interrupted`); queued runs wait for the next worker. A second call does nothing."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self.drain()
         if self._scheduler_thread:
             self._scheduler_thread.join(timeout=30)
         if self.worker:

@@ -24,6 +24,7 @@ class RunStatus(enum.StrEnum):
     ERROR = "error"          # never started: bad parameters, no kernel, missing notebook
     TIMED_OUT = "timed_out"
     CANCELLED = "cancelled"  # someone asked for it to stop, before or while it ran
+    INTERRUPTED = "interrupted"  # its worker was stopped (SIGTERM) while it ran
 
     @property
     def terminal(self) -> bool:

@@ -42,8 +42,10 @@ class Recovery:
         return None
 
     def release_run(self, run_id: int, reason: str, *, runner_pid: int | None = None,
-                    owner_check: bool = False) -> RunStatus | None:
-        """End an interrupted attempt: queued again if retry-safe attempts remain, else failed.
+                    owner_check: bool = False,
+                    ended: RunStatus = RunStatus.FAILED) -> RunStatus | None:
+        """End an interrupted attempt: queued again if retry-safe attempts remain, else
+        ``ended`` (failed: its runner died; interrupted: its worker was stopped).
 
         A run someone asked to cancel is recorded cancelled instead. ``owner_check`` makes
         the update conditional on ``runner_pid`` still owning it (recovery by another
@@ -73,7 +75,7 @@ class Recovery:
                               error_message=f"attempt {row.attempt} of {row.max_attempts} "
                                             f"was interrupted ({reason}); queued again")
             else:
-                status = RunStatus.FAILED
+                status = ended
                 tries = (f" (attempt {row.attempt} of {row.max_attempts})"
                          if row.max_attempts > 1 else "")
                 values = dict(completed_at=now,
@@ -83,6 +85,18 @@ class Recovery:
             done = conn.execute(executions.update().where(*where).values(
                 status=str(status), attempt_history=history, **values)).rowcount
         return status if done else None
+
+    def unclaim_run(self, run_id: int) -> bool:
+        """running → queued for a run this process claimed but will not start (its worker
+        began stopping meanwhile): as if never claimed, no attempt counted."""
+        host, pid = this_runner()
+        with self._write.begin() as conn:
+            done = conn.execute(executions.update().where(
+                executions.c.id == run_id, executions.c.status == str(RunStatus.RUNNING),
+                executions.c.runner_host == host, executions.c.runner_pid == pid,
+            ).values(status=str(RunStatus.QUEUED), started_at=None, heartbeat_at=None,
+                     runner_host=None, runner_pid=None)).rowcount
+        return done == 1
 
     def recover_orphans(self, alive: Callable[[int], bool] = process_alive) -> list[int]:
         """Close or re-queue running runs whose runner died; returns their ids."""

@@ -4,9 +4,10 @@ The `.py` source is read with jupytext and run by the one executor through paper
 `execute_notebook` (its own `injected-parameters` cell and error banner) on a warm "python3"
 kernel with the project as HOLOCRON_HOME. The executed notebook is written to
 ``artifacts/notebooks/YYYY-MM-DD/<name with __>-<run id>.ipynb`` after every cell, so a
-failure or a timeout keeps the partial output. A watchdog kills the kernel at the run's time
-limit, or as soon as the caller's ``stop`` event is set (a cancelled run). Runs execute in the
-calling thread, so a worker runs several at once with threads.
+failure or a timeout keeps the partial output. A watchdog kills the kernel, with every process
+it started, at the run's time limit or as soon as the caller's ``stop`` event is set (a
+cancelled run, or a worker that is stopping). Runs execute in the calling thread, so a worker
+runs several at once with threads.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def execute_notebook(
     from papermill.exceptions import PapermillExecutionError
 
     # lazy: the API starts without papermill, nbclient or the kernel machinery
-    from holocron_lib.execution.executor import execute_parameterized, kill_kernels
+    from holocron_lib.execution.executor import end_leftovers, execute_parameterized, kill_kernels
     from holocron_lib.execution.kernels import shared_template
 
     started = time.monotonic()
@@ -168,6 +169,7 @@ def execute_notebook(
                        error_name=type(exc).__name__, seconds=seconds)
     finally:
         finished.set()
+        end_leftovers(managers)
     watchdog.join()
     _name_paths(output, info)
     seconds = time.monotonic() - started
@@ -283,7 +285,7 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
     if outcome.status == RunStatus.CANCELLED:
         who = store.get_run(run.id).cancel_requested_by
         if who is None:  # stopped by its own worker shutting down, not by a person
-            store.release_run(run.id, "its worker was stopped")
+            store.release_run(run.id, "its worker was stopped", ended=RunStatus.INTERRUPTED)
             return store.get_run(run.id)
         message = f"cancelled by {who} while running"
     store.finish_run(run.id, outcome.status, error_message=message,

@@ -3,7 +3,8 @@
 SQLAlchemy Core over three tables (`notebooks`, `notebook_parameters`,
 `notebook_executions`) plus `holocron_schema_version`. SQLite runs in WAL mode with a busy
 timeout and takes its write lock up front (BEGIN IMMEDIATE), so several processes can share
-one file. Lifecycle: queued → running → succeeded | failed | error | timed_out | cancelled;
+one file. Lifecycle: queued → running → succeeded | failed | error | timed_out | cancelled |
+interrupted;
 a row moves out of a state only through a conditional UPDATE, so two processes never both
 win. The table of runs is also the queue: workers on any number of machines take the oldest
 queued run with `claim_next()` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock of

@@ -6,6 +6,11 @@ oldest queued run (`Store.claim_next`) and executing it with `perform_run`; one 
 requests and stops those runs, and every so often recovers runs whose runner died on any
 machine (failed, or queued again when the notebook is retry-safe). `holocron worker` is one
 such process; `holocron serve` runs one in-process unless told not to.
+
+Stopping (`stop`, or `drain` from a signal handler and `stop` later) claims nothing more,
+gives the running runs a grace (HOLOCRON_STOP_GRACE, 10 s) from the moment it was asked,
+then stops their kernels and records them `interrupted` (queued again when retry-safe
+attempts remain); `hurry` ends the grace at once. Queued runs stay queued.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from holocron_lib.service.store import HEARTBEAT_SECONDS, Run, RunStatus, Store
 from holocron_lib.settings import Settings
 
 Report = Callable[[str], None]
+STOPPED_RUNS_WAIT = 30.0  # after the grace: seconds for stopped runs to record themselves
 
 
 class RunWatch:
@@ -106,7 +112,8 @@ class Worker:
 
     def __init__(self, store: Store, notebooks_root: Path, settings: Settings, *,
                  concurrency: int | None = None, poll: float | None = None,
-                 recover_every: float | None = None, report: Report | None = None):
+                 recover_every: float | None = None, report: Report | None = None,
+                 grace: float | None = None):
         self.store = store
         self.root = Path(notebooks_root).resolve()
         self.settings = settings
@@ -116,7 +123,10 @@ class Worker:
         self.watch = RunWatch(store, poll=min(self.poll, 1.0), report=report,
                               recover_every=recover_every if recover_every is not None
                               else settings.recovery_every)
+        self.grace = grace if grace is not None else settings.stop_grace
         self._stopping = threading.Event()
+        self._hurry = threading.Event()
+        self._deadline: float | None = None
         self._wake = threading.Condition()
         self._slots: list[threading.Thread] = []
 
@@ -130,19 +140,48 @@ class Worker:
             self._slots.append(slot)
         return self
 
-    def stop(self, *, now: bool = False, timeout: float | None = None) -> None:
-        """Claim no more runs and wait for the running ones (``now``: stop them first).
+    def drain(self) -> None:
+        """Claim no more runs; the running ones have ``grace`` seconds from now. Returns at
+        once (safe in a signal handler); `stop` does the waiting."""
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self.grace
+        self._stopping.set()
+
+    def hurry(self) -> None:
+        """End the grace now: the running runs are stopped (a second signal)."""
+        self._hurry.set()
+
+    def stop(self, *, now: bool = False) -> None:
+        """Claim no more runs, let the running ones go on for the grace (none with ``now``),
+        then stop their kernels and wait until each is recorded.
 
         A run stopped this way is an interrupted attempt: queued again when its notebook
-        is retry-safe and attempts remain, otherwise failed.
+        is retry-safe and attempts remain, otherwise recorded `interrupted`.
         """
-        self._stopping.set()
-        self.wake(all_slots=True)
+        self.drain()
         if now:
+            self.hurry()
+        self.wake(all_slots=True)
+        while self._running() and not self._hurry.wait(0.1):
+            if time.monotonic() >= (self._deadline or 0):
+                break
+        if self._running():
+            if self.report and self.busy:
+                self.report(f"stopping {self.busy} running run(s)")
             self.watch.stop_all()
-        for slot in self._slots:
-            slot.join(timeout)
+            until = time.monotonic() + STOPPED_RUNS_WAIT
+            for slot in self._slots:
+                slot.join(max(0.0, until - time.monotonic()))
+        for run_id in self.watch.held():  # a kernel that would not stop: record it here
+            try:
+                self.store.release_run(run_id, "its worker was stopped",
+                                       ended=RunStatus.INTERRUPTED)
+            except Exception:  # noqa: BLE001, S110 - the store is down; recovery closes it
+                pass
         self.watch.__exit__(None, None, None)
+
+    def _running(self) -> bool:
+        return any(slot.is_alive() for slot in self._slots)
 
     def wake(self, *, all_slots: bool = False) -> None:
         """A run was queued here: let an idle slot look now rather than at its next poll."""
@@ -171,6 +210,12 @@ class Worker:
                     if not self._stopping.is_set():
                         self._wake.wait(self.poll)
                 continue
+            if self._stopping.is_set():  # claimed as the worker began stopping: not started
+                try:
+                    self.store.unclaim_run(run.id)
+                except Exception:  # noqa: BLE001, S110 - recovery queues it again
+                    pass
+                return
             self.execute(run)
 
     def execute(self, run: Run) -> Run:
