@@ -59,7 +59,7 @@ def test_every_other_route_needs_a_token(client, headers):
 def test_list_and_filter_notebooks(client):
     body = client.get("/notebooks", headers=auth()).json()
     names = [n["name"] for n in body["notebooks"]]
-    assert body["total"] == len(names) == 9 and "_draft" not in names
+    assert body["total"] == len(names) == 10 and "_draft" not in names
     runbooks = client.get("/notebooks?category=runbooks", headers=auth()).json()["notebooks"]
     assert [n["name"] for n in runbooks] == ["runbooks/echo", "simple_params"]
     tagged = client.get("/notebooks", params={"tag": "ops"}, headers=auth()).json()

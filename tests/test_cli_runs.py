@@ -31,7 +31,7 @@ def invoke(*args):
 def test_notebooks_list_and_filters(sqlite_env):
     out = invoke("notebooks", "list", *ROOT).output
     assert "runbooks/echo" in out and "simple_params" in out and "_draft" not in out
-    assert "9 notebook(s)" in out
+    assert "10 notebook(s)" in out
     only = invoke("notebooks", "list", "--category", "debug", *ROOT).output
     assert "slow" in only and "simple_params" not in only
     tagged = json.loads(invoke("notebooks", "list", "--tag", "ops", "--json", *ROOT).output)
