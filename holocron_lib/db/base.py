@@ -237,6 +237,11 @@ class Database(ABC):
     def target(self) -> str:
         """Where the connection points, fit to print: never a secret."""
 
+    def describe_target(self) -> str:
+        """Which database this is, fit for a run's record and page: the embedded file's name
+        (never its folder) and kind, or SQL Server's database name (never a host or login)."""
+        return self.target
+
     @abstractmethod
     def _columns(self, schema: str, name: str) -> pd.DataFrame:
         """``columns()`` of ``schema.name``; an empty frame when there is no such object."""

@@ -113,6 +113,15 @@ def scrub(text: str, secrets: Iterable[str] = (), redact: Callable[[str], str] |
     return _PASSWORD_FRAGMENT.sub(lambda m: f"{m.group(1)}=***", text)
 
 
+def database_name(settings: Settings) -> str:
+    """The database the settings name (the connection string's, else SEED_SQLSERVER_DATABASE)."""
+    return _database(parse_connection_string(build_connection_string(settings)))
+
+
+def _database(conn: Mapping[str, str]) -> str:
+    return conn.get("DATABASE") or conn.get("INITIAL CATALOG") or "(default database)"
+
+
 def describe_target(conn: Mapping[str, str]) -> str:
     """server/database of a parsed connection string, fit to print."""
     server = next((conn[k] for k in ("SERVER", "ADDRESS", "ADDR", "HOST") if conn.get(k)), "")
@@ -144,6 +153,7 @@ class SqlServerDatabase(Database):
             "PWD", "PASSWORD"))]
         self._redact = redact
         self._target = self._scrub(describe_target(parsed))
+        self._database = self._scrub(_database(parsed))
         self.driver = parsed.get("DRIVER") or ""
         self._dsn = "" if self.driver else parsed.get("DSN") or ""
         try:
@@ -161,6 +171,10 @@ class SqlServerDatabase(Database):
     @property
     def target(self) -> str:
         return self._target
+
+    def describe_target(self) -> str:
+        """The database's name only: no server, no login."""
+        return f"{self._database} (SQL Server)"
 
     def _scrub(self, text: str) -> str:
         return scrub(text, self._secrets, self._redact)
