@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 from seeded_db import seeded_path
@@ -110,6 +111,10 @@ def test_the_working_database_is_made_once_and_keeps_what_was_written(project):
         with connect() as same_process:  # shares the process's instance and session rules
             assert jobs(same_process) == before + 1
             assert same_process.scalar("SELECT CASE WHEN 'A' = 'a' THEN 7 / 2 END") == 3
+            for sql in ("SELECT * FROM read_text('/etc/hostname')",
+                        "SET enable_external_access = true"):  # the notebooks' sandbox holds
+                with pytest.raises(duckdb.Error, match="disabled by configuration|locked"):
+                    same_process.connection.execute(sql)
     with connect() as db:
         assert jobs(db) == before + 1
     assert seeded.read_bytes() == seeded_bytes
