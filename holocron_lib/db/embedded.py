@@ -192,14 +192,13 @@ class DuckDBDatabase(Database):
                 break
             except duckdb.Error as exc:
                 lease.release()
-                if _FILE_LOCKED not in str(exc) or time.monotonic() >= deadline:
+                why = _first_part(exc).replace(str(working.path.resolve()), working.shown)
+                if _FILE_LOCKED not in why or time.monotonic() >= deadline:
                     raise ConnectionFailedError(f"cannot open the working database "
-                                                f"{working.shown}: {_first_part(exc)}",
-                                                self.backend) from None
+                                                f"{working.shown}: {why}", self.backend) from None
                 if not told:  # a program that takes no lock of ours, the duckdb shell say
                     workdb.tell(f"waiting for another program to close {working.shown} "
-                               f"(up to {working.wait:g} s, HOLOCRON_DB_WAIT): "
-                               f"{_first_part(exc)}")
+                                f"(up to {working.wait:g} s, HOLOCRON_DB_WAIT): {why}")
                     told = True
                 time.sleep(workdb.POLL_SECONDS)
             except BaseException:
