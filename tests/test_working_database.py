@@ -189,13 +189,15 @@ def test_db_reset_restores_the_seeded_state_and_refuses_while_someone_writes(pro
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'scratch'").fetchone() == (0,)
 
 
+@pytest.mark.slow  # builds a seeded database
 def test_a_rebuilt_seeded_database_leaves_the_working_one_behind_and_says_how_to_reset(project):
     seeded = project / ".holocron" / "holocron.duckdb"
     with connect() as db:
         db.execute("DELETE FROM llm.job")
-    meta = workdb.read_meta(seeded)
-    meta["fingerprint"] = "0" * 64  # as a rebuild from other seed data records it
-    workdb.meta_path(seeded).write_text(json.dumps(meta))
+    rebuilt = CliRunner().invoke(cli, ["db", "build", "--seed", "7", "-q"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "note: the working database .holocron/work.duckdb was made from other seed data" \
+        in rebuilt.output and "holocron db reset" in rebuilt.output
     with pytest.warns(WorkingDatabaseBehind, match="holocron db reset") as caught, \
             connect() as db:
         assert jobs(db) == 0  # the user's writes are kept, not silently discarded
