@@ -128,6 +128,7 @@ def test_the_working_database_is_made_once_and_keeps_what_was_written(project):
         assert private.describe_target() == "holocron.duckdb (private copy)"
 
 
+@pytest.mark.slow  # another process holds the working database
 def test_a_second_writer_is_refused_or_waits_naming_the_run_that_writes(project, monkeypatch,
                                                                           capfd):
     with connect() as db:
@@ -158,6 +159,7 @@ def test_a_second_writer_is_refused_or_waits_naming_the_run_that_writes(project,
     assert workdb.waiters(work_of(project)) == []
 
 
+@pytest.mark.slow  # another process holds the working database
 def test_db_reset_restores_the_seeded_state_and_refuses_while_someone_writes(project):
     seeded = project / ".holocron" / "holocron.duckdb"
     with connect(path=seeded) as db:
