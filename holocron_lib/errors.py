@@ -126,6 +126,24 @@ class ConnectionFailedError(DatabaseError):
     """The database could not be reached (server down, driver missing, bad login)."""
 
 
+class DatabaseBusyError(ConnectionFailedError):
+    """Another process kept the working database open to write for longer than this one
+    would wait: ``holder`` names it (a run, a process and its host), ``waited`` in seconds."""
+
+    def __init__(self, database: str, holder: str, waited: float):
+        HolocronError.__init__(self, database, holder, waited)
+        self.database = database
+        self.holder = holder
+        self.waited = waited
+        self.backend = "duckdb"
+        self.message = (f"the working database {database} is being written by {holder}"
+                        + (f"; gave up after {waited:g} s (HOLOCRON_DB_WAIT)" if waited else "")
+                        + ". Wait for it to finish, or close or cancel it")
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class ProcedureFailedError(DatabaseError):
     """An emulated procedure raised the error SQL Server would raise (RAISERROR, constraint)."""
 
@@ -377,3 +395,8 @@ class RecordError(HolocronError, ValueError):
 
     def __str__(self) -> str:
         return f"record({self.name!r}): {self.reason}"
+
+
+class WorkingDatabaseBehind(UserWarning):
+    """A warning, not an error: the working database was made from other seed data than the
+    seeded file now holds. It keeps its users' writes until `holocron db reset`."""

@@ -23,6 +23,7 @@ ROLES = ("viewer", "runner", "operator", "admin")  # each may do what the ones b
 DEFAULT_ROLE = "runner"
 MIN_TOKEN_LENGTH = 16
 STORE_SCHEMES = ("sqlite", "postgresql")
+DB_MODES = ("work", "copy")
 _USER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}")
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -47,9 +48,24 @@ SETTINGS: tuple[Setting, ...] = (
             "folder above the current directory that holds _toc.yml or pyproject.toml.",
             kind="path", group="Embedded database"),
     Setting("HOLOCRON_DB_PATH", ".holocron/holocron.duckdb",
-            "The seeded embedded DuckDB file built by `holocron db build`. Notebooks never write "
-            "to it: each connection works on its own copy.",
+            "The seeded embedded DuckDB file built by `holocron db build`. Nothing else writes "
+            "to it: connections open the working database or a private copy of this file.",
             kind="path", group="Embedded database"),
+    Setting("HOLOCRON_WORK_DB_PATH", ".holocron/work.duckdb",
+            "The persistent working database: `holocron run`, the run service and connect() in "
+            "your own notebooks read and write it, so a confirmed runbook's writes stay. Made "
+            "from the seeded file on first use; `holocron db reset` restores the seeded state.",
+            kind="path", group="Embedded database"),
+    Setting("HOLOCRON_DB_MODE", "work",
+            "What connect() opens on the embedded backend: work (the working database) or copy "
+            "(a private throwaway copy of the seeded file per connection, deleted on close; the "
+            "book build and the tests use it).",
+            group="Embedded database"),
+    Setting("HOLOCRON_DB_WAIT", "300",
+            "Seconds (0-86400) a connection waits while another process writes the working "
+            "database (DuckDB allows one writer per file) before it fails naming that process; "
+            "0 refuses at once.",
+            kind="int", group="Embedded database", minimum=0, maximum=86400),
     Setting("HOLOCRON_SEED_SCALE", "1",
             "Scale factor of the synthetic seed data when the database is built without --scale "
             "(at least 1).",
@@ -233,6 +249,23 @@ class Settings:
     @property
     def db_path(self) -> Path:
         return self._path("HOLOCRON_DB_PATH")
+
+    @property
+    def work_db_path(self) -> Path:
+        return self._path("HOLOCRON_WORK_DB_PATH")
+
+    @property
+    def db_mode(self) -> str:
+        """'work' (the persistent working database) or 'copy' (a throwaway copy each)."""
+        mode = (self.get("HOLOCRON_DB_MODE") or "work").strip().lower()
+        if mode not in DB_MODES:
+            raise SettingsError("HOLOCRON_DB_MODE", f"must be one of {', '.join(DB_MODES)}, "
+                                f"got {mode!r}")
+        return mode
+
+    @property
+    def db_wait(self) -> int:
+        return self.integer("HOLOCRON_DB_WAIT")
 
     @property
     def lake_root(self) -> Path:

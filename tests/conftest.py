@@ -14,6 +14,10 @@ CANARY_PASSWORD = "Canary-Pa55word-7f3e"
 
 pytest_plugins = ["runservice_fixtures"]  # the run service's store, settings and server
 
+# Tests work on throwaway copies of the seeded file, as the book does; the tests of the
+# working database (test_working_database.py, test_runbook_idempotency.py) ask for it.
+os.environ["HOLOCRON_DB_MODE"] = "copy"
+
 
 def pytest_report_header(config):
     lines = []
@@ -74,6 +78,7 @@ def clean_env(monkeypatch, tmp_path):
         if key.startswith(("HOLOCRON_", "SEED_SQLSERVER_", "LAKE_ROOT", "OLLAMA_")):
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("HOLOCRON_HOME", str(tmp_path))
+    monkeypatch.setenv("HOLOCRON_DB_MODE", "copy")
     return tmp_path
 
 

@@ -189,7 +189,8 @@ def test_an_embedded_target_is_its_file_name_and_the_seed_fingerprint(tmp_path, 
     target = describe_target(settings)
     assert target.to_dict() == {
         "backend": "duckdb", "database": "holocron.duckdb", "data_fingerprint": "seed:" + "f" * 64,
-        "data": "synthetic seed data, scale 2, as of 2026-05-04", "kind": "seed"}
+        "data": "synthetic seed data, scale 2, as of 2026-05-04", "kind": "seed",
+        "opened_as": "private copy"}
     assert bare.data_fingerprint != target.data_fingerprint
     assert str(tmp_path) not in json.dumps(target.to_dict())
 
@@ -206,7 +207,8 @@ def test_a_sql_server_target_is_the_database_name_alone(tmp_path, values):
     target = describe_target(Settings(home=tmp_path, values=values))
     assert target.to_dict() == {"backend": "sqlserver", "database": "Holocron_QA",
                                 "data_fingerprint": None,
-                                "data": "SQL Server database Holocron_QA", "kind": "sqlserver"}
+                                "data": "SQL Server database Holocron_QA", "kind": "sqlserver",
+                                "opened_as": "SQL Server"}
     text = json.dumps(target.to_dict())
     for secret in (CANARY, "reader-canary", "db.example", "1433", "DRIVER", "SQLite3"):
         assert secret not in text

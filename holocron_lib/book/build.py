@@ -17,7 +17,7 @@ import yaml
 from holocron_lib.book.sphinx_run import SphinxBuild
 from holocron_lib.book.toc import toc_files, toc_notebooks
 from holocron_lib.errors import BookBuildError
-from holocron_lib.execution.environment import bytecode_cache, kernel_environment
+from holocron_lib.execution.environment import book_environment, bytecode_cache
 
 GENERATED_DIR = Path("book") / "generated"
 
@@ -134,7 +134,7 @@ def build_book(
     root = (root or Path.cwd()).resolve()
     started = time.perf_counter()
     bytecode_cache(root)  # before the heavy imports: Sphinx's alone take seconds to compile
-    env = kernel_environment(root)
+    env = book_environment(root)
     # lazy: the kernel machinery loads only when a build runs
     from holocron_lib.execution.kernels import KernelTemplate
 

@@ -41,7 +41,7 @@ from holocron_lib.book.preview_errors import (
 )
 from holocron_lib.book.toc import toc_notebooks
 from holocron_lib.errors import NotebookExecutionError
-from holocron_lib.execution.environment import kernel_environment
+from holocron_lib.execution.environment import book_environment
 from holocron_lib.settings import load_settings
 
 WATCHED = ("notebooks_py", "book", "holocron_lib", "_config.yml", "_toc.yml")
@@ -64,7 +64,7 @@ def execute_notebooks(root: Path, names: list[str] | None = None, *,
     raised, and are recorded for the Sphinx build with those of notebooks not run now."""
     write_generated_pages(root, progress)
     settings = load_settings(home=root)
-    env = kernel_environment(root)
+    env = book_environment(root)
     asked = toc_notebooks(root) if names is None else names
     pending = list(asked)
     failed: dict[str, str] = {}
@@ -110,7 +110,7 @@ def sphinx_build(root: Path) -> bool:
     """Sphinx over the book, in this process, configured as `jupyter-book build` does."""
     from jupyter_book.sphinx import build_sphinx
 
-    os.environ.update(kernel_environment(root))
+    os.environ.update(book_environment(root))
     os.environ[ERRORS_VARIABLE] = str(root / ERRORS_FILE)
     result = build_sphinx(
         str(root), str(root / "_build" / "html"), use_external_toc=True, noconfig=True,

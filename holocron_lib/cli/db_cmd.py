@@ -1,4 +1,4 @@
-"""`holocron db build` and `holocron db info`: the seeded embedded database."""
+"""`holocron db build`, `info` and `reset`: the seeded embedded database and the working one."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from holocron_lib.errors import UnknownObjectError
-from holocron_lib.settings import load_settings, writable_folder
+from holocron_lib.db import workdb
+from holocron_lib.errors import DatabaseBusyError, UnknownObjectError
+from holocron_lib.settings import Settings, load_settings, writable_folder
 
 
 def _shown(path: Path, home: Path) -> str:
@@ -22,7 +23,7 @@ def _shown(path: Path, home: Path) -> str:
 
 @click.group("db")
 def db() -> None:
-    """Build and inspect the seeded embedded DuckDB database."""
+    """Build and inspect the seeded embedded DuckDB database; reset the working one."""
 
 
 @db.command("build")
@@ -88,6 +89,11 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
     )
     click.echo(f"built {_shown(report.path, settings.home)}: {report.rows:,} rows in "
                f"{len(report.tables)} tables, {report.seconds:.1f} s")
+    if report.path == settings.db_path.resolve():
+        state = workdb.status(settings.work_db_path, settings.db_path)
+        if state.behind:
+            click.echo("note: " + workdb.behind_message(
+                _shown(settings.work_db_path, settings.home), _shown(output, settings.home)))
 
 
 @db.command("info")
@@ -123,6 +129,56 @@ def info(db_path: Path | None) -> None:
     for schema, rows in sorted(per_schema.items()):
         click.echo(f"rows {schema:<8}{rows:>10,}")
     _echo_violations(meta)
+    if db_path.resolve() == settings.db_path.resolve():
+        _echo_working(settings)
+
+
+def _echo_working(settings: Settings) -> None:
+    """The working database beside the seeded one: made when, from what, who writes it."""
+    work = settings.work_db_path
+    shown = _shown(work, settings.home)
+    state = workdb.status(work, settings.db_path)
+    if not state.exists:
+        click.echo(f"working      {shown} not made yet (the first run or connect() makes it)")
+        return
+    if state.behind:
+        fit = "behind: made from other seed data; `holocron db reset` starts again"
+    elif state.made_from is None:
+        fit = "origin unknown (no record of the seeded data it was made from)"
+    else:
+        fit = "made from this seeded data"
+    click.echo(f"working      {shown}, {fit} (made {state.created_utc or 'at an unknown time'})")
+    if state.writer is not None:
+        click.echo(f"writer       {state.writer}, since {state.writer.since}")
+    for waiting in workdb.waiters(work):
+        click.echo(f"waiting      {waiting}, since {waiting.since}")
+
+
+@db.command("reset")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+def reset(yes: bool) -> None:
+    """Restore the working database to the seeded state, discarding every write made to it.
+
+    Runs (`holocron run`, the run service) and connect() in your own notebooks write the
+    working database (HOLOCRON_WORK_DB_PATH); the book build and the tests never do. Refuses
+    while anyone has it open.
+    """
+    settings = load_settings()
+    seeded, work = settings.db_path, settings.work_db_path
+    shown, seeded_shown = _shown(work, settings.home), _shown(seeded, settings.home)
+    if settings.backend == "sqlserver":
+        raise click.ClickException("the settings name SQL Server, which has no working "
+                                   "database of ours to reset")
+    if not seeded.is_file():
+        raise click.ClickException(f"{seeded_shown} does not exist; run `holocron db build`")
+    if not yes:
+        click.confirm(f"Replace {shown} with a fresh copy of {seeded_shown}? Every write "
+                      "made to it since it was made is lost.", abort=True)
+    try:
+        workdb.reset(work, seeded, shown=shown)
+    except DatabaseBusyError as exc:
+        raise click.ClickException(f"not reset: {exc}") from None
+    click.echo(f"reset {shown} to the seeded state of {seeded_shown}")
 
 
 def _echo_violations(meta: dict) -> None:

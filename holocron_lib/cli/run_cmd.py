@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from holocron_lib.cli._common import ROOT_OPTION, context, current_user, table
+from holocron_lib.db.connection import describe_target
 from holocron_lib.service.registry import get_notebook, validate_parameters
 
 
@@ -112,6 +113,7 @@ def _execute(store, root, name, values, timeout, limit, quiet, settings, preset)
                              timeout=timeout, status=RunStatus.RUNNING, preset=preset)
         stop = watch.register(recorded.id)  # `holocron runs cancel` reaches it here too
         click.echo(f"run {recorded.id}: {recorded.notebook} ({_limit_text(limit)})")
+        click.echo(f"database: {describe_target(settings)}")
 
         def progress(i: int, n: int) -> None:
             if not quiet:

@@ -1,8 +1,11 @@
 """`connect()`: the configured backend, and the notebooks' shared connection behind `query()`.
 
-SQL Server when the settings name it, else the embedded DuckDB copy of the seeded file. The
-backends are imported only when chosen, so a notebook that never uses SQL Server never loads
-pyodbc (deliberately lazy).
+SQL Server when the settings name it, else the embedded DuckDB backend: the persistent
+working database (HOLOCRON_DB_MODE=work, the default: `holocron run`, the run service, your
+own notebooks) or a private throwaway copy of the seeded file (HOLOCRON_DB_MODE=copy: the
+book build and the tests; also whenever ``path`` names a file). `db.workdb` says more. The
+backends are imported only when chosen, so a notebook that never uses SQL Server never
+loads pyodbc (deliberately lazy).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from holocron_lib.db.base import Database, relative_to_home
-from holocron_lib.db.target import Target, embedded_target
+from holocron_lib.db.target import Target, embedded_target, working_target
 from holocron_lib.errors import ConnectionFailedError
 from holocron_lib.settings import Settings, find_project_root, load_settings
 
@@ -28,10 +31,14 @@ def connect(
 ) -> Database:
     """A connection to the configured database: SQL Server when configured, else DuckDB.
 
-    The DuckDB backend works on a private temporary copy of the seeded file (deleted on
-    close), so writes never reach the seeded file; ``read_only=True`` opens the seeded file
-    itself, read-only, without copying. ``path`` names a DuckDB file and implies DuckDB.
+    On DuckDB, HOLOCRON_DB_MODE decides: ``work`` opens the working database in place
+    (made from the seeded file on first use; while another process writes it, this waits
+    up to HOLOCRON_DB_WAIT seconds), ``copy`` a private temporary copy of the seeded file
+    (deleted on close), so writes never reach the seeded file. ``path`` names a DuckDB file
+    to copy and implies DuckDB. ``read_only=True`` opens the file itself, read-only, without
+    copying: the working database (in ``work`` mode), else the seeded file.
     """
+    mode = "copy"
     if path is None:
         if settings is None:
             settings = load_settings()
@@ -40,7 +47,7 @@ def connect(
             from holocron_lib.db.sqlserver import SqlServerDatabase
 
             return SqlServerDatabase.from_settings(settings)
-        seeded, home = settings.db_path, settings.home
+        seeded, home, mode = settings.db_path, settings.home, settings.db_mode
     else:
         home = settings.home if settings is not None else _project_home()
         seeded = Path(path).expanduser()
@@ -54,9 +61,15 @@ def connect(
             "duckdb",
         )
     # lazy: DuckDB, pandas and sqlglot load on the first connection, not with `import holocron_lib`
-    from holocron_lib.db.embedded import DuckDBDatabase
+    from holocron_lib.db.embedded import DuckDBDatabase, Working
 
-    return DuckDBDatabase(seeded, read_only=read_only, shown_path=relative_to_home(seeded, home))
+    seeded_shown = relative_to_home(seeded, home)
+    if mode == "work":
+        work = settings.work_db_path
+        working = Working(work, seeded, relative_to_home(work, home), seeded_shown,
+                          float(settings.db_wait))
+        return DuckDBDatabase(seeded, read_only=read_only, working=working)
+    return DuckDBDatabase(seeded, read_only=read_only, shown_path=seeded_shown)
 
 
 def describe_target(settings: Settings | None = None) -> Target:
@@ -70,6 +83,8 @@ def describe_target(settings: Settings | None = None) -> Target:
         from holocron_lib.db.sqlserver import configured_target
 
         return configured_target(settings)
+    if settings.db_mode == "work":
+        return working_target(settings.work_db_path, settings.db_path)
     return embedded_target(settings.db_path)
 
 

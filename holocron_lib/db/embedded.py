@@ -1,8 +1,14 @@
-"""The embedded backend: DuckDB on a private copy of the seeded file, fed T-SQL via the dialect.
+"""The embedded backend: DuckDB fed T-SQL via the dialect, on one of three files.
 
-Each connection copies the seeded file into its own temporary folder, so writes never reach
-the seeded file and any number of processes can work at once; the copy goes on close, on
-garbage collection or at interpreter exit, whichever comes first.
+- The working database (``working=``, `db.workdb`), opened in place: runs and people's own
+  notebooks write it and keep what they wrote. Its file lock is held while the connection
+  is open, so a second writing process waits for it; the connections of one process share
+  one DuckDB instance.
+- A private copy (the default): the seeded file copied into the connection's own temporary
+  folder, so writes never reach the seeded file and any number of processes can work at
+  once; the copy goes on close, on garbage collection or at interpreter exit, whichever
+  comes first. The book build and the tests work this way.
+- The seeded file itself, read-only (``read_only=True`` without ``working``).
 
 SQL on these connections reaches nothing but the database: DuckDB's file and network access
 (read_csv, read_text, glob, COPY, ATTACH, URLs) and extension installing and loading are
@@ -17,8 +23,11 @@ import os
 import re
 import shutil
 import tempfile
+import time
+import warnings
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +39,16 @@ try:
 except ImportError:  # Windows: no sweeping of orphaned copies
     fcntl = None
 
+from holocron_lib.db import workdb
 from holocron_lib.db.base import Database
 from holocron_lib.db.procedures import call_emulated
-from holocron_lib.db.target import Target, embedded_target
+from holocron_lib.db.target import Target, embedded_target, working_target
 from holocron_lib.errors import (
     ConnectionFailedError,
     DatabaseError,
     HolocronError,
     UnknownObjectError,
+    WorkingDatabaseBehind,
     excerpt,
 )
 from holocron_lib.schema.ddl import column_types, load_schema_model
@@ -56,6 +67,11 @@ _LOCK_NAME = "owner.lock"
 # session is configured.
 SANDBOX = {"enable_external_access": False, "autoinstall_known_extensions": False,
            "autoload_known_extensions": False}
+# The working database's connections of one process share a DuckDB instance, whose
+# configuration the first one locks: the session settings come with the instance.
+SHARED = {**SANDBOX, "default_collation": "nocase", "integer_division": True}
+# DuckDB's words when another process (not one of ours, say the duckdb shell) has the file.
+_FILE_LOCKED = "Could not set lock on file"
 
 
 def _sweep_orphans() -> None:
@@ -91,7 +107,8 @@ def _hold_folder(folder: str) -> int | None:
     return fd
 
 
-def _discard(con: duckdb.DuckDBPyConnection, folder: str | None, lock: int | None) -> None:
+def _discard(con: duckdb.DuckDBPyConnection, folder: str | None, lock: int | None,
+             lease: workdb.Lease | None = None) -> None:
     try:
         con.close()
     finally:
@@ -99,6 +116,19 @@ def _discard(con: duckdb.DuckDBPyConnection, folder: str | None, lock: int | Non
             os.close(lock)
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
+        if lease is not None:
+            lease.release()
+
+
+@dataclass(frozen=True)
+class Working:
+    """Where the working database is and how long to wait for another writer."""
+
+    path: Path
+    seeded: Path
+    shown: str
+    seeded_shown: str
+    wait: float = 0.0
 
 
 class DuckDBDatabase(Database):
@@ -106,11 +136,16 @@ class DuckDBDatabase(Database):
 
     backend = "duckdb"
 
-    def __init__(self, seeded: Path, *, read_only: bool = False, shown_path: str | None = None):
+    def __init__(self, seeded: Path, *, read_only: bool = False, shown_path: str | None = None,
+                 working: Working | None = None):
         super().__init__()
         self.seeded_path = Path(seeded)
         self.read_only = read_only
+        self.working = working is not None
         self._shown = shown_path or str(seeded)
+        if working is not None:
+            self._open_working(working)
+            return
         folder = lock = None
         try:
             if read_only:
@@ -139,13 +174,60 @@ class DuckDBDatabase(Database):
         configure_session(self._con)
         self._con.execute("SET lock_configuration = true")
 
+    def _open_working(self, working: Working) -> None:
+        """Open the working database in place, made from the seeded file on first use."""
+        self._shown = working.shown
+        deadline = time.monotonic() + working.wait
+        told = False
+        while True:
+            lease = workdb.acquire(working.path, write=not self.read_only or
+                                   not working.path.exists(), wait=working.wait,
+                                   shown=working.shown)
+            try:
+                if not working.path.exists():
+                    workdb.create(working.path, working.seeded)
+                self.path = working.path.resolve()
+                self.read_only = not lease.write
+                self._con = duckdb.connect(str(self.path), read_only=self.read_only,
+                                           config=SHARED)
+                break
+            except duckdb.Error as exc:
+                lease.release()
+                why = _first_part(exc).replace(str(working.path.resolve()), working.shown)
+                if _FILE_LOCKED not in why or time.monotonic() >= deadline:
+                    raise ConnectionFailedError(f"cannot open the working database "
+                                                f"{working.shown}: {why}", self.backend) from None
+                if not told:  # a program that takes no lock of ours, the duckdb shell say
+                    workdb.tell(f"waiting for another program to close {working.shown} "
+                                f"(up to {working.wait:g} s, HOLOCRON_DB_WAIT): {why}")
+                    told = True
+                time.sleep(workdb.POLL_SECONDS)
+            except BaseException:
+                lease.release()
+                raise
+        self._cleanup = weakref.finalize(self, _discard, self._con, None, None, lease)
+        configure_session(self._con)
+        if not self._con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+            self._con.execute("SET lock_configuration = true")
+        state = workdb.status(working.path, working.seeded)
+        if state.behind:
+            warnings.warn(workdb.behind_message(working.shown, working.seeded_shown),
+                          WorkingDatabaseBehind, stacklevel=4)
+
     @property
     def target(self) -> str:
+        if self.working:
+            return self._shown + " (working database" + (", read-only)" if self.read_only
+                                                           else ")")
         return self._shown + (" (read-only)" if self.read_only else " (private copy)")
 
     def describe_target(self) -> Target:
-        """The seeded file this connection copied (or opened), by name and data fingerprint."""
-        return embedded_target(self.seeded_path)
+        """What this connection works on, by file name and data: the working database (and
+        the seed data it was made from) or the seeded file it copied or opened read-only."""
+        if self.working:
+            return working_target(self.path, self.seeded_path)
+        return embedded_target(self.seeded_path,
+                               opened_as="read-only" if self.read_only else "private copy")
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:

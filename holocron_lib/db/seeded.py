@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from holocron_lib.db.subset import Subset, clear_dangling
+from holocron_lib.db.workdb import meta_path, read_meta
 from holocron_lib.errors import SeedError
 from holocron_lib.fingerprint import LIBRARY, source_files, tree_fingerprint
 from holocron_lib.schema.apply import apply_schema, check_foreign_keys
@@ -63,20 +64,6 @@ class BuildReport:
     fingerprint: str = ""
     unique_index_violations: tuple = ()  # schema.indexes.UniqueIndexViolation
     foreign_key_violations: tuple = ()  # schema.apply.ForeignKeyViolation
-
-
-def meta_path(db_path: Path) -> Path:
-    """The sidecar that describes a built database file."""
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.name + ".meta.json")
-
-
-def read_meta(db_path: Path) -> dict | None:
-    """The sidecar's contents, or None when the database was not built here."""
-    path = meta_path(db_path)
-    if not path.exists():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def fingerprint(seed_files: list[Path]) -> str:

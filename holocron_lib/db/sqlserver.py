@@ -114,6 +114,7 @@ def scrub(text: str, secrets: Iterable[str] = (), redact: Callable[[str], str] |
     return _PASSWORD_FRAGMENT.sub(lambda m: f"{m.group(1)}=***", text)
 
 
+
 def describe_target(conn: Mapping[str, str]) -> str:
     """server/database of a parsed connection string, fit to print."""
     server = next((conn[k] for k in ("SERVER", "ADDRESS", "ADDR", "HOST") if conn.get(k)), "")

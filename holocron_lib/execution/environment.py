@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["bytecode_cache", "kernel_environment"]
+__all__ = ["book_environment", "bytecode_cache", "kernel_environment"]
 
 PYCACHE_DIR = Path(".holocron") / "pycache"
 
@@ -47,9 +47,13 @@ SYSTEM = (
 SYSTEM_PREFIXES = ("LC_",)
 # The settings the notebook side reads (holocron_lib.settings); not the run service's.
 NOTEBOOK_SETTINGS = (
-    "HOLOCRON_DB_PATH", "HOLOCRON_SEED_SCALE", "LAKE_ROOT", "OLLAMA_BASE_URL",
-    "OLLAMA_EMBED_MODEL", "HOLOCRON_LESSONS_DIR",
+    "HOLOCRON_DB_PATH", "HOLOCRON_WORK_DB_PATH", "HOLOCRON_DB_MODE", "HOLOCRON_DB_WAIT",
+    "HOLOCRON_SEED_SCALE", "LAKE_ROOT", "OLLAMA_BASE_URL", "OLLAMA_EMBED_MODEL",
+    "HOLOCRON_LESSONS_DIR",
 )
+# The book's kernels work on throwaway copies of the seeded file; a run's kernels on the
+# working database (db/workdb.py says which path opens which).
+BOOK_DB_MODE = "copy"
 # Only with the SQL Server backend: its login and the ODBC driver manager's files.
 SQLSERVER = ("ODBCSYSINI", "ODBCINI", "ODBCINSTINI")
 SQLSERVER_PREFIX = "SEED_SQLSERVER_"
@@ -79,8 +83,11 @@ def _sqlserver_configured(root: Path, environ: Mapping[str, str]) -> bool:
     return any(values.get(k) for k in keys)
 
 
-def kernel_environment(root: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The allow-listed environment for the book's and the runs' kernels, home ``root``."""
+def kernel_environment(root: Path, environ: Mapping[str, str] | None = None, *,
+                       db_mode: str | None = None) -> dict[str, str]:
+    """The allow-listed environment for the book's and the runs' kernels, home ``root``.
+
+    ``db_mode`` overrides HOLOCRON_DB_MODE (see `book_environment`)."""
     source = os.environ if environ is None else environ
     sqlserver = _sqlserver_configured(Path(root), source)
     env: dict[str, str] = {}
@@ -89,7 +96,15 @@ def kernel_environment(root: Path, environ: Mapping[str, str] | None = None) -> 
                 or (sqlserver and (key.startswith(SQLSERVER_PREFIX) or key in SQLSERVER))):
             env[key] = value
     env.update(FIXED, HOLOCRON_HOME=str(root))
+    if db_mode is not None:
+        env["HOLOCRON_DB_MODE"] = db_mode
     if sys.pycache_prefix is not None and not sys.dont_write_bytecode:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
     return env
+
+
+def book_environment(root: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The kernels' environment for the book (its build and live preview): every connection
+    a throwaway copy of the seeded file, so a build never writes the working database."""
+    return kernel_environment(root, environ, db_mode=BOOK_DB_MODE)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from holocron_lib.db.workdb import RUN_VARIABLE
 from holocron_lib.errors import (
     HolocronError,
     NotebookNotFoundError,
@@ -90,6 +91,7 @@ def execute_notebook(
     info: NotebookInfo, parameters: dict[str, Any], output: Path, *, home: Path,
     timeout: int | None = None, progress: Progress | None = None,
     kernel_name: str = KERNEL_NAME, stop: threading.Event | None = None,
+    run_id: int | None = None,
 ) -> Outcome:
     """Run ``info`` with ``parameters`` (already checked), writing ``output``; never raises.
 
@@ -116,6 +118,9 @@ def execute_notebook(
     nbformat.write(nb, str(output))  # papermill reads it from here and saves after every cell
 
     env = kernel_environment(home)
+    # The kernel names its run when it holds the working database (db.workdb), so another
+    # writer waits for "run N"; the template, shared by every run, goes without it.
+    kernel_env = env if run_id is None else {**env, RUN_VARIABLE: str(run_id)}
     managers: list = []
     finished = threading.Event()
     why: list[RunStatus] = []  # set by the watchdog when it stops the kernel
@@ -144,7 +149,7 @@ def execute_notebook(
     watchdog = threading.Thread(target=watch, name="holocron-watchdog", daemon=True)
     watchdog.start()
     try:
-        execute_parameterized(output, parameters, env=env, cwd=info.path.parent,
+        execute_parameterized(output, parameters, env=kernel_env, cwd=info.path.parent,
                               kernel_name=kernel_name, log=output.with_suffix(".kernel.log"),
                               template=shared_template(env), on_cell=progress,
                               managers=managers)
@@ -266,7 +271,8 @@ def perform_run(store: Store, run: Run, root: Path, *, home: Path, artifacts_dir
     try:
         outcome = execute_notebook(info, parameters, output, home=home,
                                    timeout=run.timeout_seconds or default_timeout or None,
-                                   progress=progress, kernel_name=kernel_name, stop=stop)
+                                   progress=progress, kernel_name=kernel_name, stop=stop,
+                                   run_id=run.id)
     except HolocronError as exc:
         outcome = Outcome(RunStatus.ERROR, str(exc))
     except Exception as exc:  # noqa: BLE001 - whatever happens, the run must be closed

@@ -337,8 +337,12 @@ def configure_session(con: duckdb.DuckDBPyConnection) -> None:
     ``dbo`` once that schema exists: call again after creating it.
     """
     install_macros(con)
-    con.execute("SET default_collation = 'nocase'")
-    con.execute("SET integer_division = true")
+    # Skipped where already in force: a further connection to a shared DuckDB instance
+    # (the working database) has them from the instance's configuration, which is locked.
+    for name, value, sql in (("default_collation", "nocase", "'nocase'"),
+                             ("integer_division", True, "true")):
+        if con.execute("SELECT current_setting(?)", [name]).fetchone()[0] != value:
+            con.execute(f"SET {name} = {sql}")
     has_dbo = con.execute(
         "SELECT count(*) FROM duckdb_schemas() "
         "WHERE database_name = current_database() AND schema_name = 'dbo'"
