@@ -184,7 +184,7 @@ def test_an_embedded_target_is_its_file_name_and_the_seed_fingerprint(tmp_path, 
     assert (bare.backend, bare.database, bare.kind) == ("duckdb", "holocron.duckdb", "file")
     db.with_name("holocron.duckdb.meta.json").write_text(json.dumps(
         {"fingerprint": "f" * 64, "source": "synthetic", "scale": 2, "as_of": "2026-05-04T00"}))
-    settings = load_settings(env={"HOLOCRON_HOME": str(clean_env),
+    settings = load_settings(env={"HOLOCRON_HOME": str(clean_env), "HOLOCRON_DB_MODE": "copy",
                                   "HOLOCRON_DB_PATH": str(db)}, dotenv=False)
     target = describe_target(settings)
     assert target.to_dict() == {
@@ -218,7 +218,7 @@ def test_a_sql_server_target_is_the_database_name_alone(tmp_path, values):
 def test_an_open_embedded_connection_describes_the_same_target(seeded_file, clean_env):
     from holocron_lib import connect
 
-    settings = load_settings(env={"HOLOCRON_HOME": str(clean_env),
+    settings = load_settings(env={"HOLOCRON_HOME": str(clean_env), "HOLOCRON_DB_MODE": "copy",
                                   "HOLOCRON_DB_PATH": str(seeded_file)}, dotenv=False)
     with connect(settings) as db:
         opened = db.describe_target()
