@@ -66,6 +66,26 @@ def test_list_and_filter_notebooks(client):
     assert [n["name"] for n in tagged["notebooks"]] == ["runbooks/echo"]
 
 
+def test_the_notebook_listing_is_built_once_per_change_of_the_registry(client, monkeypatch):
+    from holocron_lib.service import api_models
+
+    built = []
+    make = api_models.notebook_out
+    monkeypatch.setattr(api_models, "notebook_out", lambda i: built.append(i.name) or make(i))
+    service = client.app.state.service
+    first = client.get("/notebooks", headers=auth())
+    again = client.get("/notebooks", headers=auth())
+    assert first.content == again.content and len(built) == first.json()["total"]
+    assert api_models.NotebookList.model_validate_json(first.content).total == 8
+    service._checked_at = -1e9  # a second later: the folder is looked at, nothing changed
+    client.get("/notebooks", headers=auth())
+    assert len(built) == 8
+    service.generation += 1  # the registry changed: built again, filters kept apart
+    assert client.get("/notebooks?category=runbooks", headers=auth()).json()["total"] == 2
+    assert len(built) == 10
+    assert client.get("/notebooks", headers=auth()).json()["total"] == 8 and len(built) == 18
+
+
 def test_show_notebook_with_parameters(client):
     body = client.get("/notebooks/runbooks/echo", headers=auth()).json()
     assert body["title"] == "Echo runbook" and body["owner"] == "platform"

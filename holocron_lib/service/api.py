@@ -5,7 +5,8 @@ outputs are links under ``/runs/{id}/``, and executed notebooks and error texts 
 with paths relative to the project (`service.scrub`). Every route but ``/health`` and the
 docs needs a bearer token from HOLOCRON_API_TOKENS or, with single sign-on, an OpenID Connect
 access token (`service.api_common`), whose role (`service.auth`) decides what it may do. The
-presets' and schedules' routes live in `service.api_team`. Every error has one JSON shape:
+presets' and schedules' routes live in `service.api_team`, the web page at ``/ui`` in
+`service.ui`. Every error has one JSON shape:
 ``{"error": {"status": 404, "code": "notebook_not_found", "message": "...", "details": {}}}``.
 """
 
@@ -57,6 +58,7 @@ from holocron_lib.service.pool import RunService
 from holocron_lib.service.registry import is_valid_name
 from holocron_lib.service.runner import output_file_name
 from holocron_lib.service.store import MAX_ID, Run
+from holocron_lib.service.ui import add_ui_routes
 from holocron_lib.settings import ApiToken, Settings, load_settings
 
 MAX_BODY_BYTES = 64 * 1024
@@ -236,13 +238,26 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         service.store.ping()
         return m.HealthOut(status="ok", store=service.store.dialect, **service.status())
 
+    listings: dict[tuple, bytes] = {}  # (registry generation, category, tag) -> the answer
+
     @app.get("/notebooks", response_model=m.NotebookList, tags=["notebooks"])
-    def list_notebooks(_token: Viewer,
-                       category: Annotated[str | None, Query(max_length=50)] = None,
-                       tag: Annotated[str | None, Query(max_length=100)] = None):
+    async def list_notebooks(_token: Viewer,
+                             category: Annotated[str | None, Query(max_length=50)] = None,
+                             tag: Annotated[str | None, Query(max_length=100)] = None):
         """Registered notebooks, optionally of one category or with one tag."""
-        items = [m.notebook_out(i) for i in service.notebooks(category, tag)]
-        return m.NotebookList(notebooks=items, total=len(items))
+        # The listing changes only with the registry, so its JSON is built once per change;
+        # only the once-a-second look at the folder leaves the event loop.
+        if service.refresh_due():
+            await run_in_threadpool(service.refresh)
+        key = (service.generation, category, tag)
+        body = listings.get(key)
+        if body is None:
+            items = [m.notebook_out(i) for i in service.notebooks(category, tag, refresh=False)]
+            body = m.NotebookList(notebooks=items, total=len(items)).model_dump_json().encode()
+            if len(listings) >= 256 or any(k[0] != key[0] for k in listings):
+                listings.clear()
+            listings[key] = body
+        return Response(body, media_type="application/json")
 
     @app.post("/notebooks/{name:path}/runs", status_code=202, response_model=m.RunOut,
               tags=["runs"], responses={403: {"model": m.ErrorOut}, 413: {"model": m.ErrorOut},
@@ -300,8 +315,10 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         """Run history, newest first, with filters and paging; others' runs as summaries."""
         runs, total = service.store.list_runs(notebook=notebook, status=status,
                                               user=user_name, limit=limit, offset=offset)
-        return m.RunList(runs=[run_out(r, token) for r in runs], total=total, limit=limit,
-                         offset=offset)
+        listing = m.RunList(runs=[run_out(r, token) for r in runs], total=total, limit=limit,
+                            offset=offset)
+        # built and checked once here: sent as is rather than validated again on the way out
+        return Response(listing.model_dump_json(), media_type="application/json")
 
     @app.get("/runs/{run_id}", response_model=m.RunOut, tags=["runs"])
     def show_run(run_id: RunId, token: Viewer):
@@ -325,6 +342,7 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         return run_out(run, token)
 
     add_schedule_routes(app, service, notebook_or_404)
+    add_ui_routes(app)  # the web page at /ui, a client of these routes
 
     def output_notebook(run: Run) -> dict:
         """The run's executed notebook as a client may see it (relative paths, no secrets)."""

@@ -46,21 +46,24 @@ async def current_token(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiToken:
-    """The token entry (user and role) the bearer token stands for; 401 otherwise.
-
-    A token of HOLOCRON_API_TOKENS, or, with single sign-on on, an access token (JWT) of the
-    configured OpenID Connect provider, whose claims give the user and the role.
-    """
+    """The token entry (user and role) the bearer token stands for; 401 otherwise."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "unauthorized", "a bearer token is required",
                        headers={"WWW-Authenticate": "Bearer"})
-    found = auth.authenticate(request.app.state.tokens, credentials.credentials)
+    return await identify(request.app.state, credentials.credentials)
+
+
+async def identify(state, given: str) -> ApiToken:
+    """Who ``given`` is: a token of HOLOCRON_API_TOKENS, or, with single sign-on on, an
+    access token (JWT) of the configured OpenID Connect provider, whose claims give the user
+    and the role. ``state`` is the application's state; 401 (`ApiError`) otherwise."""
+    found = auth.authenticate(state.tokens, given)
     if found is not None:
         return found
-    verifier = request.app.state.oidc
-    if verifier is not None and looks_like_jwt(credentials.credentials):
+    verifier = state.oidc
+    if verifier is not None and looks_like_jwt(given):
         try:
-            identity = await run_in_threadpool(verifier.verify, credentials.credentials)
+            identity = await run_in_threadpool(verifier.verify, given)
         except TokenError as exc:
             raise ApiError(401, "unauthorized", str(exc), {"reason": exc.reason}, headers={
                 "WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
@@ -74,11 +77,12 @@ def forbidden(token: ApiToken, needed: str, what: str) -> ApiError:
                     f"role {token.role}", {"needed_role": needed, "role": token.role})
 
 
-def _viewer(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
+# async: checks this small run on the event loop, not in a thread of the pool
+async def _viewer(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
     return token  # every role may read
 
 
-def _runner(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
+async def _runner(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
     if not auth.may(token.role, "runner"):
         raise forbidden(token, "runner", "requesting a run")
     return token
