@@ -1,4 +1,4 @@
-"""`holocron serve`: the HTTP API (OpenAPI docs at /docs)."""
+"""`holocron serve`: the HTTP API (OpenAPI docs at /docs) and the web page at /ui."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from holocron_lib.settings import load_settings
 @ROOT_OPTION
 def serve(host: str, port: int, workers: int | None, no_worker: bool, no_scheduler: bool,
           notebooks_root: Path | None) -> None:
-    """Serve the run API: list notebooks, queue runs, read history and outputs.
+    """Serve the run API and its web page (/ui): list notebooks, queue runs, read history
+    and outputs.
 
     Runs are queued in the store. Unless --no-worker is given, this process also runs
     a worker, so one machine needs only this command; unless --no-scheduler is given,
@@ -40,5 +41,5 @@ def serve(host: str, port: int, workers: int | None, no_worker: bool, no_schedul
     app = create_app(settings, notebooks_root=root, workers=workers, run_worker=not no_worker,
                      run_scheduler=not no_scheduler)  # opens the store
     worker = "no worker" if no_worker else f"a worker of {workers or settings.workers}"
-    click.echo(f"serving {root.name}/ on http://{host}:{port} with {worker} (docs at /docs)")
+    click.echo(f"serving {root.name}/ on http://{host}:{port} with {worker} (web page at /ui, docs at /docs)")
     uvicorn.run(app, host=host, port=port, log_level="info")
