@@ -39,8 +39,10 @@ from holocron_lib.errors import (
 from holocron_lib.service import api_models as m
 from holocron_lib.service import auth, presets, scrub
 from holocron_lib.service.access_log import QueryTokenFilter
-from holocron_lib.service.api_common import (
+from holocron_lib.service.api_common import (  # noqa: F401 - MAX_BODY_BYTES: part of this surface
+    MAX_BODY_BYTES,
     ApiError,
+    BodyLimit,
     NoNul,
     Runner,
     Viewer,
@@ -61,46 +63,7 @@ from holocron_lib.service.store import MAX_ID, Run
 from holocron_lib.service.ui import add_ui_routes
 from holocron_lib.settings import ApiToken, Settings, load_settings
 
-MAX_BODY_BYTES = 64 * 1024
 RunId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="A run's id.")]
-
-
-class BodyLimit:
-    """Refuses request bodies over ``limit`` bytes (413), declared or streamed."""
-
-    def __init__(self, app, limit: int = MAX_BODY_BYTES):
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        too_big = error_response(413, "body_too_large",
-                                  f"request bodies are limited to {self.limit} bytes")
-        for key, value in scope.get("headers", []):
-            if key == b"content-length" and value.isdigit() and int(value) > self.limit:
-                return await too_big(scope, receive, send)
-        if scope["method"] not in ("POST", "PUT", "PATCH"):
-            return await self.app(scope, receive, send)
-        # read the whole (small) body first, so a streamed body over the limit is refused too
-        body, more = b"", True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return await self.app(scope, receive, send)
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > self.limit:
-                return await too_big(scope, receive, send)
-        replayed = False
-
-        async def replay():
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        return await self.app(scope, replay, send)
 
 
 def create_app(settings: Settings | None = None, *, notebooks_root: Path | str | None = None,

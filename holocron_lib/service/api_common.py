@@ -1,5 +1,6 @@
-"""What the API's route modules share: the one error answer, and bearer tokens as users with
-roles (configured tokens, or OpenID Connect access tokens when single sign-on is on).
+"""What the API's route modules share: the one error answer, bearer tokens as users with
+roles (configured tokens, or OpenID Connect access tokens when single sign-on is on), and the
+limit on request bodies.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from holocron_lib.service.store import Run
 from holocron_lib.settings import ApiToken
 
 NoNul = r"^[^\x00]*$"
+MAX_BODY_BYTES = 64 * 1024
 _bearer = HTTPBearer(auto_error=False, description="A token from HOLOCRON_API_TOKENS, or an "
                                                     "OpenID Connect access token (JWT) of the "
                                                     "configured provider.")
@@ -112,3 +114,41 @@ def parameter_error(problems: list) -> ApiError:
         {"field": p.parameter, "reason": p.reason,
          "allowed": [a if isinstance(a, str | int | float | bool) else str(a)
                      for a in p.allowed]} for p in problems]})
+
+
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes (413), declared or streamed."""
+
+    def __init__(self, app, limit: int = MAX_BODY_BYTES):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        too_big = error_response(413, "body_too_large",
+                                  f"request bodies are limited to {self.limit} bytes")
+        for key, value in scope.get("headers", []):
+            if key == b"content-length" and value.isdigit() and int(value) > self.limit:
+                return await too_big(scope, receive, send)
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        # read the whole (small) body first, so a streamed body over the limit is refused too
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return await self.app(scope, receive, send)
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                return await too_big(scope, receive, send)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)

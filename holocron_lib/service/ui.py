@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from importlib import resources
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import anyio
 import jinja2
@@ -115,7 +115,11 @@ async def call_api(request: Request, method: str, path: str, *, token: str | Non
             if not message.get("more_body"):
                 finished.set()
 
-    await request.app(scope, receive, send)
+    try:
+        await request.app(scope, receive, send)
+    except Exception:
+        if not chunks:  # the API answered nothing: the page's own error handling takes it
+            raise
     finished.set()
     return Answer(status, out_headers, b"".join(chunks))
 
@@ -143,8 +147,17 @@ def _next_path(request: Request, given: str | None) -> str:
 
 
 def _same_origin(request: Request) -> bool:
+    """No Origin (a same-origin GET), or one naming this host: the scheme and port are left
+    out, as a proxy in front that ends TLS changes them."""
     origin = request.headers.get("origin")
-    return origin is None or origin == f"{request.url.scheme}://{request.headers.get('host')}"
+    if origin is None:
+        return True
+    try:
+        theirs = urlsplit(origin).hostname
+        ours = urlsplit("//" + request.headers.get("host", "")).hostname
+    except ValueError:
+        return False
+    return theirs is not None and theirs == ours
 
 
 async def _signed_in(request: Request) -> tuple[str, ApiToken] | None:
