@@ -86,8 +86,6 @@ def form_field(p: dict[str, Any]) -> FormField:
         value = json.dumps(p["default"]) if p.get("default") is not None else ""
     elif widget == "checkbox":
         value = "1" if p.get("default") else ""
-    elif p["type"] == "int":
-        data["step"] = "1"
     return FormField(name=p["name"], type=p["type"], widget=widget, input_type=input_type,
                      value=value, description=p.get("description") or "",
                      rules=_rules_text(p), required=bool(p["required"]), options=options,

@@ -73,6 +73,7 @@ function readParameter(el) {
     }
     return [true, text, text === "" ? null : ruleProblem(el, text)];
   }
+  if (el.validity && el.validity.badInput) return [false, null, "must be a number"];
   if (text.trim() === "") {
     if (nullable) return [true, null, null];
     if (d.required === "1") return [false, null, "is required: give a value"];
