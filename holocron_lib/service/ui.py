@@ -47,7 +47,7 @@ _templates = jinja2.Environment(
     loader=jinja2.PackageLoader("holocron_lib.service", "templates"),
     autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined,
     trim_blocks=True, lstrip_blocks=True)
-_templates.filters.update(when=ui_fields.when, seconds=ui_fields.seconds,
+_templates.filters.update(when=ui_fields.when, local=ui_fields.local, seconds=ui_fields.seconds,
                           value=ui_fields.value_text, rows=ui_fields.rows)
 
 

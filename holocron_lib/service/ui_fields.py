@@ -96,6 +96,8 @@ def value_text(value: Any) -> str:
     """A value of a run (parameter, lineage entry, recorded result) as one line of text."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value == "":
+        return '""'  # an empty string, shown as one
     return _text(value) if value is not None else "null"
 
 
@@ -125,6 +127,17 @@ def when(text: str | None) -> str:
     except ValueError:
         return text
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def local(text: str | None) -> str:
+    """A time with its UTC offset (a schedule's zone) as the page shows it."""
+    if not text:
+        return ""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return moment.strftime("%Y-%m-%d %H:%M:%S %z")
 
 
 def seconds(value: float | None) -> str:
