@@ -59,10 +59,18 @@ def test_sign_in_sets_a_strict_httponly_cookie_for_the_ui_only(client):
 
 
 def test_a_refused_token_is_not_repeated_back(client):
-    reply = client.post("/ui/sign-in", data={"token": "guess-0123456789-guess"})
+    reply = client.post("/ui/sign-in", data={"token": "guess-0123456789-guess",
+                                             "next": "/ui/schedules"})
     assert reply.status_code == 401
     assert "not accepted" in reply.text and "guess-0123456789-guess" not in reply.text
     assert "set-cookie" not in reply.headers
+    assert 'name="next" value="/ui/schedules"' in reply.text  # the next try goes there still
+
+
+def test_a_cookie_whose_token_is_no_longer_accepted_asks_to_sign_in_again(client):
+    client.cookies.set(ui.COOKIE, "tok-of-someone-gone-0123", path="/ui")
+    reply = client.get("/ui/runs")
+    assert reply.status_code == 401 and "no longer accepted" in reply.text
 
 
 @pytest.mark.parametrize("target", ["https://elsewhere.example/", "//elsewhere.example/ui",

@@ -170,10 +170,14 @@ async def _signed_in(request: Request) -> tuple[str, ApiToken] | None:
         return None
 
 
-def sign_in_page(request: Request, *, message: str | None = None, status: int = 401):
+def sign_in_page(request: Request, *, message: str | None = None, status: int = 401,
+                 target: str | None = None):
+    """The sign-in form, which comes back to ``target`` (by default the page asked for)."""
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if message is None and request.cookies.get(COOKIE):
+        message = "the token you signed in with is no longer accepted: sign in again"
     return render(request, "sign_in.html", None, status=status, message=message,
-                  next=_next_path(request, here), title="Sign in")
+                  next=_next_path(request, target or here), title="Sign in")
 
 
 def error_page(request: Request, me: ApiToken, answer: Answer, what: str) -> HTMLResponse:
@@ -209,11 +213,12 @@ def add_ui_routes(app: FastAPI) -> None:
         token = (form.get("token") or [""])[0].strip()
         target = _next_path(request, (form.get("next") or [""])[0])
         if not token or len(token) > MAX_TOKEN:
-            return sign_in_page(request, message="give a token", status=401)
+            return sign_in_page(request, message="give a token", target=target)
         try:
             await identify(request.app.state, token)
         except ApiError as exc:
-            return sign_in_page(request, message=f"this token is not accepted: {exc.message}")
+            return sign_in_page(request, message=f"this token is not accepted: {exc.message}",
+                                target=target)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(COOKIE, token, path=_base(request), httponly=True,
                             samesite="strict", secure=request.url.scheme == "https")
