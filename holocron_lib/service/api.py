@@ -12,6 +12,7 @@ presets' and schedules' routes live in `service.api_team`, the web page at ``/ui
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from contextlib import asynccontextmanager
@@ -83,6 +84,9 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         access_log.addFilter(access_filter)
         try:
             await run_in_threadpool(service.start)
+            # What start-up made lives as long as the server: kept out of the collector's
+            # full passes, which would otherwise stop every request while they walk it.
+            gc.freeze()
             yield
         finally:
             await run_in_threadpool(service.stop)

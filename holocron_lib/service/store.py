@@ -68,7 +68,7 @@ class Store(Recovery):
         self.dialect = self.engine.dialect.name
         self._write = self.engine.execution_options(holocron_write=True)
         self._file = SqliteFileGuard(self.engine, url) if self.dialect == "sqlite" else None
-        self.changes = ChangeStamp(self.engine)  # what answers built from the store keep by
+        self.changes = ChangeStamp(self.engine, self._file)  # what kept answers are keyed by
         if create:
             try:
                 self.ensure_schema()

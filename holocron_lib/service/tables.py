@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import threading
 import time
 
@@ -311,45 +312,41 @@ class ChangeStamp:
 
     SQLite's ``PRAGMA data_version``, read on a connection of its own that never writes,
     changes with every commit of every other connection and reads only the WAL index; the
-    file's inode is part of the stamp, so a store file replaced under the server is noticed.
+    file's inode is part of the stamp, so a store file replaced under the server is noticed,
+    and the file guard's check runs first, so a damaged file stops this as every statement.
     PostgreSQL offers nothing as exact (a commit's WAL is written before it is visible), so
     there the stamp is None: nothing is kept and every answer is built afresh.
     """
 
-    def __init__(self, engine: sa.Engine):
-        self.engine = engine
+    def __init__(self, engine: sa.Engine, guard: SqliteFileGuard | None = None):
         self.path = engine.url.database if engine.dialect.name == "sqlite" else None
-        self._conn: sa.Connection | None = None
+        self.guard = guard
+        self._conn: sqlite3.Connection | None = None
         self._inode: int | None = None
         self._lock = threading.Lock()
 
     def stamp(self) -> tuple[int, int] | None:
         if not self.path or self.path == ":memory:":
             return None
+        if self.guard is not None:
+            self.guard.check()  # StoreUnavailableError: the store's answer
         with self._lock:
             try:
                 inode = os.stat(self.path).st_ino
                 if self._conn is not None and inode != self._inode:
                     self._close()
                 if self._conn is None:
-                    self._conn = self.engine.connect()  # the file guard checks it too
+                    self._conn = sqlite3.connect(self.path, timeout=5, isolation_level=None,
+                                                 check_same_thread=False)
                     self._inode = inode
-                value = self._conn.exec_driver_sql("PRAGMA data_version").scalar()
-                self._conn.rollback()  # no read transaction stays open
-                return inode, int(value)
-            except (OSError, sa.exc.SQLAlchemyError):
+                return inode, self._conn.execute("PRAGMA data_version").fetchone()[0]
+            except (OSError, sqlite3.Error):
                 self._close()
                 return None
-            except BaseException:  # the store is unavailable: its error is the answer
-                self._close()
-                raise
 
     def _close(self) -> None:
         if self._conn is not None:
-            try:
-                self._conn.close()
-            except sa.exc.SQLAlchemyError:
-                pass
+            self._conn.close()
             self._conn = None
 
     def close(self) -> None:
