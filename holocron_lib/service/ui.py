@@ -177,7 +177,8 @@ def sign_in_page(request: Request, *, message: str | None = None, status: int = 
     if message is None and request.cookies.get(COOKIE):
         message = "the token you signed in with is no longer accepted: sign in again"
     return render(request, "sign_in.html", None, status=status, message=message,
-                  next=_next_path(request, target or here), title="Sign in")
+                  next=_next_path(request, target or here), title="Sign in",
+                  single_sign_on=getattr(request.app.state, "oidc", None) is not None)
 
 
 def error_page(request: Request, me: ApiToken, answer: Answer, what: str) -> HTMLResponse:
