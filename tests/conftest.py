@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
-from system_programs import advice, missing_programs
+from system_programs import advice, chromium_path, missing_programs
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CANARY_PASSWORD = "Canary-Pa55word-7f3e"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytest_plugins = ["runservice_fixtures"]  # the run service's store, settings and server
 
@@ -99,3 +101,15 @@ def seeded_file(tmp_path_factory) -> Path:
 def seeded_lake(seeded_file) -> Path:
     """The lake folder written with the seeded database."""
     return seeded_file.parent / "lake"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's) driven by Playwright, shared by the site and /ui tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path() or "/usr/bin/chromium",
+                              args=CHROMIUM_ARGS)
+        yield b
+        b.close()

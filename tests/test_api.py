@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from runservice_fixtures import NOTEBOOKS, LiveServer, auth, tokens_setting, wait_for_runs
 
 from holocron_lib.service.api import MAX_BODY_BYTES, create_app
-from holocron_lib.service.store import Store
+from holocron_lib.service.store import RunStatus, Store
 from holocron_lib.settings import load_settings
 
 
@@ -64,6 +64,26 @@ def test_list_and_filter_notebooks(client):
     assert [n["name"] for n in runbooks] == ["runbooks/echo", "simple_params"]
     tagged = client.get("/notebooks", params={"tag": "ops"}, headers=auth()).json()
     assert [n["name"] for n in tagged["notebooks"]] == ["runbooks/echo"]
+
+
+def test_the_notebook_listing_is_built_once_per_change_of_the_registry(client, monkeypatch):
+    from holocron_lib.service import api_models
+
+    built = []
+    make = api_models.notebook_out
+    monkeypatch.setattr(api_models, "notebook_out", lambda i: built.append(i.name) or make(i))
+    service = client.app.state.service
+    first = client.get("/notebooks", headers=auth())
+    again = client.get("/notebooks", headers=auth())
+    assert first.content == again.content and len(built) == first.json()["total"]
+    assert api_models.NotebookList.model_validate_json(first.content).total == 8
+    service._checked_at = -1e9  # a second later: the folder is looked at, nothing changed
+    client.get("/notebooks", headers=auth())
+    assert len(built) == 8
+    service.generation += 1  # the registry changed: built again, filters kept apart
+    assert client.get("/notebooks?category=runbooks", headers=auth()).json()["total"] == 2
+    assert len(built) == 10
+    assert client.get("/notebooks", headers=auth()).json()["total"] == 8 and len(built) == 18
 
 
 def test_show_notebook_with_parameters(client):
@@ -276,3 +296,31 @@ def test_cancel_a_queued_run_then_409_once_it_has_ended(home):
         assert again["details"] == {"status": "cancelled"}
         _error(c.post("/runs/999/cancel", headers=auth()), 404, "run_not_found")
         _error(c.delete(f"/runs/{queued['id']}", headers=auth()), 405, "method_not_allowed")
+
+
+def test_a_run_listing_is_kept_until_the_store_changes_and_never_with_open_runs(home):
+    settings = load_settings(env={
+        "HOLOCRON_HOME": str(home), "HOLOCRON_STORE_URL": f"sqlite:///{home}/runs.sqlite",
+        "HOLOCRON_API_TOKENS": tokens_setting()}, dotenv=False)
+    with TestClient(create_app(settings, notebooks_root=NOTEBOOKS, run_worker=False,
+                               run_scheduler=False)) as c:
+        store = c.app.state.service.store
+        queries = []
+        real = store.list_runs
+        store.list_runs = lambda **kw: queries.append(kw) or real(**kw)
+        run_id = c.post("/notebooks/simple_params/runs", headers=auth(), json={}).json()["id"]
+        for _ in range(2):  # an open run: every listing asks the store
+            assert c.get("/runs", headers=auth()).json()["runs"][0]["status"] == "queued"
+        assert len(queries) == 2
+        c.post(f"/runs/{run_id}/cancel", headers=auth())
+        first = c.get("/runs", headers=auth())
+        assert first.json()["runs"][0]["status"] == "cancelled" and len(queries) == 3
+        assert c.get("/runs", headers=auth()).content == first.content and len(queries) == 3
+        bob = c.get("/runs", headers=auth("bob")).json()["runs"][0]  # kept apart per viewer
+        assert bob["detail"] == "summary" and len(queries) == 4
+        with Store(settings.store_url) as other:  # a write by another process's connection
+            info = c.app.state.service.notebook("no_parameters")
+            other.create_run(info, "carol", {}, status=RunStatus.ERROR)
+        listing = c.get("/runs", headers=auth()).json()
+        assert len(queries) == 5 and listing["total"] == 2
+        assert listing["runs"][0]["notebook"] == "no_parameters"

@@ -100,3 +100,23 @@ def test_the_seed_benchmark_prints_where_the_time_goes_and_its_verdict(printed, 
     assert verdict is not None, printed[-2000:]
     assert _number(verdict.group(1)) == end_to_end
     assert verdict.group(2) == ("met" if end_to_end <= 3 else "NOT met")
+
+
+def test_the_api_benchmark_prints_listings_against_targets_and_workers_against_one():
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "api_load.py"), "--clients", "3", "--requests", "2",
+         "--runs", "2", "--history", "30"], capture_output=True, text=True, timeout=600,
+        check=True)
+    lines = result.stdout.splitlines()
+    assert any("history holds 32 runs" in line for line in lines)  # 30 written, 2 run
+    for path, target in (("/notebooks", "50"), ("/runs?limit=50", "100")):
+        rows = [line.split() for line in lines if line.startswith(path + " ")]
+        assert [r[1] for r in rows] == ["1", "3"]  # one client (the baseline), then many
+        assert "baseline" in " ".join(rows[0])
+        assert rows[1][6:8] == ["<=", target] and "target" in " ".join(rows[1][9:])
+        for row in rows:
+            p50, p99 = float(row[3]), float(row[4])
+            assert 0 < p50 <= p99
+    workers = [line for line in lines if "runs/min" in line]
+    assert [w.split()[0] for w in workers] == ["1", "3"] and "baseline" in workers[0]
+    assert re.search(r"\d+\.\d\dx the baseline", workers[1])

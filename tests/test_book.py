@@ -17,7 +17,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from system_programs import chromium_path
 
 from holocron_lib.book.toc import toc_files
 
@@ -27,9 +26,6 @@ CANARY_PASSWORD = "Canary-Pa55word-7f3e"  # the same canary as conftest.clean_en
 STRAY_REPRS = ("<Axes", "Text(", "<Figure size", "<matplotlib.", " object at 0x")
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = chromium_path() or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
@@ -118,16 +114,6 @@ def site_url(built_site):
 def screenshots(tmp_path_factory) -> Path:
     """Where the page screenshots go: a temporary folder, never the project."""
     return tmp_path_factory.mktemp("screenshots")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_every_page_loads_without_console_errors(browser, site_url, screenshots):

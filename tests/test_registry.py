@@ -173,3 +173,22 @@ def test_runbook_catalog_lists_runbooks_then_other_parameterised_notebooks():
 def test_catalog_links_book_pages():
     page = render_runbook_catalog(ROOT / "notebooks_py")
     assert "{doc}`read it in the book </notebooks_py/learning/01_hello_pipeline>`" in page
+
+
+def test_an_unchanged_notebook_is_read_but_not_parsed_again(tmp_path, monkeypatch):
+    import jupytext
+
+    parsed = []
+    reads = jupytext.reads
+    monkeypatch.setattr(jupytext, "reads", lambda *a, **k: parsed.append(1) or reads(*a, **k))
+    source = (NOTEBOOKS / "simple_params.py").read_text(encoding="utf-8")
+    (tmp_path / "simple_params.py").write_text(source, encoding="utf-8")
+    first = get_notebook(tmp_path, "simple_params")
+    assert get_notebook(tmp_path, "simple_params") is first and len(parsed) == 1
+    # an edit of the same size in the same instant is still seen: the key is the content
+    (tmp_path / "simple_params.py").write_text(source.replace("[max: 5]", "[max: 4]"),
+                                               encoding="utf-8")
+    changed = get_notebook(tmp_path, "simple_params")
+    assert len(parsed) == 2 and changed.parameter("COUNT").maximum == 4
+    assert [i.name for i in discover_notebooks(tmp_path)] == ["simple_params"]
+    assert len(parsed) == 2

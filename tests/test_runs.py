@@ -311,3 +311,27 @@ def test_several_processes_write_without_losing_rows(store, store_url):
     runs, total = store.list_runs(limit=500)
     assert total == 60 and len({r.id for r in runs}) == 60
     assert {r.user for r in runs} == {"u0", "u1", "u2", "u3"}
+
+
+def test_the_change_stamp_moves_with_every_commit_of_any_connection(store, store_url,
+                                                                   tmp_path):
+    if store.dialect != "sqlite":  # nothing exact there: nothing is kept
+        assert store.changes.stamp() is None
+        return
+    info = get_notebook(NOTEBOOKS, "simple_params")
+    before = store.changes.stamp()
+    store.list_runs()  # reading changes nothing
+    assert store.changes.stamp() == before
+    store.create_run(info, "alice", {})
+    after = store.changes.stamp()
+    assert after != before
+    with Store(store_url) as other:  # another connection, as another process would write
+        other.create_run(info, "bob", {})
+    assert store.changes.stamp() not in (before, after)
+    # a store file replaced under the server is a change too
+    path = store.engine.url.database
+    moved = store.changes.stamp()
+    os.replace(path, tmp_path / "old.sqlite")
+    with Store(store_url):
+        pass
+    assert store.changes.stamp() != moved

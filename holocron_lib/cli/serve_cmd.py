@@ -1,4 +1,4 @@
-"""`holocron serve`: the HTTP API (OpenAPI docs at /docs)."""
+"""`holocron serve`: the HTTP API (OpenAPI docs at /docs) and the web page at /ui."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from holocron_lib.settings import load_settings
 @ROOT_OPTION
 def serve(host: str, port: int, workers: int | None, no_worker: bool, no_scheduler: bool,
           grace: int | None, notebooks_root: Path | None) -> None:
-    """Serve the run API: list notebooks, queue runs, read history and outputs.
+    """Serve the run API and its web page (/ui): list notebooks, queue runs, read history
+    and outputs.
 
     Runs are queued in the store. Unless --no-worker is given, this process also runs
     a worker, so one machine needs only this command; unless --no-scheduler is given,
@@ -46,7 +47,8 @@ def serve(host: str, port: int, workers: int | None, no_worker: bool, no_schedul
                          run_scheduler=not no_scheduler, grace=grace)  # opens the store
     app = create_app(settings, notebooks_root=root, service=service)
     worker = "no worker" if no_worker else f"a worker of {workers or settings.workers}"
-    click.echo(f"serving {root.name}/ on http://{host}:{port} with {worker} (docs at /docs)")
+    click.echo(f"serving {root.name}/ on http://{host}:{port} with {worker} "
+               "(web page at /ui, docs at /docs)")
 
     class Server(uvicorn.Server):
         """uvicorn's server, whose signals also reach the run service: the first takes no

@@ -5,12 +5,14 @@ outputs are links under ``/runs/{id}/``, and executed notebooks and error texts 
 with paths relative to the project (`service.scrub`). Every route but ``/health`` and the
 docs needs a bearer token from HOLOCRON_API_TOKENS or, with single sign-on, an OpenID Connect
 access token (`service.api_common`), whose role (`service.auth`) decides what it may do. The
-presets' and schedules' routes live in `service.api_team`. Every error has one JSON shape:
+presets' and schedules' routes live in `service.api_team`, the web page at ``/ui`` in
+`service.ui`. Every error has one JSON shape:
 ``{"error": {"status": 404, "code": "notebook_not_found", "message": "...", "details": {}}}``.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from contextlib import asynccontextmanager
@@ -36,10 +38,12 @@ from holocron_lib.errors import (
     WaitingLimitError,
 )
 from holocron_lib.service import api_models as m
-from holocron_lib.service import scrub
+from holocron_lib.service import auth, scrub
 from holocron_lib.service.access_log import QueryTokenFilter
-from holocron_lib.service.api_common import (
+from holocron_lib.service.api_common import (  # noqa: F401 - MAX_BODY_BYTES: part of this surface
+    MAX_BODY_BYTES,
     ApiError,
+    BodyLimit,
     NoNul,
     Runner,
     Viewer,
@@ -58,48 +62,10 @@ from holocron_lib.service.registry import is_valid_name
 from holocron_lib.service.run_lineage import MAX_COMPARED, compare
 from holocron_lib.service.runner import output_file_name
 from holocron_lib.service.store import MAX_ID, Run
+from holocron_lib.service.ui import add_ui_routes
 from holocron_lib.settings import ApiToken, Settings, load_settings
 
-MAX_BODY_BYTES = 64 * 1024
 RunId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="A run's id.")]
-
-
-class BodyLimit:
-    """Refuses request bodies over ``limit`` bytes (413), declared or streamed."""
-
-    def __init__(self, app, limit: int = MAX_BODY_BYTES):
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        too_big = error_response(413, "body_too_large",
-                                  f"request bodies are limited to {self.limit} bytes")
-        for key, value in scope.get("headers", []):
-            if key == b"content-length" and value.isdigit() and int(value) > self.limit:
-                return await too_big(scope, receive, send)
-        if scope["method"] not in ("POST", "PUT", "PATCH"):
-            return await self.app(scope, receive, send)
-        # read the whole (small) body first, so a streamed body over the limit is refused too
-        body, more = b"", True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return await self.app(scope, receive, send)
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > self.limit:
-                return await too_big(scope, receive, send)
-        replayed = False
-
-        async def replay():
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        return await self.app(scope, replay, send)
 
 
 def create_app(settings: Settings | None = None, *, notebooks_root: Path | str | None = None,
@@ -119,6 +85,9 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         access_log.addFilter(access_filter)
         try:
             await run_in_threadpool(service.start)
+            # What start-up made lives as long as the server: kept out of the collector's
+            # full passes, which would otherwise stop every request while they walk it.
+            gc.freeze()
             yield
         finally:
             await run_in_threadpool(service.stop)
@@ -245,13 +214,26 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         service.store.ping()
         return m.HealthOut(status="ok", store=service.store.dialect, **service.status())
 
+    listings: dict[tuple, bytes] = {}  # (registry generation, category, tag) -> the answer
+
     @app.get("/notebooks", response_model=m.NotebookList, tags=["notebooks"])
-    def list_notebooks(_token: Viewer,
-                       category: Annotated[str | None, Query(max_length=50)] = None,
-                       tag: Annotated[str | None, Query(max_length=100)] = None):
+    async def list_notebooks(_token: Viewer,
+                             category: Annotated[str | None, Query(max_length=50)] = None,
+                             tag: Annotated[str | None, Query(max_length=100)] = None):
         """Registered notebooks, optionally of one category or with one tag."""
-        items = [m.notebook_out(i) for i in service.notebooks(category, tag)]
-        return m.NotebookList(notebooks=items, total=len(items))
+        # The listing changes only with the registry, so its JSON is built once per change;
+        # only the once-a-second look at the folder leaves the event loop.
+        if service.refresh_due():
+            await run_in_threadpool(service.refresh)
+        key = (service.generation, category, tag)
+        body = listings.get(key)
+        if body is None:
+            items = [m.notebook_out(i) for i in service.notebooks(category, tag, refresh=False)]
+            body = m.NotebookList(notebooks=items, total=len(items)).model_dump_json().encode()
+            if len(listings) >= 256 or any(k[0] != key[0] for k in listings):
+                listings.clear()
+            listings[key] = body
+        return Response(body, media_type="application/json")
 
     @app.post("/notebooks/{name:path}/runs", status_code=202, response_model=m.RunOut,
               tags=["runs"], responses={403: {"model": m.ErrorOut}, 413: {"model": m.ErrorOut},
@@ -289,19 +271,41 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         info = notebook_or_404(name)
         return m.notebook_detail(info)
 
+    run_pages: dict[tuple, bytes] = {}  # (store stamp, who, filters, page) -> the answer
+
     @app.get("/runs", response_model=m.RunList, tags=["runs"])
-    def list_runs(token: Viewer,
-                  notebook: Annotated[str | None, Query(max_length=200, pattern=NoNul)] = None,
-                  status: m.StatusName | None = None,
-                  user_name: Annotated[str | None, Query(alias="user", max_length=100,
-                                                         pattern=NoNul)] = None,
-                  limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                  offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0):
+    async def list_runs(token: Viewer,
+                        notebook: Annotated[str | None, Query(max_length=200,
+                                                              pattern=NoNul)] = None,
+                        status: m.StatusName | None = None,
+                        user_name: Annotated[str | None, Query(alias="user", max_length=100,
+                                                               pattern=NoNul)] = None,
+                        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                        offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0):
         """Run history, newest first, with filters and paging; others' runs as summaries."""
-        runs, total = service.store.list_runs(notebook=notebook, status=status,
-                                              user=user_name, limit=limit, offset=offset)
-        return m.RunList(runs=[run_out(r, token) for r in runs], total=total, limit=limit,
-                         offset=offset)
+        # An answer of ended runs is kept until anything is committed to the store (its
+        # stamp, read before the query, changes); one with open runs is built every time.
+        # The stamp reads SQLite's WAL index, cheaper than the thread a query needs.
+        stamp = service.store.changes.stamp()
+        key = (stamp, token.user, auth.may(token.role, "admin"), notebook, status, user_name,
+               limit, offset)
+        if stamp is not None and (body := run_pages.get(key)) is not None:
+            return Response(body, media_type="application/json")
+
+        def build() -> bytes:
+            runs, total = service.store.list_runs(notebook=notebook, status=status,
+                                                  user=user_name, limit=limit, offset=offset)
+            listing = m.RunList(runs=[run_out(r, token) for r in runs], total=total,
+                                limit=limit, offset=offset)
+            # built and checked once: sent as is rather than validated again on the way out
+            body = listing.model_dump_json().encode()
+            if stamp is not None and all(r.status.terminal for r in runs):
+                if len(run_pages) >= 256 or any(k[0] != stamp for k in run_pages):
+                    run_pages.clear()
+                run_pages[key] = body
+            return body
+
+        return Response(await run_in_threadpool(build), media_type="application/json")
 
     @app.get("/runs/compare", response_model=m.CompareOut, tags=["runs"])
     def compare_runs(token: Viewer, ids: Annotated[str, Query(
@@ -345,6 +349,7 @@ def create_app(settings: Settings | None = None, *, notebooks_root: Path | str |
         return run_out(run, token)
 
     add_schedule_routes(app, service, notebook_or_404)
+    add_ui_routes(app)  # the web page at /ui, a client of these routes
 
     def output_notebook(run: Run) -> dict:
         """The run's executed notebook as a client may see it (relative paths, no secrets)."""

@@ -1,5 +1,6 @@
-"""What the API's route modules share: the one error answer, and bearer tokens as users with
-roles (configured tokens, or OpenID Connect access tokens when single sign-on is on).
+"""What the API's route modules share: the one error answer, bearer tokens as users with
+roles (configured tokens, or OpenID Connect access tokens when single sign-on is on), and the
+limit on request bodies.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from holocron_lib.service.store import Run
 from holocron_lib.settings import ApiToken
 
 NoNul = r"^[^\x00]*$"
+MAX_BODY_BYTES = 64 * 1024
 _bearer = HTTPBearer(auto_error=False, description="A token from HOLOCRON_API_TOKENS, or an "
                                                     "OpenID Connect access token (JWT) of the "
                                                     "configured provider.")
@@ -47,21 +49,24 @@ async def current_token(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiToken:
-    """The token entry (user and role) the bearer token stands for; 401 otherwise.
-
-    A token of HOLOCRON_API_TOKENS, or, with single sign-on on, an access token (JWT) of the
-    configured OpenID Connect provider, whose claims give the user and the role.
-    """
+    """The token entry (user and role) the bearer token stands for; 401 otherwise."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "unauthorized", "a bearer token is required",
                        headers={"WWW-Authenticate": "Bearer"})
-    found = auth.authenticate(request.app.state.tokens, credentials.credentials)
+    return await identify(request.app.state, credentials.credentials)
+
+
+async def identify(state, given: str) -> ApiToken:
+    """Who ``given`` is: a token of HOLOCRON_API_TOKENS, or, with single sign-on on, an
+    access token (JWT) of the configured OpenID Connect provider, whose claims give the user
+    and the role. ``state`` is the application's state; 401 (`ApiError`) otherwise."""
+    found = auth.authenticate(state.tokens, given)
     if found is not None:
         return found
-    verifier = request.app.state.oidc
-    if verifier is not None and looks_like_jwt(credentials.credentials):
+    verifier = state.oidc
+    if verifier is not None and looks_like_jwt(given):
         try:
-            identity = await run_in_threadpool(verifier.verify, credentials.credentials)
+            identity = await run_in_threadpool(verifier.verify, given)
         except TokenError as exc:
             raise ApiError(401, "unauthorized", str(exc), {"reason": exc.reason}, headers={
                 "WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
@@ -75,11 +80,12 @@ def forbidden(token: ApiToken, needed: str, what: str) -> ApiError:
                     f"role {token.role}", {"needed_role": needed, "role": token.role})
 
 
-def _viewer(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
+# async: checks this small run on the event loop, not in a thread of the pool
+async def _viewer(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
     return token  # every role may read
 
 
-def _runner(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
+async def _runner(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
     if not auth.may(token.role, "runner"):
         raise forbidden(token, "runner", "requesting a run")
     return token
@@ -126,3 +132,41 @@ def check_role_and_values(store, info, token: ApiToken, parameters: dict, preset
         if not auth.may(token.role, needed):
             raise forbidden(token, needed, f"{doing} {info.name}: {why},")
     return problems
+
+
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes (413), declared or streamed."""
+
+    def __init__(self, app, limit: int = MAX_BODY_BYTES):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        too_big = error_response(413, "body_too_large",
+                                  f"request bodies are limited to {self.limit} bytes")
+        for key, value in scope.get("headers", []):
+            if key == b"content-length" and value.isdigit() and int(value) > self.limit:
+                return await too_big(scope, receive, send)
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        # read the whole (small) body first, so a streamed body over the limit is refused too
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return await self.app(scope, receive, send)
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                return await too_big(scope, receive, send)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)

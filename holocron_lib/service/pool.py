@@ -47,7 +47,8 @@ class RunService:
         self._lock = threading.Lock()
         self._snapshot: dict[str, NotebookInfo] = {}
         self._fingerprint: tuple | None = None
-        self._checked_at = 0.0
+        self._checked_at = -1e9  # never: the first listing looks at the folder
+        self.generation = 0  # counts registry changes; what callers cache by
 
     # ------------------------------------------------------------ lifecycle
 
@@ -92,24 +93,36 @@ class RunService:
     # ------------------------------------------------------------ registry
 
     def refresh(self, force: bool = False) -> None:
-        """Re-read the registry when files changed (checked at most once a second)."""
-        now = time.monotonic()
-        if not force and now - self._checked_at < 1.0:
+        """Re-read the registry when files changed (checked at most once a second).
+
+        Requests arriving while one of them checks wait for that check rather than each
+        walking the folder again; a file whose bytes did not change is not parsed again
+        (`registry.read_notebook`).
+        """
+        if not force and not self.refresh_due():
             return
         with self._lock:
-            self._checked_at = now
+            now = time.monotonic()
+            if not force and now - self._checked_at < 1.0:
+                return  # another request checked while this one waited
             fingerprint = folder_fingerprint(self.root)
-            if fingerprint == self._fingerprint and not force:
-                return
-            infos = discover_notebooks(self.root)
-            self.store.sync_notebooks(infos)
-            revalidate(self.store, infos)  # presets of notebooks whose parameters changed
-            self._snapshot = {i.name: i for i in infos}
-            self._fingerprint = fingerprint
+            if fingerprint != self._fingerprint or force:
+                infos = discover_notebooks(self.root)
+                self.store.sync_notebooks(infos)
+                revalidate(self.store, infos)  # presets of notebooks whose parameters changed
+                self._snapshot = {i.name: i for i in infos}
+                self._fingerprint = fingerprint
+                self.generation += 1
+            self._checked_at = time.monotonic()
 
-    def notebooks(self, category: str | None = None, tag: str | None = None
-                  ) -> list[NotebookInfo]:
-        self.refresh()
+    def refresh_due(self) -> bool:
+        """Whether the next listing must look at the folder (a second since the last look)."""
+        return time.monotonic() - self._checked_at >= 1.0
+
+    def notebooks(self, category: str | None = None, tag: str | None = None, *,
+                  refresh: bool = True) -> list[NotebookInfo]:
+        if refresh:
+            self.refresh()
         return [i for i in self._snapshot.values()
                 if (not category or i.category == category) and (not tag or tag in i.tags)]
 

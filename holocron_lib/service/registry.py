@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,11 +124,37 @@ def _metadata(markdown: str) -> dict[str, Any]:
     return {"title": title, "rows": rows, "description": " ".join(paragraph)}
 
 
+_PARSED: OrderedDict[tuple[str, str, str], NotebookInfo] = OrderedDict()
+_PARSED_LIMIT = 2048
+_parsed_lock = threading.Lock()
+
+
 def read_notebook(path: Path, name: str) -> NotebookInfo:
-    """Parse one percent-format notebook into a `NotebookInfo`."""
+    """Parse one percent-format notebook into a `NotebookInfo`.
+
+    Parsing (jupytext, the parameters cell) costs milliseconds and reading the bytes
+    microseconds, so a parse is kept by the file's content digest: an unchanged file is read
+    but never parsed again, and any edit, however quick, is seen.
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    key = (str(path), name, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+    with _parsed_lock:
+        found = _PARSED.get(key)
+        if found is not None:
+            _PARSED.move_to_end(key)
+            return found
+    info = _parse_notebook(text, Path(path), name)
+    with _parsed_lock:
+        _PARSED[key] = info
+        while len(_PARSED) > _PARSED_LIMIT:
+            _PARSED.popitem(last=False)
+    return info
+
+
+def _parse_notebook(text: str, path: Path, name: str) -> NotebookInfo:
     import jupytext
 
-    nb = jupytext.read(path, fmt="py:percent")
+    nb = jupytext.reads(text, fmt="py:percent")
     first = nb.cells[0] if nb.cells and nb.cells[0].cell_type == "markdown" else None
     meta = _metadata(first.source) if first is not None else {"title": "", "rows": {},
                                                                   "description": ""}

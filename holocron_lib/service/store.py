@@ -39,6 +39,7 @@ from holocron_lib.service.records import (  # noqa: F401 - part of this module's
 from holocron_lib.service.recovery import Recovery
 from holocron_lib.service.tables import (  # noqa: F401 - the tables are part of this module's surface
     MAX_ID,
+    ChangeStamp,
     SqliteFileGuard,
     add_missing_columns,
     create_engine,
@@ -69,6 +70,7 @@ class Store(Recovery):
         self.dialect = self.engine.dialect.name
         self._write = self.engine.execution_options(holocron_write=True)
         self._file = SqliteFileGuard(self.engine, url) if self.dialect == "sqlite" else None
+        self.changes = ChangeStamp(self.engine, self._file)  # what kept answers are keyed by
         if create:
             try:
                 self.ensure_schema()
@@ -89,6 +91,7 @@ class Store(Recovery):
             conn.execute(sa.select(sa.func.count()).select_from(schema_version)).scalar()
 
     def close(self) -> None:
+        self.changes.close()
         self.engine.dispose()
 
     def __enter__(self) -> Store:

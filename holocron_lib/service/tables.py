@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
+import threading
 import time
 
 import sqlalchemy as sa
@@ -305,3 +307,51 @@ def create_engine(url: str) -> sa.Engine:
                               **options)
     _unavailable(engine, url)
     return engine
+
+
+class ChangeStamp:
+    """A value that changes whenever anything is committed to the store, by any process, so
+    an answer built from the store can be kept until it does.
+
+    SQLite's ``PRAGMA data_version``, read on a connection of its own that never writes,
+    changes with every commit of every other connection and reads only the WAL index; the
+    file's inode is part of the stamp, so a store file replaced under the server is noticed,
+    and the file guard's check runs first, so a damaged file stops this as every statement.
+    PostgreSQL offers nothing as exact (a commit's WAL is written before it is visible), so
+    there the stamp is None: nothing is kept and every answer is built afresh.
+    """
+
+    def __init__(self, engine: sa.Engine, guard: SqliteFileGuard | None = None):
+        self.path = engine.url.database if engine.dialect.name == "sqlite" else None
+        self.guard = guard
+        self._conn: sqlite3.Connection | None = None
+        self._inode: int | None = None
+        self._lock = threading.Lock()
+
+    def stamp(self) -> tuple[int, int] | None:
+        if not self.path or self.path == ":memory:":
+            return None
+        if self.guard is not None:
+            self.guard.check()  # StoreUnavailableError: the store's answer
+        with self._lock:
+            try:
+                inode = os.stat(self.path).st_ino
+                if self._conn is not None and inode != self._inode:
+                    self._close()
+                if self._conn is None:
+                    self._conn = sqlite3.connect(self.path, timeout=5, isolation_level=None,
+                                                 check_same_thread=False)
+                    self._inode = inode
+                return inode, self._conn.execute("PRAGMA data_version").fetchone()[0]
+            except (OSError, sqlite3.Error):
+                self._close()
+                return None
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
