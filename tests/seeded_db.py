@@ -56,7 +56,8 @@ SEEDS = Path(__file__).resolve().parent / "seeds"
 
 def state_builds() -> dict[str, dict]:
     """State name -> `build_database` arguments. A freshly seeded real database has dbo data
-    and nothing else (the `checkout-seeds` state reads a real checkout's folder layout)."""
+    and nothing else (the `checkout-seeds` state reads a real checkout's folder layout);
+    `empty` has the schema and no row at all."""
     from holocron_lib.db.subset import Subset
 
     return {
@@ -66,6 +67,7 @@ def state_builds() -> dict[str, dict]:
         "one-job-no-runs": {"subset": Subset(empty=("llm.run",), rows={"llm.job": 1})},
         "runs-no-artifacts": {"subset": Subset(empty=("llm.artifact",))},
         "checkout-seeds": {"seed_dir": SEEDS / "checkout_like"},
+        "empty": {"subset": Subset(empty=("dbo", "llm", "ingest", "sem", "vector"))},
     }
 
 

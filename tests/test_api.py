@@ -76,14 +76,14 @@ def test_the_notebook_listing_is_built_once_per_change_of_the_registry(client, m
     first = client.get("/notebooks", headers=auth())
     again = client.get("/notebooks", headers=auth())
     assert first.content == again.content and len(built) == first.json()["total"]
-    assert api_models.NotebookList.model_validate_json(first.content).total == 8
+    assert api_models.NotebookList.model_validate_json(first.content).total == 10
     service._checked_at = -1e9  # a second later: the folder is looked at, nothing changed
     client.get("/notebooks", headers=auth())
-    assert len(built) == 8
+    assert len(built) == 10
     service.generation += 1  # the registry changed: built again, filters kept apart
     assert client.get("/notebooks?category=runbooks", headers=auth()).json()["total"] == 2
-    assert len(built) == 10
-    assert client.get("/notebooks", headers=auth()).json()["total"] == 8 and len(built) == 18
+    assert len(built) == 12
+    assert client.get("/notebooks", headers=auth()).json()["total"] == 10 and len(built) == 22
 
 
 def test_show_notebook_with_parameters(client):

@@ -123,6 +123,15 @@ def test_an_empty_pipeline_reads_as_information(state, tmp_path_factory):
     assert "this run has nothing to do" in said["02_single_ingestion_run"]
 
 
+def test_a_database_without_rows_reads_as_information(tmp_path_factory):
+    said = {name.rsplit("/", 1)[1]: text_of(r)
+            for name, r in results_of("empty", tmp_path_factory).items()}
+    assert "so the tour has no entity to follow" in said["02_entity_relationship_tour"]
+    assert "A sample of Character entities" in said["03_sample_explorer"]
+    assert "0 rows." in said["03_sample_explorer"]
+    assert "nothing to embed and nothing was written" in said["03_embedding_generation"]
+
+
 def test_a_job_that_never_ran_and_runs_without_artifacts_say_so(tmp_path_factory):
     one_job = text_of(results_of("one-job-no-runs", tmp_path_factory)[
         "notebooks_py/learning/03_llm_provenance_tour"])

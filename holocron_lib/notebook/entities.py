@@ -5,7 +5,38 @@ Used by the entity tour and the sample explorer; every query is bounded T-SQL.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from holocron_lib.errors import UnknownObjectError
+
+NO_ENTITY_KEY = -1  # matches no row: a tour without an entity shows empty tables, not a traceback
+
+
+@dataclass(frozen=True)
+class Followed:
+    """The entity a tour follows: its row (empty when there is none), key and display name."""
+
+    frame: object  # DataFrame, one row or none
+    key: int
+    name: str
+
+
+def followed_entity(db, name: str | None = None, entity_type: str = "Character") -> Followed:
+    """The entity the tour follows: by name, else the busiest of ``entity_type``, else (no
+    events yet) the first of that type by key. A database without one says so, and the tour
+    goes on with a key no row matches."""
+    frame = find_entity(db, name or None, entity_type=None if name else entity_type)
+    if frame.empty and not name:
+        frame = db.query(
+            "SELECT TOP (1) EntityKey, EntityGuid, EntityType, DisplayName, SortName, SummaryShort, "
+            "IsCanonical, PromotionState FROM dbo.DimEntity "
+            "WHERE IsActive = 1 AND IsLatest = 1 AND EntityType = ? ORDER BY EntityKey",
+            [entity_type])
+    if frame.empty:
+        print(f"No active {entity_type} entity in dbo.DimEntity yet, so the tour has no entity "
+              "to follow: the tables below stay empty.")
+        return Followed(frame, NO_ENTITY_KEY, f"(no {entity_type})")
+    return Followed(frame, int(frame.loc[0, "EntityKey"]), str(frame.loc[0, "DisplayName"]))
 
 
 def find_entity(db, name: str | None = None, entity_type: str | None = None):
@@ -135,14 +166,12 @@ def entity_type_counts(db):
 
 
 def sample_entities(db, entity_type: str, limit: int = 10, seed: int = 7):
-    """A repeatable sample of entities of one type (every k-th by key, not random)."""
+    """A repeatable sample of entities of one type (every k-th by key, not random); no rows
+    when the database has none of that type (a sparse or freshly seeded one)."""
     total = db.scalar(
         "SELECT COUNT(*) FROM dbo.DimEntity WHERE EntityType = ? AND IsActive = 1 AND IsLatest = 1",
         [entity_type],
     ) or 0
-    if total == 0:
-        raise UnknownObjectError("entity type", entity_type,
-                                 list(entity_type_counts(db)["EntityType"]))
     step = max(1, int(total) // max(1, int(limit)))
     return db.query(
         f"""

@@ -37,9 +37,9 @@ db = connect()
 # one key, the `EntityKey`, which the specialised dimensions and the bridges point at.
 
 # %%
-entity = entities.find_entity(db, ENTITY_NAME or None, entity_type=None if ENTITY_NAME else "Character")
-key = int(entity.loc[0, "EntityKey"])
-show(entity, title="The entity we follow")
+followed = entities.followed_entity(db, ENTITY_NAME)
+key = followed.key
+show(followed.frame, title="The entity we follow")
 
 # %% [markdown]
 # ## Its events, through the participant bridge
@@ -50,7 +50,7 @@ show(entity, title="The entity we follow")
 # %%
 roles = entities.roles_in_events(db, key)
 chart(roles, x="Role", y="events", kind="barh",
-      title=f"Roles of {entity.loc[0, 'DisplayName']} in events")
+      title=f"Roles of {followed.name} in events")
 
 # %%
 show(entities.events_of(db, key, limit=LIMIT), title="First events in timeline order")
