@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MARKER_OLD = "row{'s' if total != 1 else ''}.</em></p>"
-MARKER_NEW = "row{'s' if total != 1 else ''} (v2).</em></p>"
+MARKER_OLD = "row{'s' if total != 1 else ''}.\""  # the row note under every table
+MARKER_NEW = "row{'s' if total != 1 else ''} (v2).\""
 
 
 def project_copy(dest: Path) -> Path:

@@ -158,3 +158,26 @@ def test_box_and_line_charts_and_bad_arguments():
         display.draw_chart(hours, x="hour", y="job", title="typo")
     with pytest.raises(ValueError, match="pie"):
         display.draw_chart(hours, x="hour", y="jobs", kind="pie", title="no")
+
+
+def _module_from(path, name):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_book_benchmark_finds_the_text_it_edits_in_the_shared_module(tmp_path):
+    """benchmarks/book_build.py edits the row note to see a library change on the pages."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    bench = _module_from(root / "benchmarks" / "book_build.py", "book_benchmark")
+    text = (root / bench.SHARED_MODULE).read_text(encoding="utf-8")
+    assert text.count(bench.MARKER_OLD) == 1
+    edited = tmp_path / "display_edited.py"
+    edited.write_text(text.replace(bench.MARKER_OLD, bench.MARKER_NEW, 1), encoding="utf-8")
+    assert "3 rows (v2)." in _module_from(edited, "display_edited").table(
+        pd.DataFrame({"a": [1, 2, 3]}))._repr_html_()
