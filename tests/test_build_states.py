@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 from seeded_db import SEEDS, fresh, seeded_path, state_lake, state_path
 
-from holocron_lib.db.seeded import build_database, read_meta
+from holocron_lib.db.seeded import build_database
+from holocron_lib.db.sidecar import read_meta
 from holocron_lib.db.subset import Subset, parse_names, parse_row_limits
 from holocron_lib.errors import UnknownObjectError
 from holocron_lib.notebook import quality

@@ -14,7 +14,8 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from holocron_lib.db.seeded import build_database, load_seed_dir, read_meta, read_seed_file
+from holocron_lib.db.seeded import build_database, load_seed_dir, read_seed_file
+from holocron_lib.db.sidecar import read_meta
 from holocron_lib.errors import SeedError
 from holocron_lib.schema.apply import apply_schema
 from holocron_lib.seed.file import LOAD_ORDER, order_seed_files, row_hash

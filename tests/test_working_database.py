@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from seeded_db import seeded_path
 
 from holocron_lib.cli import cli
-from holocron_lib.db import workdb
+from holocron_lib.db import sidecar, workdb
 from holocron_lib.db.connection import connect, describe_target
 from holocron_lib.errors import DatabaseBusyError, WorkingDatabaseBehind
 from holocron_lib.settings import load_settings
@@ -50,7 +50,7 @@ def project(tmp_path, tmp_path_factory, monkeypatch):
     seeded.parent.mkdir()
     source = seeded_path(tmp_path_factory)
     shutil.copyfile(source, seeded)
-    shutil.copyfile(workdb.meta_path(source), workdb.meta_path(seeded))
+    shutil.copyfile(sidecar.meta_path(source), sidecar.meta_path(seeded))
     for key in [k for k in os.environ if k.startswith(("HOLOCRON_", "SEED_SQLSERVER_"))]:
         monkeypatch.delenv(key)
     monkeypatch.setenv("HOLOCRON_HOME", str(tmp_path))
@@ -119,7 +119,7 @@ def test_the_working_database_is_made_once_and_keeps_what_was_written(project):
         assert jobs(db) == before + 1
     assert seeded.read_bytes() == seeded_bytes
     origin = json.loads(workdb.origin_path(work_of(project)).read_text())
-    assert origin["fingerprint"] == workdb.read_meta(seeded)["fingerprint"]
+    assert origin["fingerprint"] == sidecar.read_meta(seeded)["fingerprint"]
     assert str(describe_target()) == "work.duckdb (working database)"
     working = describe_target()  # a run's lineage: the seed data it was made from
     assert (working.kind, working.data_fingerprint) == ("working", "seed:" + origin["fingerprint"])

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from holocron_lib.db import workdb
+from holocron_lib.db.sidecar import meta_path, read_meta
 from holocron_lib.errors import DatabaseBusyError, UnknownObjectError
 from holocron_lib.settings import Settings, load_settings, writable_folder
 
@@ -101,8 +102,6 @@ def build(scale: int | None, seed_dir: Path | None, output: Path | None, seed: i
               help="Database file (default: HOLOCRON_DB_PATH).")
 def info(db_path: Path | None) -> None:
     """What the seeded database holds, from its build record."""
-    from holocron_lib.db.seeded import meta_path, read_meta  # lazy: DuckDB behind the builder
-
     settings = load_settings()
     db_path = db_path or settings.db_path
     shown = _shown(db_path, settings.home)

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from holocron_lib.db.sidecar import meta_path
 from holocron_lib.db.subset import Subset, clear_dangling
-from holocron_lib.db.workdb import meta_path, read_meta
 from holocron_lib.errors import SeedError
 from holocron_lib.fingerprint import LIBRARY, source_files, tree_fingerprint
 from holocron_lib.schema.apply import apply_schema, check_foreign_keys
@@ -43,8 +43,6 @@ __all__ = [
     "fingerprint",
     "load_seed_dir",
     "load_seed_files",
-    "meta_path",
-    "read_meta",
     "read_seed_file",
     "synthetic_fingerprint",
 ]

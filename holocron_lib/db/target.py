@@ -14,7 +14,8 @@ import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from holocron_lib.db.workdb import read_meta, read_origin
+from holocron_lib.db.sidecar import read_meta
+from holocron_lib.db.workdb import read_origin
 
 __all__ = ["Target", "embedded_target", "sqlserver_target", "working_target"]
 

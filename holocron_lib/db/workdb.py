@@ -44,6 +44,7 @@ try:
 except ImportError:  # Windows: no lock of ours; DuckDB's own lock still refuses a second writer
     fcntl = None
 
+from holocron_lib.db.sidecar import read_meta
 from holocron_lib.errors import ConnectionFailedError, DatabaseBusyError
 
 __all__ = [
@@ -52,9 +53,7 @@ __all__ = [
     "WorkStatus",
     "acquire",
     "holder",
-    "meta_path",
     "origin_path",
-    "read_meta",
     "read_origin",
     "reset",
     "status",
@@ -63,20 +62,6 @@ __all__ = [
 
 RUN_VARIABLE = "HOLOCRON_RUN_ID"  # set by the runner in a run's kernel, for the holder record
 POLL_SECONDS = 0.2
-
-
-def meta_path(db_path: Path) -> Path:
-    """The sidecar that describes a built (seeded) database file."""
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.name + ".meta.json")
-
-
-def read_meta(db_path: Path) -> dict | None:
-    """The sidecar's contents, or None when the database was not built here."""
-    path = meta_path(db_path)
-    if not path.exists():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def origin_path(work: Path) -> Path:
