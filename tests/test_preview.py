@@ -3,6 +3,7 @@ the book (its configuration, theme files and Sphinx extension), edited while it 
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
@@ -90,7 +91,9 @@ def _page_until(url: str, proc, *texts: str) -> str:
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 body = response.read().decode("utf-8")
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+        # a page read while Sphinx rewrites it in place comes back short: not there yet
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError,
+                TimeoutError):
             body = ""
         if all(text in body for text in texts):
             return body
