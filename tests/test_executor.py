@@ -12,7 +12,7 @@ import pytest
 
 from holocron_lib.execution.environment import kernel_environment
 from holocron_lib.execution.executor import Job, execute_notebooks
-from holocron_lib.execution.kernels import KernelTemplate
+from holocron_lib.execution.template_handle import KernelTemplate
 
 pytestmark = pytest.mark.slow  # runs notebooks on real kernels
 

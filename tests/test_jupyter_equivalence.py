@@ -19,7 +19,7 @@ from seeded_db import lake_path, seeded_path
 from holocron_lib.book.toc import toc_notebooks
 from holocron_lib.execution.environment import kernel_environment
 from holocron_lib.execution.executor import Job, execute_notebooks
-from holocron_lib.execution.kernels import KernelTemplate
+from holocron_lib.execution.template_handle import KernelTemplate
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = toc_notebooks(ROOT)

@@ -8,6 +8,7 @@ nothing changed since the site was last written.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -108,11 +109,22 @@ def refresh_static_files(root: Path) -> None:
             shutil.copyfile(path, copy)
 
 
+def sphinx_jobs(root: Path, rebuild_all: bool) -> int:
+    """Processes for Sphinx: one per core when it reads every page (the first build, or
+    ``--all``), where reading and writing in parallel pays; else one, since forking the
+    writers costs more than the few pages of an edit take to write."""
+    environment = root / "_build" / ".doctrees" / "environment.pickle"
+    if rebuild_all or not environment.is_file():
+        return os.cpu_count() or 1
+    return 1
+
+
 def run_sphinx(root: Path, *, rebuild_all: bool, progress: Callable[[str], None],
                started: SphinxBuild | None = None) -> None:
     """Jupyter Book's Sphinx build (``started``: one already under way); raises
     ``BookBuildError`` naming the page whose warning failed it."""
-    build = started or SphinxBuild(root, rebuild_all=rebuild_all, progress=progress).start()
+    build = started or SphinxBuild(root, rebuild_all=rebuild_all, progress=progress,
+                                   jobs=sphinx_jobs(root, rebuild_all)).start()
     build.proceed()
     failure = build.finish()
     if failure is not None:
@@ -136,7 +148,7 @@ def build_book(
     bytecode_cache(root)  # before the heavy imports: Sphinx's alone take seconds to compile
     env = book_environment(root)
     # lazy: the kernel machinery loads only when a build runs
-    from holocron_lib.execution.kernels import KernelTemplate
+    from holocron_lib.execution.template_handle import KernelTemplate
 
     # Its imports are the longest wait before a notebook can run: started now when a
     # notebook's source changed (they overlap the generated pages and the plan), else by
@@ -165,13 +177,21 @@ def build_book(
             # configuration and environment meanwhile, and waits for the outputs to read them.
             progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml) "
                      "once the notebooks are executed")
-            sphinx.append(SphinxBuild(root, rebuild_all=rebuild_all, progress=progress).start())
+            refresh_static_files(root)
+            sphinx.append(SphinxBuild(root, rebuild_all=rebuild_all, progress=progress,
+                                      jobs=sphinx_jobs(root, rebuild_all)).start())
+
+        def read_outputs() -> None:
+            # Every output is cached: Sphinx reads them while the kernels shut down.
+            for build in sphinx:
+                build.proceed()
 
         try:
             execute_stale(root, toc_notebooks(root), env=env, data=data_source(settings),
                           workers=workers, cell_timeout=_config_timeout(root),
                           notebook_timeout=notebook_timeout, progress=progress, force=force,
-                          while_executing=start_sphinx, template=template)
+                          while_executing=start_sphinx, results_ready=read_outputs,
+                          template=template)
         except BaseException:
             for build in sphinx:
                 build.abort()

@@ -271,31 +271,34 @@ def execute_stale(
     force: bool = False,
     library: Path | None = None,
     while_executing: Callable[[], None] | None = None,
+    results_ready: Callable[[], None] | None = None,
     template=None,
 ) -> list[ExecutionOutcome]:
     """Execute every notebook that needs it, in parallel, and cache the results; raise the
     first failure (after caching the rest). Each executed line says why it ran.
     ``library`` is the holocron_lib folder whose files count (default: the one imported);
     ``while_executing`` is called as execution starts when the notebooks run in one round
-    (work that can overlap it);
+    (work that can overlap it); ``results_ready`` once every notebook succeeded and the
+    cache and the report hold them all (the kernels may still be shutting down);
     ``template`` is the ``KernelTemplate`` to fork kernels from (started when needed, closed
     here)."""
     if template is None:
         # lazy: the book's modules load without the kernel machinery
-        from holocron_lib.execution.kernels import KernelTemplate
+        from holocron_lib.execution.template_handle import KernelTemplate
 
         template = KernelTemplate(env)
     try:
         return _execute_planned(root, names, env=env, data=data, workers=workers,
                                 cell_timeout=cell_timeout, notebook_timeout=notebook_timeout,
                                 progress=progress, force=force, library=library,
-                                while_executing=while_executing, template=template)
+                                while_executing=while_executing,
+                                results_ready=results_ready, template=template)
     finally:
         template.close(now=True)
 
 
 def _execute_planned(root, names, *, env, data, workers, cell_timeout, notebook_timeout,
-                     progress, force, library, while_executing, template):
+                     progress, force, library, while_executing, results_ready, template):
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
@@ -345,6 +348,16 @@ def _execute_planned(root, names, *, env, data, workers, cell_timeout, notebook_
         outcomes.append(ExecutionOutcome(item.name, result.seconds, "executed",
                                          reason=item.reason))
         progress(f"  executed  {item.name}  {result.seconds:.1f}s  ok  ({item.reason})")
+        if len(done) == len(stale):
+            _results_written()
+
+    def _results_written() -> None:
+        write_report(cache_path, report)
+        # Added to the notebooks not yet shown on the site (the site build empties the list).
+        shown_before = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else []
+        marker.write_text(json.dumps(sorted(set(shown_before) | set(done))), encoding="utf-8")
+        if results_ready is not None and not failures:
+            results_ready()
 
     jobs = [Job(p.name, p.nb if p.nb is not None else _read_notebook(root / f"{p.name}.py"),
                 (root / p.name).parent) for p in stale.values()]
@@ -354,10 +367,8 @@ def _execute_planned(root, names, *, env, data, workers, cell_timeout, notebook_
         while_executing()
     execute_notebooks(jobs, env=env, workers=workers, cell_timeout=cell_timeout,
                       notebook_timeout=notebook_timeout, on_result=record, template=template)
-    write_report(cache_path, report)
-    # Added to the notebooks not yet shown on the site (the site build empties the list).
-    shown_before = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else []
-    marker.write_text(json.dumps(sorted(set(shown_before) | set(done))), encoding="utf-8")
+    if failures:
+        _results_written()  # what did run stays cached and reported
     busy = sum(o.seconds for o in outcomes if o.status != "cached")
     progress(f"executed {len(done)} notebook(s), {len(failures)} failed, in "
              f"{time.monotonic() - started:.1f}s wall ({busy:.1f}s of kernel time)")

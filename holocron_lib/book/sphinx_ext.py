@@ -206,7 +206,23 @@ def _show_preview_error(app, docname, source):
         source[0] = failed_page_source(source[0], message)
 
 
+# Extensions Jupyter Book loads that do not say whether Sphinx may read pages in parallel
+# (Sphinx then reads serially, with a warning, which fails a build with warnings as errors).
+# Both are safe: sphinx_multitoc_numbering replaces how section numbers are assigned after
+# reading, in the main process; sphinx_jupyterbook_latex adds nodes and transforms, and sets
+# its environment attributes at builder-inited, before any page is read.
+READ_SAFE_UNDECLARED = ("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex")
+
+
+def _declare_parallel_read_safe(app, config) -> None:
+    for name in READ_SAFE_UNDECLARED:
+        extension = app.extensions.get(name)
+        if extension is not None and extension.parallel_read_safe is None:
+            extension.parallel_read_safe = True
+
+
 def setup(app):
+    app.connect("config-inited", _declare_parallel_read_safe)  # every extension loaded
     app.connect("builder-inited", _wait_for_outputs)
     app.add_directive("holocron-execution-report", ExecutionReport)
     app.connect("doctree-read", _add_execution_line)

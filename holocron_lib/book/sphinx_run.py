@@ -12,6 +12,7 @@ left alone.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import threading
@@ -30,6 +31,7 @@ class _SphinxOutput:
         self.root, self.progress = root, progress
         self.lines: list[str] = []
         self.failed: str | None = None
+        self.showing = False  # in a call of progress(), which may print to this stream
         self._partial = ""
 
     def write(self, text: str) -> int:
@@ -40,10 +42,17 @@ class _SphinxOutput:
             if m := _PAGE.search(line):
                 page = _relative(m["path"], self.root)
                 self.failed = self.failed or page
-                self.progress("  " + line.replace(m["path"], page))
+                self._show("  " + line.replace(m["path"], page))
             elif "WARNING" in line or "ERROR" in line or "Exception occurred" in line:
-                self.progress("  " + line)
+                self._show("  " + line)
         return len(text)
+
+    def _show(self, line: str) -> None:
+        self.showing = True
+        try:
+            self.progress(line)
+        finally:
+            self.showing = False
 
 
 class _ByThread:
@@ -53,19 +62,25 @@ class _ByThread:
     def __init__(self, original, sphinx_output: _SphinxOutput, thread: threading.Thread):
         self._original, self._sphinx, self._thread = original, sphinx_output, thread
 
+    def _to_sphinx(self) -> bool:
+        # What the filter itself shows (a warning, through progress) goes to the terminal.
+        return threading.current_thread() is self._thread and not self._sphinx.showing
+
     def write(self, text: str) -> int:
-        if threading.current_thread() is self._thread:
+        if self._to_sphinx():
             return self._sphinx.write(text)
         return self._original.write(text)
 
     def flush(self) -> None:
-        if threading.current_thread() is not self._thread:
+        if not self._to_sphinx():
             self._original.flush()
 
     def isatty(self) -> bool:
-        return threading.current_thread() is not self._thread and self._original.isatty()
+        return not self._to_sphinx() and self._original.isatty()
 
     def __getattr__(self, name):
+        if name.startswith("__") or name == "_original":  # copied or unpickled half-made
+            raise AttributeError(name)
         return getattr(self._original, name)
 
 
@@ -80,8 +95,12 @@ class SphinxBuild:
     """One Sphinx build of the book at ``root`` into ``_build/html``, warnings as errors,
     every notebook page from the execution cache."""
 
-    def __init__(self, root: Path, *, rebuild_all: bool, progress: Callable[[str], None]):
+    def __init__(self, root: Path, *, rebuild_all: bool, progress: Callable[[str], None],
+                 jobs: int | None = None):
         self.root, self.rebuild_all = root, rebuild_all
+        # Sphinx's own parallel build (`sphinx-build -j`): pages are read, and written, by
+        # forked processes, one per core.
+        self.jobs = jobs or os.cpu_count() or 1
         self.output = _SphinxOutput(root, progress)
         self._go = threading.Event()
         self._aborted = False
@@ -128,7 +147,7 @@ class SphinxBuild:
             path_config=str(root / "_config.yml"), warningiserror=True, keep_going=True,
             confoverrides={"external_toc_path": (root / "_toc.yml").as_posix(),
                            "latex_individualpages": False},
-            force_all=self.rebuild_all)
+            force_all=self.rebuild_all, jobs=self.jobs)
 
     def finish(self) -> str | None:
         """Wait for the build; returns None when it succeeded, else what went wrong (the

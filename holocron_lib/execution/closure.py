@@ -65,8 +65,16 @@ def import_graph(lib: Path = LIBRARY) -> dict[str, set[str]]:
 def library_stamp(lib: Path = LIBRARY) -> list[list]:
     """Each library source's relative name, size and modification time: the import graph
     read earlier still holds while this is unchanged."""
-    return [[str(p.relative_to(lib)), p.stat().st_size, p.stat().st_mtime_ns]
-            for p in sorted(lib.rglob("*.py")) if "__pycache__" not in p.parts]
+    stamp = []
+    for path in sorted(lib.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        try:
+            stat = path.stat()
+        except OSError:  # removed while listed: absent from the stamp, as it now is
+            continue
+        stamp.append([str(path.relative_to(lib)), stat.st_size, stat.st_mtime_ns])
+    return stamp
 
 
 _graphs: dict[Path, tuple[list, dict, dict, dict]] = {}  # lib -> stamp, graph, modules, data

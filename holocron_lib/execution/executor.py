@@ -27,8 +27,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from holocron_lib.execution.kernels import KernelTemplate, kernel_manager_class
+from holocron_lib.execution.kernels import kernel_manager_class
 from holocron_lib.execution.proctree import end_tree
+from holocron_lib.execution.template_handle import KernelTemplate
 
 __all__ = ["CellFailure", "Job", "NotebookResult", "end_leftovers", "execute_notebooks",
            "execute_parameterized", "kill_kernels"]
@@ -96,7 +97,11 @@ def _failure_from(exc: BaseException, cell: int | None, notebook_timeout: int) -
 
 
 async def _run_one(job: Job, template: KernelTemplate | None, env: dict[str, str],
-                   cell_timeout: int, notebook_timeout: int) -> NotebookResult:
+                   cell_timeout: int, notebook_timeout: int,
+                   shutdowns: list[asyncio.Future]) -> NotebookResult:
+    """Run ``job``; the result is ready as its last cell ends. The kernel of a notebook that
+    succeeded shuts down gracefully afterwards (a task added to ``shutdowns``), so the next
+    notebook need not wait for it; any other kernel is killed before this returns."""
     from nbclient import NotebookClient
 
     current: list[int | None] = [None]
@@ -118,7 +123,9 @@ async def _run_one(job: Job, template: KernelTemplate | None, env: dict[str, str
     )
     started = time.monotonic()
     failure = None
-    task = asyncio.ensure_future(client.async_execute())
+    # cleanup_kc=False: nbclient leaves the kernel running when the notebook is done;
+    # _shut_down ends it.
+    task = asyncio.ensure_future(client.async_execute(cleanup_kc=False))
     try:
         # The notebook's limit counts from its first cell: the kernel's start-up (bounded by
         # nbclient's start-up timeout) depends on how busy the machine is, not on the notebook.
@@ -135,16 +142,39 @@ async def _run_one(job: Job, template: KernelTemplate | None, env: dict[str, str
         task.result()
     except Exception as exc:  # noqa: BLE001 - every ending becomes a result
         failure = _failure_from(exc, current[0], notebook_timeout)
-    finally:
-        for km in managers:  # nbclient shuts its kernel down; a timeout may cut that short
+    except BaseException:
+        await _shut_down(client, managers, graceful=False)
+        raise
+    result = NotebookResult(job.name, job.nb, time.monotonic() - started, failure)
+    if failure is None:
+        shutdowns.append(asyncio.ensure_future(_shut_down(client, managers, graceful=True)))
+    else:
+        await _shut_down(client, managers, graceful=False)
+    return result
+
+
+async def _shut_down(client, managers: list, *, graceful: bool) -> None:
+    """End the notebook's kernel: asked to shut down (its exit handlers run) when
+    ``graceful``, and killed with every process it started when it did not end so (or when
+    not graceful: a failure, a timeout, a cancel); then whatever it started that is left."""
+    try:
+        for km in managers:
+            if graceful and km.has_kernel:
+                try:
+                    await km.shutdown_kernel()
+                except Exception:  # noqa: BLE001, S110 - killed below
+                    pass
             if km.has_kernel:
                 kill_kernels([km])
                 try:
                     await km.shutdown_kernel(now=True)
                 except Exception:  # noqa: BLE001, S110 - killed already; nothing more to do
                     pass
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()
+            client.kc = None
         end_leftovers(managers)
-    return NotebookResult(job.name, job.nb, time.monotonic() - started, failure)
 
 
 def execute_notebooks(jobs: list[Job], *, env: dict[str, str], workers: int | None = None,
@@ -165,14 +195,18 @@ def execute_notebooks(jobs: list[Job], *, env: dict[str, str], workers: int | No
 
     async def main() -> None:
         gate = asyncio.Semaphore(workers)
+        shutdowns: list[asyncio.Future] = []
 
         async def one(job: Job) -> NotebookResult:
             async with gate:
                 return await _run_one(job, template if warm else None, env, cell_timeout,
-                                      notebook_timeout)
+                                      notebook_timeout, shutdowns)
 
-        for finished in asyncio.as_completed([one(j) for j in jobs]):
-            on_result(await finished)
+        try:
+            for finished in asyncio.as_completed([one(j) for j in jobs]):
+                on_result(await finished)
+        finally:
+            await asyncio.gather(*shutdowns, return_exceptions=True)
 
     try:
         _run_to_completion(main)

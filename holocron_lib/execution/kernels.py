@@ -6,8 +6,9 @@ it asks the template process (``template.py``) to fork a child that runs exactly
 kernel application on the same connection file. Everything after the launch — the ZMQ
 channels, execution, interrupts, shutdown, restarts — is jupyter_client's and nbclient's own.
 
-``KernelTemplate`` owns one template process: started on first use, restarted when the
-library's source changed (its preloaded modules would be stale), stopped by ``close()``.
+``KernelTemplate`` (``template_handle.py``) owns one template process: started on first
+use, restarted when the library's source changed (its preloaded modules would be stale),
+stopped by ``close()``.
 ``kernel_manager_class()`` gives nbclient (and papermill, which passes engine arguments
 through to it) a kernel manager class whose kernels come from a template. Each kernel it
 starts carries a token of its own in its environment (``proctree.MARKER``), kept on the
@@ -18,15 +19,9 @@ from __future__ import annotations
 
 import atexit
 import os
-import select
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -34,183 +29,9 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
 from holocron_lib.execution.proctree import MARKER
+from holocron_lib.execution.template_handle import KernelTemplate
 
-__all__ = ["ForkProvisioner", "KernelTemplate", "kernel_manager_class", "shared_template"]
-
-LIBRARY = Path(__file__).resolve().parent.parent
-
-
-def library_stamp() -> tuple:
-    """Cheap identity of the library's source on disk (names, sizes, modification times)."""
-    entries = []
-    for path in sorted(LIBRARY.rglob("*.py")):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        entries.append((str(path), stat.st_size, stat.st_mtime_ns))
-    return tuple(entries)
-
-
-class ForkedKernel:
-    """The handle of one forked kernel, with the part of ``Popen``'s interface that the
-    local provisioner uses. The template, not this process, is its parent: the exit code
-    comes back on the request's connection."""
-
-    stdin = stdout = stderr = None
-
-    def __init__(self, pid: int, conn: socket.socket):
-        self.pid = pid
-        self._conn = conn
-        self.returncode: int | None = None
-
-    def _read_exit(self, timeout: float | None) -> None:
-        if self.returncode is not None:
-            return
-        readable, _, _ = select.select([self._conn], [], [], timeout)
-        if not readable:
-            return
-        data = self._conn.recv(64).decode()
-        self.returncode = int(data.split()[1]) if data.startswith("exit ") else -signal.SIGKILL
-        self._conn.close()
-
-    def poll(self) -> int | None:
-        self._read_exit(0)
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int | None:
-        self._read_exit(timeout)
-        if self.returncode is None:
-            raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0)
-        return self.returncode
-
-    def send_signal(self, signum: int) -> None:
-        if self.poll() is None:
-            os.kill(self.pid, signum)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
-
-
-class KernelTemplate:
-    """One template process (see ``template.py``) and the kernels it forks."""
-
-    def __init__(self, env: dict[str, str]):
-        self.env = dict(env)
-        self._lock = threading.Lock()
-        self._proc: subprocess.Popen | None = None
-        self._folder: str | None = None
-        self._stamp: tuple | None = None
-        self._retired: list[subprocess.Popen] = []
-        self.forked = 0
-
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc else None
-
-    def start(self) -> None:
-        """Start the template now (it imports in the background) unless it is running."""
-        with self._lock:
-            self._ensure()
-
-    def _ensure(self) -> str:
-        stamp = library_stamp()
-        if self._proc is not None and self._proc.poll() is not None:
-            self._stop()
-        elif self._proc is not None and stamp != self._stamp:
-            # Its preloaded library is stale: a new template serves new kernels.
-            self._retire()
-        self._retired = [p for p in self._retired if p.poll() is None]
-        if self._proc is None:
-            self._folder = tempfile.mkdtemp(prefix="holocron-kernels-")
-            path = os.path.join(self._folder, "template.sock")
-            # The template's environment is the kernels': BLAS threads and the chart
-            # backend are read when the modules load, in the template.
-            self._proc = subprocess.Popen(
-                [sys.executable, "-m", "holocron_lib.execution.template", path],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                env=self.env, cwd=self._folder)
-            self._stamp = stamp
-        return os.path.join(self._folder or "", "template.sock")
-
-    def fork(self, argv: list[str], env: dict[str, str], cwd: str,
-             log: str | None = None) -> ForkedKernel:
-        """A new kernel process running ``ipykernel_launcher argv``; returns its handle."""
-        import json
-
-        with self._lock:
-            path = self._ensure()
-            proc = self._proc
-        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                conn.connect(path)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                if proc is None or proc.poll() is not None or time.monotonic() > deadline:
-                    conn.close()
-                    raise RuntimeError("the kernel template process did not start") from None
-                time.sleep(0.01)
-        request = {"argv": argv, "env": env, "cwd": cwd, "log": log}
-        conn.sendall((json.dumps(request) + "\n").encode())
-        reply = b""
-        while not reply.endswith(b"\n"):
-            chunk = conn.recv(64)
-            if not chunk:
-                conn.close()
-                raise RuntimeError("the kernel template process ended before forking")
-            reply += chunk
-        self.forked += 1
-        return ForkedKernel(int(reply), conn)
-
-    def _retire(self) -> None:
-        """This template forks no more and ends once the kernels it forked (runs still
-        going) have; the next fork starts a new one."""
-        if self._proc is not None:
-            self._proc.send_signal(signal.SIGUSR1)
-            self._retired.append(self._proc)
-            # reaped as soon as it ends, so no finished template lingers as a zombie
-            threading.Thread(target=self._proc.wait, daemon=True).start()
-            self._proc = None
-        if self._folder:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
-
-    def retire(self) -> None:
-        with self._lock:
-            self._retire()
-
-    def _stop(self, now: bool = False) -> None:
-        for old in self._retired:  # they kill what they still run and exit
-            if old.stdin:
-                old.stdin.close()
-            old.wait()
-        self._retired = []
-        proc, self._proc = self._proc, None
-        if proc is not None:
-            if now and self.forked == 0:
-                proc.kill()  # no kernel of its own yet: nothing to shut down
-            elif proc.stdin:
-                proc.stdin.close()  # the template kills its kernels and exits
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if self._folder:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
-
-    def close(self, now: bool = False) -> None:
-        """Stop the template and its kernels; ``now`` kills a template that forked nothing
-        without waiting for its imports to finish."""
-        with self._lock:
-            self._stop(now)
-
+__all__ = ["ForkProvisioner", "kernel_manager_class", "shared_template"]
 
 class ForkProvisioner(LocalProvisioner):
     """The local provisioner, launching through a ``KernelTemplate`` instead of Popen."""
