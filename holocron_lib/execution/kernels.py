@@ -27,6 +27,7 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+from traitlets import Float
 
 from holocron_lib.execution.proctree import MARKER
 from holocron_lib.execution.template_handle import KernelTemplate
@@ -74,6 +75,10 @@ def kernel_manager_class(template: KernelTemplate | None, env: dict[str, str],
 
     class WarmKernelManager(AsyncKernelManager):
         kernel_token: str | None = None
+        # After a shutdown request, ipykernel 7 now and then waits at exit until it is sent
+        # SIGTERM (its control thread flushes output through the I/O thread that was just
+        # stopped). jupyter_client sends that after half of this time: 1 s instead of 2.5 s.
+        shutdown_wait_time = Float(2.0, config=True)
 
         def __init__(self, **kw):
             super().__init__(**kw)
