@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 from pathlib import Path
 
 import nbformat
@@ -73,6 +74,30 @@ def test_every_notebook_gets_a_kernel_of_its_own(tmp_path):
     marked, pid = eval(second.nb.cells[0].outputs[0]["data"]["text/plain"])  # noqa: S307
     assert marked is False
     assert pid != int(first.nb.cells[0].outputs[0]["data"]["text/plain"])
+
+
+def test_a_kernel_asked_for_during_the_imports_is_not_kept_waiting_for_them(tmp_path):
+    """The template imports one module at a time between requests: a kernel asked for at
+    once starts with what is imported so far and imports the rest itself; one asked for
+    later starts with everything imported."""
+    template = KernelTemplate(kernel_environment(tmp_path))
+    probe = "import sys\n'matplotlib.pyplot' in sys.modules"  # among the last imports
+    try:
+        (early,) = _run(tmp_path, [probe, "import matplotlib.pyplot as plt\nplt.plot([1, 2]);"],
+                        template=template)
+        deadline = time.monotonic() + 60
+        later = None
+        while time.monotonic() < deadline:  # until the template has done its imports
+            (later,) = _run(tmp_path, [probe], template=template)
+            if later.nb.cells[0].outputs[0]["data"]["text/plain"] == "True":
+                break
+            time.sleep(0.5)
+    finally:
+        template.close()
+    assert early.failure is None
+    assert early.nb.cells[0].outputs[0]["data"]["text/plain"] == "False"
+    assert any("image/png" in o.get("data", {}) for o in early.nb.cells[1].outputs)
+    assert later.nb.cells[0].outputs[0]["data"]["text/plain"] == "True"
 
 
 def test_an_error_names_the_cell(tmp_path):

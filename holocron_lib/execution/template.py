@@ -2,9 +2,10 @@
 
 A fresh kernel spends about two seconds before a notebook's first cell does any work: the
 interpreter, ipykernel, then pandas, matplotlib, DuckDB and sqlglot. This process pays that
-once: it imports those modules (nothing else: no kernel, no shell, no event loop, no thread),
-then listens on a Unix socket. Each request names a connection file, a working folder and an
-environment; the process forks, and the child becomes an ordinary ``IPKernelApp`` on that
+once: it imports those modules (nothing else: no kernel, no shell, no event loop, no thread)
+while it listens on a Unix socket, one module at a time between requests, so a request that
+comes before they are all done is not kept waiting. Each request names a connection file, a
+working folder and an environment; the process forks, and the child becomes an ordinary ``IPKernelApp`` on that
 connection file, in its own session, as ``python -m ipykernel_launcher -f FILE`` would.
 Every kernel is a process no other notebook has used. The template reaps each child and
 sends its exit code on the request's connection; it ends, killing its kernels, when its
@@ -37,26 +38,30 @@ ORPHAN_SWEEP_SECONDS = 5.0  # a safety net: orphans are ended as their kernel is
 # What every notebook would import anyway. matplotlib's inline backend is left out on
 # purpose: importing it registers the chart hooks with the running shell, which only the
 # kernel has.
+# In order: what every kernel needs to start first, so that a kernel asked for before the
+# imports are done (see serve) has what it can share.
 PRELOAD = (
-    "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "duckdb", "sqlglot",
     "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
     # what IPKernelApp.initialize() imports (the debugger's pydevd, the shell's history store)
     "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
     "IPython.extensions.storemagic", "psutil", "sqlite3",
-    "holocron_lib.db.connection", "holocron_lib.db.embedded", "holocron_lib.notebook.display",
-    "holocron_lib.tsql.translate",
+    "numpy", "pandas", "duckdb", "sqlglot",
+    "holocron_lib.db.connection", "holocron_lib.db.embedded", "holocron_lib.tsql.translate",
+    "matplotlib", "matplotlib.pyplot", "holocron_lib.notebook.display",
 )
+
+
+def _import(name: str) -> bool:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False  # it loads later, where it is used, or fails there with its own error
+    return True
 
 
 def preload() -> list[str]:
     """Import PRELOAD; returns the modules that could not be imported (they load later)."""
-    missing = []
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            missing.append(name)
-    return missing
+    return [name for name in PRELOAD if not _import(name)]
 
 
 def _become_kernel(request: dict, template_cwd: str) -> None:
@@ -91,10 +96,10 @@ def serve(socket_path: str) -> None:
     listener.bind(socket_path)  # bound before the imports: early requests wait in the backlog
     listener.listen(64)
     proctree.become_subreaper()  # a dead kernel's leftovers come here, to be ended
-    preload()
-    # What was imported stays put: the collector never walks it again, so a forked kernel
-    # does not copy those pages just by collecting garbage.
-    gc.freeze()
+    # The imports run one module at a time between requests: a kernel asked for before they
+    # are done is forked at once with what is imported so far, and imports the rest it uses
+    # itself, as a standard kernel would (an edited notebook need not wait for the charts).
+    to_import = list(PRELOAD)
     template_cwd = os.getcwd()
     children: dict[int, socket.socket] = {}
     selector = selectors.DefaultSelector()
@@ -113,13 +118,19 @@ def serve(socket_path: str) -> None:
                 listener.close()
             if not children:
                 os._exit(0)
-        for key, _ in selector.select(timeout=0.05):
+        events = selector.select(timeout=0 if to_import else 0.05)
+        if to_import and not events:
+            _import(to_import.pop(0))
+        for key, _ in events:
             if key.data == "stdin":
                 if not os.read(sys.stdin.fileno(), 4096):
                     _stop(children)
             elif key.data == "accept":
                 conn, _ = listener.accept()
                 request = json.loads(conn.makefile("r", encoding="utf-8").readline())
+                # What was imported stays put: the collector never walks it again, so a
+                # forked kernel does not copy those pages just by collecting garbage.
+                gc.freeze()
                 pid = os.fork()
                 if pid == 0:
                     selector.close()
