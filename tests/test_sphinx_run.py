@@ -55,3 +55,20 @@ def test_only_the_named_undeclared_extensions_are_declared_safe_to_read_in_paral
     assert all(extensions[name].parallel_read_safe is True for name in READ_SAFE_UNDECLARED)
     assert extensions["someone_else"].parallel_read_safe is None
     assert extensions["unsafe"].parallel_read_safe is False
+
+
+def test_compiled_modules_go_to_the_virtual_environment_when_bytecode_writing_is_off(tmp_path):
+    """With PYTHONDONTWRITEBYTECODE set, the build keeps compiled modules where they would
+    otherwise be, with the environment, so a fresh clone using it compiles nothing again."""
+    import subprocess
+
+    code = ("import sys; from pathlib import Path; "
+            "from holocron_lib.execution.environment import bytecode_cache; "
+            "print(bytecode_cache(Path(sys.argv[1])), sys.prefix != sys.base_prefix, sys.prefix)")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPYCACHEPREFIX"}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=env, check=True,
+                         capture_output=True, text=True).stdout.split()
+    folder, in_venv, prefix = out
+    expected = f"{prefix}/pycache" if in_venv == "True" else str(tmp_path / ".holocron" / "pycache")
+    assert folder == expected

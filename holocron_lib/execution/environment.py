@@ -20,7 +20,9 @@ PYCACHE_DIR = Path(".holocron") / "pycache"
 
 def bytecode_cache(root: Path) -> Path | None:
     """Where compiled modules are kept when the environment says not to write them beside the
-    sources (``PYTHONDONTWRITEBYTECODE``): in the project's git-ignored ``.holocron/pycache``.
+    sources (``PYTHONDONTWRITEBYTECODE``): in the virtual environment (``pycache`` in it,
+    where they would otherwise be, so every project and clone using it shares them), else
+    in the project's git-ignored ``.holocron/pycache``.
 
     Without any bytecode cache every process compiles every module it imports from source,
     Sphinx's and pandas' included, on every build (seconds per process). Applies to this
@@ -29,7 +31,8 @@ def bytecode_cache(root: Path) -> Path | None:
     if not sys.dont_write_bytecode and sys.pycache_prefix is None:
         return None
     if sys.pycache_prefix is None:
-        sys.pycache_prefix = str(root / PYCACHE_DIR)
+        in_venv = sys.prefix != sys.base_prefix
+        sys.pycache_prefix = str(Path(sys.prefix) / "pycache" if in_venv else root / PYCACHE_DIR)
     sys.dont_write_bytecode = False
     return Path(sys.pycache_prefix)
 
