@@ -100,6 +100,22 @@ def test_a_kernel_asked_for_during_the_imports_is_not_kept_waiting_for_them(tmp_
     assert later.nb.cells[0].outputs[0]["data"]["text/plain"] == "True"
 
 
+def test_a_template_told_its_last_kernels_stops_importing_once_they_are_forked(tmp_path):
+    """A build's template forks its known kernels and no more: after the last of them, the
+    imports it has not done would serve none, so it stops them."""
+    template = KernelTemplate(kernel_environment(tmp_path))
+    probe = "import sys\n'matplotlib.pyplot' in sys.modules"
+    try:
+        template.stop_importing_after(1)
+        (first,) = _run(tmp_path, [probe], template=template)
+        time.sleep(3)  # far longer than the imports left would take
+        (after,) = _run(tmp_path, [probe], template=template)
+    finally:
+        template.close()
+    assert first.failure is None and after.failure is None
+    assert after.nb.cells[0].outputs[0]["data"]["text/plain"] == "False"
+
+
 def test_an_error_names_the_cell(tmp_path):
     (result,) = _run(tmp_path, ["x = 1", "y = 2", "raise ValueError('bad value')"])
     assert (result.failure.cell, result.failure.ename, result.failure.evalue) == (

@@ -2,8 +2,10 @@
 
 Notebooks execute first (``execute.py``), each on a warm kernel, with a reason for every one
 that runs; Sphinx (``sphinx_run.py``, in this process) starts meanwhile and reads every
-notebook page from the execution cache once they are done. It does not run at all when
-nothing changed since the site was last written.
+notebook page from the execution cache once they are done, while the kernels shut down.
+The generated pages are written while the notebooks execute (or after the plan, when none
+does), so the first kernel is asked for as soon as the plan is made. Sphinx does not run at
+all when nothing changed since the site was last written.
 """
 
 from __future__ import annotations
@@ -159,7 +161,6 @@ def build_book(
     if sources_changed(root, toc_notebooks(root)):
         template.start()
     try:
-        write_generated_pages(root, progress)
         # lazy: jupyter-cache and the executor load only when a build runs
         from holocron_lib.book.execute import (
             CACHE_DIR,
@@ -171,6 +172,7 @@ def build_book(
 
         settings = load_settings(home=root)
         sphinx: list[SphinxBuild] = []
+        pages: list = []  # the generated pages, written while the notebooks execute
 
         def start_sphinx() -> None:
             # Something will execute, so the site will be rebuilt: Sphinx loads its modules,
@@ -178,11 +180,20 @@ def build_book(
             progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml) "
                      "once the notebooks are executed")
             refresh_static_files(root)
+            # Rendering the catalog parses every notebook: done meanwhile, in a thread,
+            # rather than before the plan, which would hold back the first kernel.
+            from concurrent.futures import ThreadPoolExecutor  # lazy: only here
+
+            pool = ThreadPoolExecutor(1, thread_name_prefix="holocron-pages")
+            pages.append(pool.submit(write_generated_pages, root, progress))
+            pool.shutdown(wait=False)  # the thread ends when the pages are written
             sphinx.append(SphinxBuild(root, rebuild_all=rebuild_all, progress=progress,
                                       jobs=sphinx_jobs(root, rebuild_all)).start())
 
         def read_outputs() -> None:
             # Every output is cached: Sphinx reads them while the kernels shut down.
+            for written in pages:
+                written.result()
             for build in sphinx:
                 build.proceed()
 
@@ -197,8 +208,15 @@ def build_book(
                 build.abort()
                 build.finish()
             raise
+        finally:
+            for written in pages:
+                written.exception()  # waits; a failure to write them is raised below
     finally:
         template.close(now=True)
+    if pages:
+        pages[0].result()
+    else:
+        write_generated_pages(root, progress)
     # Notebooks executed since the site was last written (a failed build leaves some).
     reexecuted = root / CACHE_DIR / REEXECUTED_FILE
     pending = reexecuted.read_text(encoding="utf-8") if reexecuted.is_file() else "[]"

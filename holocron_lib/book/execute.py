@@ -366,7 +366,8 @@ def _execute_planned(root, names, *, env, data, workers, cell_timeout, notebook_
     if while_executing is not None and len(jobs) <= (workers or os.cpu_count() or 1):
         while_executing()
     execute_notebooks(jobs, env=env, workers=workers, cell_timeout=cell_timeout,
-                      notebook_timeout=notebook_timeout, on_result=record, template=template)
+                      notebook_timeout=notebook_timeout, on_result=record, template=template,
+                      no_later_kernels=True)  # the template is closed after this round
     if failures:
         _results_written()  # what did run stays cached and reported
     busy = sum(o.seconds for o in outcomes if o.status != "cached")

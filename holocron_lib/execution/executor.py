@@ -180,10 +180,13 @@ async def _shut_down(client, managers: list, *, graceful: bool) -> None:
 def execute_notebooks(jobs: list[Job], *, env: dict[str, str], workers: int | None = None,
                       cell_timeout: int = 180, notebook_timeout: int = 300,
                       on_result: Callable[[NotebookResult], None],
-                      template: KernelTemplate | None = None, warm: bool = True) -> None:
+                      template: KernelTemplate | None = None, warm: bool = True,
+                      no_later_kernels: bool = False) -> None:
     """Run ``jobs``, ``workers`` at a time (default: one per core), each on a fresh kernel,
     and call ``on_result`` in this thread as each one finishes. ``warm`` False starts each
-    kernel the standard way (``python -m ipykernel_launcher``), with nothing preloaded."""
+    kernel the standard way (``python -m ipykernel_launcher``), with nothing preloaded.
+    ``no_later_kernels`` says ``template`` forks nothing after these jobs (a build's own
+    template), so it stops importing once their kernels are forked."""
     if not jobs:
         return
     workers = max(1, min(len(jobs), workers or os.cpu_count() or 1))
@@ -192,6 +195,8 @@ def execute_notebooks(jobs: list[Job], *, env: dict[str, str], workers: int | No
         template = KernelTemplate(env)
     if template is not None:
         template.start()  # its imports overlap the first kernels' set-up here
+        if warm and (own or no_later_kernels):
+            template.stop_importing_after(len(jobs))
 
     async def main() -> None:
         gate = asyncio.Semaphore(workers)

@@ -10,7 +10,8 @@ connection file, in its own session, as ``python -m ipykernel_launcher -f FILE``
 Every kernel is a process no other notebook has used. The template reaps each child and
 sends its exit code on the request's connection; it ends, killing its kernels, when its
 standard input closes (the process that started it is gone), and on SIGUSR1 it forks no
-more and ends once its kernels have.
+more and ends once its kernels have; on SIGUSR2 it stops importing (every kernel it will
+fork has been asked for).
 
 The template and every kernel are child subreapers (``proctree.py``): whatever a notebook
 starts stays below its kernel, in a session of its own or forked twice; what a kernel leaves
@@ -68,7 +69,8 @@ def _become_kernel(request: dict, template_cwd: str) -> None:
     """In the forked child: turn into an ipykernel kernel; never returns."""
     os.setsid()  # its own process group, so an interrupt or a kill reaches what it starts
     proctree.become_subreaper()  # and what leaves the group stays below it
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGUSR1):
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGUSR1,
+                   signal.SIGUSR2):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     null = os.open(os.devnull, os.O_RDWR)
@@ -110,6 +112,9 @@ def serve(socket_path: str) -> None:
     # Retired (the library changed under it): fork no more, end when its kernels have.
     retiring: list[bool] = []
     signal.signal(signal.SIGUSR1, lambda *_: retiring.append(True))
+    # Every kernel it will fork has been asked for: the imports left would serve none.
+    enough: list[bool] = []
+    signal.signal(signal.SIGUSR2, lambda *_: enough.append(True))
     swept = time.monotonic()
     while True:
         if retiring:
@@ -118,6 +123,8 @@ def serve(socket_path: str) -> None:
                 listener.close()
             if not children:
                 os._exit(0)
+        if enough:
+            to_import.clear()
         events = selector.select(timeout=0 if to_import else 0.05)
         if to_import and not events:
             _import(to_import.pop(0))

@@ -78,6 +78,7 @@ class KernelTemplate:
         self._stamp: list | None = None
         self._retired: list[subprocess.Popen] = []
         self.forked = 0
+        self._last_fork: int | None = None  # the fork after which imports stop
 
     @property
     def pid(self) -> int | None:
@@ -136,7 +137,12 @@ class KernelTemplate:
                 conn.close()
                 raise RuntimeError("the kernel template process ended before forking")
             reply += chunk
-        self.forked += 1
+        with self._lock:
+            self.forked += 1
+            if self._last_fork is not None and self.forked >= self._last_fork:
+                self._last_fork = None
+                if proc is not None and proc.poll() is None:
+                    proc.send_signal(signal.SIGUSR2)
         return ForkedKernel(int(reply), conn)
 
     def _retire(self) -> None:
@@ -155,6 +161,13 @@ class KernelTemplate:
     def retire(self) -> None:
         with self._lock:
             self._retire()
+
+    def stop_importing_after(self, kernels: int) -> None:
+        """This template forks ``kernels`` more and no others (a build's own template): once
+        they are forked, the imports it has not done would serve no kernel, so it stops
+        them and leaves the cores to the kernels, which import what they use themselves."""
+        with self._lock:
+            self._last_fork = self.forked + kernels
 
     def _stop(self, now: bool = False) -> None:
         for old in self._retired:  # they kill what they still run and exit
