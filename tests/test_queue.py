@@ -17,6 +17,17 @@ def test_health_has_the_procedures_three_result_sets(db):
     assert len(health.oldest) <= 20
 
 
+def test_per_status_rows_come_in_the_order_a_job_moves_through(db):
+    statuses = list(queue.health(db).by_status["status"])
+    known = [s for s in queue.STATUS_ORDER if s in statuses]
+    assert statuses[:len(known)] == known
+    shuffled = pd.DataFrame({"status": ["ZZZ", "FAILED", "ABC", "NEW"], "job_count": [1, 2, 3, 4]})
+    ordered = queue.in_status_order(shuffled)
+    assert list(ordered["status"]) == ["NEW", "FAILED", "ABC", "ZZZ"]
+    assert list(ordered["job_count"]) == [4, 2, 3, 1]
+    assert queue.in_status_order(shuffled.iloc[0:0]).empty
+
+
 def test_aged_jobs_are_older_than_the_limit_and_waiting_or_running(db):
     aged = queue.aged_jobs(db, older_than_minutes=240, limit=500)
     assert len(aged) > 0, "the seeded database holds aged jobs"

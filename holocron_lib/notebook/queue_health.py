@@ -27,10 +27,26 @@ class Escalation:
     priorities_after: object  # priority of each candidate after the call
 
 
+# The order a job moves through; a status outside it comes after, by name.
+STATUS_ORDER = ("NEW", "RUNNING", "SUCCEEDED", "FAILED", "DEADLETTER")
+
+
+def in_status_order(frame):
+    """The rows of a per-status result in STATUS_ORDER: the view has no ORDER BY, so the
+    engine (DuckDB with several threads, SQL Server alike) returns them in any order."""
+    if frame is None or "status" not in getattr(frame, "columns", ()):
+        return frame
+    rank = {status: i for i, status in enumerate(STATUS_ORDER)}
+    keys = [(rank.get(status, len(rank)), str(status)) for status in frame["status"]]
+    order = sorted(range(len(frame)), key=keys.__getitem__)
+    return frame.iloc[order].reset_index(drop=True)
+
+
 def health(db) -> QueueHealth:
-    """The queue-health procedure's three result sets."""
+    """The queue-health procedure's three result sets, the per-status rows in status order."""
     sets = db.call(HEALTH_PROC)
-    return QueueHealth(*sets[:3])
+    summary, by_status, oldest = sets[:3]
+    return QueueHealth(summary, in_status_order(by_status), oldest)
 
 
 def aged_jobs(db, older_than_minutes: int = 60, limit: int = 50):
