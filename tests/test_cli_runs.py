@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from click.testing import CliRunner
 from runservice_fixtures import NOTEBOOKS
@@ -138,6 +139,12 @@ def test_a_killed_runner_is_recorded_as_failed_on_the_next_start(run_env, store_
         os.killpg(proc.pid, signal.SIGKILL)  # the runner and anything in its session
         proc.wait(30)
         proc.stdout.close()
+        # The kernel leads a session of its own, so the kill did not reach it: it ends when
+        # it sees its template gone.
+        deadline = time.monotonic() + 30
+        while _kernels_of(env["HOLOCRON_HOME"]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _kernels_of(env["HOLOCRON_HOME"]) == []
         assert store.get_run(run.id).status == RunStatus.RUNNING  # nobody has looked yet
 
         result = subprocess.run([sys.executable, "-m", "holocron_lib", "runs", "show",
@@ -148,6 +155,20 @@ def test_a_killed_runner_is_recorded_as_failed_on_the_next_start(run_env, store_
     assert closed.status == RunStatus.FAILED and closed.completed_at is not None
     assert f"runner process {proc.pid}" in closed.error_message
     assert "Interrupted" in closed.error_message
+
+
+def _kernels_of(home: str) -> list[int]:
+    """Our processes other than this one started for the project at ``home``: a forked
+    kernel's command line is its template's, whose environment names the project."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if (proc.pid != os.getpid() and "holocron_lib" in " ".join(proc.cmdline())
+                    and proc.environ().get("HOLOCRON_HOME") == home):
+                found.append(proc.pid)
+        except psutil.Error:
+            pass
+    return found
 
 
 @pytest.mark.slow

@@ -86,10 +86,13 @@ def _become_kernel(request: dict, template_cwd: str) -> None:
     # the kernel's working folder back when it starts.
     if sys.path and sys.path[0] in ("", template_cwd):
         del sys.path[0]
-    sys.argv = ["ipykernel_launcher", *request["argv"]]
+    # ipykernel's own parent watch: should the template be killed outright (SIGKILL of the
+    # process group it runs in), the kernel, in a session of its own, ends too.
+    argv = [*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+    sys.argv = ["ipykernel_launcher", *argv]
     from ipykernel.kernelapp import IPKernelApp  # lazy: preloaded, so this costs nothing
 
-    IPKernelApp.launch_instance(argv=request["argv"])
+    IPKernelApp.launch_instance(argv=argv)
     raise SystemExit(0)  # a normal interpreter exit: atexit handlers and finalizers run
 
 
