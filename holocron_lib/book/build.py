@@ -153,7 +153,7 @@ def build_book(
     from holocron_lib.execution.template_handle import KernelTemplate
 
     # Its imports are the longest wait before a notebook can run: started now when a
-    # notebook's source changed (they overlap the generated pages and the plan), else by
+    # notebook's source changed (they overlap the plan), else by
     # execute_stale once the plan shows one to execute; killed at once if none is.
     template = KernelTemplate(env)
     from holocron_lib.book.execute import sources_changed  # lazy: as below
@@ -174,19 +174,23 @@ def build_book(
         sphinx: list[SphinxBuild] = []
         pages: list = []  # the generated pages, written while the notebooks execute
 
-        def start_sphinx() -> None:
-            # Something will execute, so the site will be rebuilt: Sphinx loads its modules,
-            # configuration and environment meanwhile, and waits for the outputs to read them.
-            progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml) "
-                     "once the notebooks are executed")
-            refresh_static_files(root)
-            # Rendering the catalog parses every notebook: done meanwhile, in a thread,
-            # rather than before the plan, which would hold back the first kernel.
+        def while_executing(one_round: bool) -> None:
+            # Rendering the catalog parses every notebook: done now, in a thread, rather
+            # than before the plan, which would hold back the first kernel.
             from concurrent.futures import ThreadPoolExecutor  # lazy: only here
 
             pool = ThreadPoolExecutor(1, thread_name_prefix="holocron-pages")
             pages.append(pool.submit(write_generated_pages, root, progress))
             pool.shutdown(wait=False)  # the thread ends when the pages are written
+            if not one_round:
+                # Sphinx waits: a longer execution gains little from starting it now, and
+                # its memory would add to the kernels' all along.
+                return
+            # The site will be rebuilt: Sphinx loads its modules, configuration and
+            # environment meanwhile, and waits for the outputs to read them.
+            progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml) "
+                     "once the notebooks are executed")
+            refresh_static_files(root)
             sphinx.append(SphinxBuild(root, rebuild_all=rebuild_all, progress=progress,
                                       jobs=sphinx_jobs(root, rebuild_all)).start())
 
@@ -201,7 +205,7 @@ def build_book(
             execute_stale(root, toc_notebooks(root), env=env, data=data_source(settings),
                           workers=workers, cell_timeout=_config_timeout(root),
                           notebook_timeout=notebook_timeout, progress=progress, force=force,
-                          while_executing=start_sphinx, results_ready=read_outputs,
+                          while_executing=while_executing, results_ready=read_outputs,
                           template=template)
         except BaseException:
             for build in sphinx:
@@ -227,8 +231,8 @@ def build_book(
                  f"{time.perf_counter() - started:.1f}s: {index.relative_to(root)}")
         return index
     (root / STAMP_FILE).unlink(missing_ok=True)
-    refresh_static_files(root)
     if not sphinx:
+        refresh_static_files(root)
         progress(f"building the book ({len(toc_notebooks(root))} notebooks in _toc.yml)")
     run_sphinx(root, rebuild_all=rebuild_all, progress=progress,
                started=sphinx[0] if sphinx else None)

@@ -270,15 +270,15 @@ def execute_stale(
     progress: Callable[[str], None] = print,
     force: bool = False,
     library: Path | None = None,
-    while_executing: Callable[[], None] | None = None,
+    while_executing: Callable[[bool], None] | None = None,
     results_ready: Callable[[], None] | None = None,
     template=None,
 ) -> list[ExecutionOutcome]:
     """Execute every notebook that needs it, in parallel, and cache the results; raise the
     first failure (after caching the rest). Each executed line says why it ran.
     ``library`` is the holocron_lib folder whose files count (default: the one imported);
-    ``while_executing`` is called as execution starts when the notebooks run in one round
-    (work that can overlap it); ``results_ready`` once every notebook succeeded and the
+    ``while_executing(one_round)`` is called as execution starts, for work that can overlap
+    it; ``one_round`` says every stale notebook gets a kernel at once; ``results_ready`` once every notebook succeeded and the
     cache and the report hold them all (the kernels may still be shutting down);
     ``template`` is the ``KernelTemplate`` to fork kernels from (started when needed, closed
     here)."""
@@ -349,9 +349,9 @@ def _execute_planned(root, names, *, env, data, workers, cell_timeout, notebook_
                                          reason=item.reason))
         progress(f"  executed  {item.name}  {result.seconds:.1f}s  ok  ({item.reason})")
         if len(done) == len(stale):
-            _results_written()
+            _write_results()
 
-    def _results_written() -> None:
+    def _write_results() -> None:
         write_report(cache_path, report)
         # Added to the notebooks not yet shown on the site (the site build empties the list).
         shown_before = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else []
@@ -361,15 +361,13 @@ def _execute_planned(root, names, *, env, data, workers, cell_timeout, notebook_
 
     jobs = [Job(p.name, p.nb if p.nb is not None else _read_notebook(root / f"{p.name}.py"),
                 (root / p.name).parent) for p in stale.values()]
-    # Only when the notebooks run in one round: a longer execution gains little from the
-    # overlap, and Sphinx's memory would add to the kernels' for all of it.
-    if while_executing is not None and len(jobs) <= (workers or os.cpu_count() or 1):
-        while_executing()
+    if while_executing is not None:
+        while_executing(len(jobs) <= (workers or os.cpu_count() or 1))
     execute_notebooks(jobs, env=env, workers=workers, cell_timeout=cell_timeout,
                       notebook_timeout=notebook_timeout, on_result=record, template=template,
                       no_later_kernels=True)  # the template is closed after this round
     if failures:
-        _results_written()  # what did run stays cached and reported
+        _write_results()  # what did run stays cached and reported
     busy = sum(o.seconds for o in outcomes if o.status != "cached")
     progress(f"executed {len(done)} notebook(s), {len(failures)} failed, in "
              f"{time.monotonic() - started:.1f}s wall ({busy:.1f}s of kernel time)")
